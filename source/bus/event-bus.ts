@@ -1,0 +1,189 @@
+/**
+Typed publish/subscribe shared by every source and consumer.
+
+Delivery is synchronous and in order, but no subscriber can break or block the
+others: a handler that throws is isolated (the error is counted and reported
+through `onError`), and a handler that returns a promise is treated as busy
+until it settles — later messages wait in that subscriber's own bounded queue
+while everyone else keeps receiving them at once. When a slow subscriber's
+queue is full, its oldest message is dropped and counted.
+*/
+
+export type Handler<T> = (message: T) => void | Promise<void>;
+
+export type SubscribeOptions = {
+	/** Shown in statistics and error reports. */
+	name?: string;
+	/** Most messages held for a subscriber that is still busy. */
+	maxQueue?: number;
+};
+
+export type SubscriberStats = {
+	name: string;
+	topic: string;
+	delivered: number;
+	errors: number;
+	dropped: number;
+	queued: number;
+};
+
+export type SubscriberError = {topic: string; name: string; error: unknown};
+
+type Subscriber<T> = {
+	readonly name: string;
+	readonly topic: string;
+	readonly handler: Handler<T>;
+	readonly maxQueue: number;
+	queue: T[];
+	busy: boolean;
+	active: boolean;
+	delivered: number;
+	errors: number;
+	dropped: number;
+};
+
+const defaultMaxQueue = 10_000;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
+}
+
+export class EventBus<Topics extends Record<string, unknown>> {
+	readonly #subscribers = new Map<keyof Topics, Array<Subscriber<any>>>();
+	readonly #onError: ((report: SubscriberError) => void) | undefined;
+	#reportingError = false;
+
+	constructor(options: {onError?: (report: SubscriberError) => void} = {}) {
+		this.#onError = options.onError;
+	}
+
+	subscribe<K extends keyof Topics>(topic: K, handler: Handler<Topics[K]>, options: SubscribeOptions = {}): () => void {
+		const subscriber: Subscriber<Topics[K]> = {
+			name: options.name ?? (handler.name || 'anonymous'),
+			topic: String(topic),
+			handler,
+			maxQueue: Math.max(1, options.maxQueue ?? defaultMaxQueue),
+			queue: [],
+			busy: false,
+			active: true,
+			delivered: 0,
+			errors: 0,
+			dropped: 0,
+		};
+		const list = this.#subscribers.get(topic) ?? [];
+		// Copy on write: a publish in progress keeps iterating its own array.
+		this.#subscribers.set(topic, [...list, subscriber]);
+		return () => {
+			subscriber.active = false;
+			subscriber.queue = [];
+			const current = this.#subscribers.get(topic) ?? [];
+			this.#subscribers.set(topic, current.filter(item => item !== subscriber));
+		};
+	}
+
+	publish<K extends keyof Topics>(topic: K, message: Topics[K]): void {
+		const list = this.#subscribers.get(topic);
+		if (list === undefined) {
+			return;
+		}
+
+		for (const subscriber of list) {
+			if (!subscriber.active) {
+				continue;
+			}
+
+			if (subscriber.busy) {
+				if (subscriber.queue.length >= subscriber.maxQueue) {
+					subscriber.queue.shift();
+					subscriber.dropped++;
+				}
+
+				subscriber.queue.push(message);
+				continue;
+			}
+
+			this.#deliver(subscriber, message);
+		}
+	}
+
+	/** Number of subscribers of a topic. */
+	count<K extends keyof Topics>(topic: K): number {
+		return this.#subscribers.get(topic)?.length ?? 0;
+	}
+
+	stats(): SubscriberStats[] {
+		const result: SubscriberStats[] = [];
+		for (const list of this.#subscribers.values()) {
+			for (const {name, topic, delivered, errors, dropped, queue} of list) {
+				result.push({name, topic, delivered, errors, dropped, queued: queue.length});
+			}
+		}
+
+		return result;
+	}
+
+	/** Resolves once no subscriber is busy or has queued messages. */
+	async idle(): Promise<void> {
+		for (;;) {
+			const pending = [...this.#subscribers.values()].flat().some(subscriber => subscriber.busy || subscriber.queue.length > 0);
+			if (!pending) {
+				return;
+			}
+
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise(resolve => {
+				setImmediate(resolve);
+			});
+		}
+	}
+
+	#deliver<T>(subscriber: Subscriber<T>, message: T): void {
+		let result: unknown;
+		try {
+			result = subscriber.handler(message);
+		} catch (error) {
+			this.#failed(subscriber, error);
+			return;
+		}
+
+		subscriber.delivered++;
+		if (!isThenable(result)) {
+			return;
+		}
+
+		subscriber.busy = true;
+		result.then(
+			() => {
+				this.#settled(subscriber);
+			},
+			(error: unknown) => {
+				this.#failed(subscriber, error);
+				this.#settled(subscriber);
+			},
+		);
+	}
+
+	#settled<T>(subscriber: Subscriber<T>): void {
+		subscriber.busy = false;
+		while (subscriber.active && !subscriber.busy && subscriber.queue.length > 0) {
+			this.#deliver(subscriber, subscriber.queue.shift()!);
+		}
+	}
+
+	#failed<T>(subscriber: Subscriber<T>, error: unknown): void {
+		subscriber.errors++;
+		if (this.#onError === undefined || this.#reportingError) {
+			return;
+		}
+
+		// A failing error reporter must not recurse into itself.
+		this.#reportingError = true;
+		try {
+			this.#onError({topic: subscriber.topic, name: subscriber.name, error});
+		} catch {
+			// Nothing more can be done: the error is already counted.
+		} finally {
+			this.#reportingError = false;
+		}
+	}
+}
