@@ -1,0 +1,189 @@
+import {createHash} from 'node:crypto';
+import type {GameHistoryEntry, GlobalSidebet} from '../protocol/events.js';
+import {parseVersion, pricePath} from './price-path.js';
+
+/** Each check is true (holds), false (broken) or null (cannot be checked with what was seen). */
+export type Verdict = boolean | null;
+
+export type Verification = {
+	/** SHA-256 of the revealed serverSeed equals the announced and recorded hashes. */
+	seedHash: Verdict;
+	/** The recomputed path equals gameHistory.prices except the last (rug) element, and its peak equals peakMultiplier. */
+	pricePath: Verdict;
+	/** Every live price seen at tick t equals the recomputed price at t. */
+	liveTicks: Verdict;
+	/** Every sidebet payout agrees with "wins iff rug tick ≤ end tick". */
+	sidebets: Verdict;
+	/** When the entry has no prices: the recomputed path's peak equals peakMultiplier. */
+	peak: Verdict;
+	/** Rug tick from the recorded prices, else from the recomputed path when the seed hash holds. */
+	rugTick: number | null;
+	/** What failed or could not be checked, one short line each. */
+	notes: string[];
+};
+
+export type VerifyInput = {
+	/** The serverSeedHash announced in provablyFair while the game ran, when it was seen. */
+	announcedHash?: string;
+	/** Live prices by tick (NaN where no price was seen). */
+	livePrices?: readonly number[];
+};
+
+/** Overall mark for a game: false if any check failed, true if at least one held and none failed. */
+export function overallVerdict(verification: Verification): Verdict {
+	const verdicts = [verification.seedHash, verification.pricePath, verification.liveTicks, verification.sidebets, verification.peak];
+	if (verdicts.includes(false)) {
+		return false;
+	}
+
+	return verdicts.includes(true) ? true : null;
+}
+
+export function sha256Hex(text: string): string {
+	return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function checkSeedHash(seed: string | undefined, recorded: string | undefined, announced: string | undefined, notes: string[]): Verdict {
+	if (seed === undefined) {
+		notes.push('no serverSeed revealed');
+		return null;
+	}
+
+	const hashes = [recorded, announced].filter((hash): hash is string => typeof hash === 'string');
+	if (hashes.length === 0) {
+		notes.push('no serverSeedHash to compare with');
+		return null;
+	}
+
+	const actual = sha256Hex(seed);
+	let verdict = true;
+	if (recorded !== undefined && recorded.toLowerCase() !== actual) {
+		notes.push(`sha256(serverSeed) ${actual.slice(0, 12)}… ≠ recorded hash ${recorded.slice(0, 12)}…`);
+		verdict = false;
+	}
+
+	if (announced !== undefined && announced.toLowerCase() !== actual) {
+		notes.push(`sha256(serverSeed) ${actual.slice(0, 12)}… ≠ hash announced during the game ${announced.slice(0, 12)}…`);
+		verdict = false;
+	}
+
+	return verdict;
+}
+
+function checkPath(path: readonly number[], prices: readonly number[], peakMultiplier: number | undefined, notes: string[]): boolean {
+	const seeded = prices.length - 1;
+	if (path.length !== seeded) {
+		notes.push(`recomputed path rugs at tick ${path.length}, recorded prices rug at tick ${seeded}`);
+		return false;
+	}
+
+	for (let tick = 0; tick < seeded; tick++) {
+		if (path[tick] !== prices[tick]) {
+			notes.push(`price at tick ${tick}: recomputed ${path[tick]}, recorded ${prices[tick]}`);
+			return false;
+		}
+	}
+
+	if (peakMultiplier !== undefined && Math.max(...path) !== peakMultiplier) {
+		notes.push(`recomputed peak ${Math.max(...path)} ≠ peakMultiplier ${peakMultiplier}`);
+		return false;
+	}
+
+	return true;
+}
+
+function checkLive(path: readonly number[], rugPrice: number | undefined, live: readonly number[], notes: string[]): Verdict {
+	let compared = 0;
+	for (const [tick, price] of live.entries()) {
+		if (!Number.isFinite(price)) {
+			continue;
+		}
+
+		if (tick > path.length) {
+			notes.push(`live price at tick ${tick}, after the rug at tick ${path.length}`);
+			return false;
+		}
+
+		// At the rug tick the live price is the rug price, which the seed does not determine.
+		const expected = tick < path.length ? path[tick] : rugPrice;
+		if (expected === undefined) {
+			continue;
+		}
+
+		compared++;
+		if (price !== expected) {
+			notes.push(`live price at tick ${tick}: ${price}, recomputed ${expected}`);
+			return false;
+		}
+	}
+
+	if (compared === 0) {
+		notes.push('no live prices seen');
+		return null;
+	}
+
+	return true;
+}
+
+function checkSidebets(records: readonly GlobalSidebet[], rugTick: number, notes: string[]): Verdict {
+	let checked = 0;
+	for (const record of records) {
+		if (record?.type !== 'payout' || typeof record.endTick !== 'number' || typeof record.payout !== 'number') {
+			continue;
+		}
+
+		checked++;
+		const shouldWin = rugTick <= record.endTick;
+		const won = record.payout > 0;
+		if (shouldWin !== won) {
+			notes.push(`sidebet ending at tick ${record.endTick} ${won ? 'won' : 'lost'} but the rug came at tick ${rugTick}`);
+			return false;
+		}
+	}
+
+	return checked === 0 ? null : true;
+}
+
+function finiteNumbers(value: unknown): number[] | undefined {
+	return Array.isArray(value) && value.length > 0 && value.every(item => typeof item === 'number' && Number.isFinite(item)) ? value as number[] : undefined;
+}
+
+/** Check one finished game against its revealed seed. Pure; never throws on malformed input. */
+export function verifyGame(entry: GameHistoryEntry, input: VerifyInput = {}): Verification {
+	const notes: string[] = [];
+	const fair = typeof entry.provablyFair === 'object' && entry.provablyFair !== null ? entry.provablyFair : {};
+	const seed = typeof fair.serverSeed === 'string' && fair.serverSeed.length > 0 ? fair.serverSeed : undefined;
+	const recordedHash = typeof fair.serverSeedHash === 'string' ? fair.serverSeedHash : undefined;
+	const prices = finiteNumbers(entry.prices);
+	const peakMultiplier = typeof entry.peakMultiplier === 'number' ? entry.peakMultiplier : undefined;
+	const gameId = typeof entry.id === 'string' ? entry.id : undefined;
+
+	const seedHash = checkSeedHash(seed, recordedHash, input.announcedHash, notes);
+	const path = seed !== undefined && gameId !== undefined ? pricePath(seed, gameId, parseVersion(entry.gameVersion)) : undefined;
+
+	let pricePathVerdict: Verdict = null;
+	let peak: Verdict = null;
+	if (path === undefined) {
+		notes.push('price path not recomputable without serverSeed and id');
+	} else if (prices === undefined) {
+		notes.push('no recorded prices to compare with');
+		if (peakMultiplier !== undefined) {
+			peak = Math.max(...path) === peakMultiplier;
+			if (!peak) {
+				notes.push(`recomputed peak ${Math.max(...path)} ≠ peakMultiplier ${peakMultiplier}`);
+			}
+		}
+	} else {
+		pricePathVerdict = checkPath(path, prices, peakMultiplier, notes);
+	}
+
+	const rugTick = prices === undefined ? (path !== undefined && seedHash === true ? path.length : null) : prices.length - 1;
+	const liveTicks = path === undefined || input.livePrices === undefined
+		? null
+		: checkLive(path, prices?.at(-1), input.livePrices, notes);
+	const sidebets = rugTick === null || !Array.isArray(entry.globalSidebets)
+		? null
+		: checkSidebets(entry.globalSidebets, rugTick, notes);
+
+	return {seedHash, pricePath: pricePathVerdict, liveTicks, sidebets, peak, rugTick, notes};
+}
