@@ -1,0 +1,123 @@
+import type {GameHistoryEntry} from '../protocol/events.js';
+import {verifyGame} from '../verify/verify-game.js';
+import {asRecord, list, num, str} from './read.js';
+import type {CurrentGame, FinishedGame, GameState} from './types.js';
+
+function sidebetCounts(entry: GameHistoryEntry): FinishedGame['sidebets'] {
+	const records = list(entry.globalSidebets);
+	if (records === undefined) {
+		return undefined;
+	}
+
+	let placed = 0;
+	let won = 0;
+	let lost = 0;
+	for (const item of records) {
+		const record = asRecord(item);
+		if (record?.['type'] === 'placed') {
+			placed++;
+		} else if (record?.['type'] === 'payout') {
+			const payout = num(record['payout']);
+			if (payout !== undefined && payout > 0) {
+				won++;
+			} else if (payout === 0) {
+				lost++;
+			}
+		}
+	}
+
+	return {placed, won, lost};
+}
+
+function livePricesFor(state: GameState, id: string): CurrentGame | undefined {
+	if (state.game?.id === id) {
+		return state.game;
+	}
+
+	return state.previousGame?.id === id ? state.previousGame : undefined;
+}
+
+function announcedHashFor(state: GameState, id: string): string | undefined {
+	return state.announcedHashes.find(([gameId]) => gameId === id)?.[1];
+}
+
+/** Insert or replace a finished game, newest first, capped. */
+export function upsertFinished(history: readonly FinishedGame[], game: FinishedGame, cap: number): readonly FinishedGame[] {
+	const rest = history.filter(item => item.id !== game.id);
+	const index = rest.findIndex(item => (item.timestamp ?? 0) < (game.timestamp ?? 0));
+	const next = index === -1 ? [...rest, game] : [...rest.slice(0, index), game, ...rest.slice(index)];
+	return next.length > cap ? next.slice(0, cap) : next;
+}
+
+/** A finished game as the live frames showed it, before (or without) its gameHistory entry. */
+export function finishedFromLive(game: CurrentGame): FinishedGame {
+	return {
+		id: game.id,
+		rugTick: game.rugTick,
+		rugPrice: game.rugPrice,
+		peak: game.peak,
+		timestamp: game.lastTs,
+		fromHistory: false,
+		sidebets: undefined,
+		verification: undefined,
+	};
+}
+
+/**
+Fold a gameHistory array (the last 10 finished games; the same game arrives in
+about ten frames) into the state: each game is added once, verified against its
+revealed seed with whatever the monitor saw live, and deduplicated by id.
+*/
+export function absorbGameHistory(state: GameState, entries: unknown[]): GameState {
+	let {history, game, previousGame} = state;
+	for (const item of entries) {
+		const entry = asRecord(item) as GameHistoryEntry | undefined;
+		const id = str(entry?.id);
+		if (entry === undefined || id === undefined) {
+			continue;
+		}
+
+		if (history.some(known => known.id === id && known.fromHistory)) {
+			continue;
+		}
+
+		const live = livePricesFor(state, id);
+		const verification = verifyGame(entry, {
+			announcedHash: announcedHashFor(state, id) ?? live?.serverSeedHash,
+			livePrices: live?.prices,
+		});
+		const prices = list(entry.prices);
+		const rugPrice = num(prices?.at(-1));
+		const rugTick = prices === undefined ? verification.rugTick ?? undefined : prices.length - 1;
+		const finished: FinishedGame = {
+			id,
+			rugTick,
+			rugPrice,
+			peak: num(entry.peakMultiplier),
+			timestamp: num(entry.timestamp),
+			fromHistory: true,
+			sidebets: sidebetCounts(entry),
+			verification,
+		};
+		history = upsertFinished(history, finished, state.config.maxHistory);
+
+		// The authoritative rug tick and price correct what the live frames showed.
+		if (game?.id === id && rugTick !== undefined) {
+			game = {
+				...game,
+				rugTick,
+				rugPrice: rugPrice ?? game.rugPrice,
+				phase: 'RUGGED',
+				tick: rugTick,
+				price: rugPrice ?? game.price,
+				prices: game.prices.length > rugTick + 1 ? game.prices.slice(0, rugTick + 1) : game.prices,
+			};
+		} else if (previousGame?.id === id && rugTick !== undefined) {
+			previousGame = {...previousGame, rugTick, rugPrice: rugPrice ?? previousGame.rugPrice};
+		}
+	}
+
+	return history === state.history && game === state.game && previousGame === state.previousGame
+		? state
+		: {...state, history, game, previousGame};
+}
