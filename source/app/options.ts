@@ -1,0 +1,191 @@
+/**
+The monitor's options, checked once: every problem with the command line is
+reported with what to do, before anything connects.
+*/
+
+export type SourceChoice = 'auto' | 'direct' | 'cdp' | 'replay' | 'demo';
+export const sourceChoices: readonly SourceChoice[] = ['auto', 'direct', 'cdp', 'replay', 'demo'];
+
+export const defaultUrl = 'https://backend.rugs.fun?frontend-version=1.0';
+export const defaultCdp = '127.0.0.1:9222';
+export const defaultFps = 10;
+export const minFps = 1;
+export const maxFps = 60;
+
+export type Options = {
+	source: SourceChoice;
+	replayFiles: string[];
+	speed: number;
+	loop: boolean;
+	json: boolean;
+	events: Set<string> | undefined;
+	recordFile: string | undefined;
+	recordDir: string | undefined;
+	player: string | undefined;
+	fps: number;
+	color: boolean;
+	url: string;
+	maxReconnects: number | undefined;
+	cdpHost: string;
+	cdpPort: number;
+	target: string;
+	reload: boolean;
+	launch: boolean;
+	allowRemoteCdp: boolean;
+	redact: boolean;
+};
+
+/** The flags as meow parses them (camel-cased). */
+export type RawFlags = {
+	source?: string;
+	replay?: string[];
+	demo?: boolean;
+	speed?: number;
+	loop?: boolean;
+	json?: boolean;
+	events?: string;
+	record?: string;
+	recordDir?: string;
+	player?: string;
+	fps?: number;
+	color?: boolean;
+	url?: string;
+	maxReconnects?: number;
+	cdp?: string;
+	target?: string;
+	reload?: boolean;
+	launch?: boolean;
+	allowRemoteCdp?: boolean;
+	redact?: boolean;
+};
+
+export type ParsedOptions = {ok: true; options: Options} | {ok: false; error: string};
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+	return loopbackHosts.has(host.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** `[host:]port`, `host`, or empty for the default 127.0.0.1:9222. */
+export function parseCdpAddress(value: string | undefined): {host: string; port: number} | string {
+	const text = (value ?? '').trim() || defaultCdp;
+	const match = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(text) ?? /^(\[[^\]]+\]|[^:]+)()$/.exec(text);
+	if (match === null) {
+		return `--cdp ${text}: expected [host:]port, for example 9222 or 127.0.0.1:9222`;
+	}
+
+	const host = match[1] ?? '127.0.0.1';
+	const port = match[2] === '' || match[2] === undefined ? 9222 : Number(match[2]);
+	if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+		return `--cdp ${text}: port must be 1–65535`;
+	}
+
+	return {host, port};
+}
+
+function fail(error: string): ParsedOptions {
+	return {ok: false, error};
+}
+
+export function parseOptions(flags: RawFlags): ParsedOptions {
+	const replayFiles = (flags.replay ?? []).filter(file => file !== '');
+	let source = (flags.source ?? 'auto') as SourceChoice;
+	if (!sourceChoices.includes(source)) {
+		return fail(`--source ${flags.source}: expected one of ${sourceChoices.join(', ')}`);
+	}
+
+	if (flags.demo === true) {
+		if (flags.source !== undefined && source !== 'demo') {
+			return fail(`--demo cannot be combined with --source ${source}`);
+		}
+
+		source = 'demo';
+	}
+
+	if (replayFiles.length > 0) {
+		if (flags.source !== undefined && source !== 'replay') {
+			return fail(`--replay cannot be combined with --source ${source}`);
+		}
+
+		if (flags.demo === true) {
+			return fail('--replay cannot be combined with --demo');
+		}
+
+		source = 'replay';
+	} else if (source === 'replay') {
+		return fail('--source replay needs --replay FILE');
+	}
+
+	const speed = flags.speed ?? 1;
+	if (!Number.isFinite(speed) || speed < 0) {
+		return fail(`--speed ${flags.speed}: expected a number ≥ 0 (1 = recorded cadence, 0 = as fast as possible)`);
+	}
+
+	const fps = flags.fps ?? defaultFps;
+	if (!Number.isFinite(fps) || fps < minFps || fps > maxFps) {
+		return fail(`--fps ${flags.fps}: expected ${minFps}–${maxFps}`);
+	}
+
+	const maxReconnects = flags.maxReconnects;
+	if (maxReconnects !== undefined && (!Number.isInteger(maxReconnects) || maxReconnects < 0)) {
+		return fail(`--max-reconnects ${maxReconnects}: expected a whole number ≥ 0`);
+	}
+
+	if (flags.record !== undefined && flags.recordDir !== undefined) {
+		return fail('--record and --record-dir cannot be combined: choose one file or one rotating directory');
+	}
+
+	const cdp = parseCdpAddress(flags.cdp);
+	if (typeof cdp === 'string') {
+		return fail(cdp);
+	}
+
+	if (!isLoopbackHost(cdp.host) && flags.allowRemoteCdp !== true) {
+		return fail(`--cdp ${cdp.host}: refusing a non-loopback DevTools host (CDP is full control of that browser); add --allow-remote-cdp if you mean it`);
+	}
+
+	const url = flags.url ?? defaultUrl;
+	try {
+		const parsed = new URL(url);
+		if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) {
+			return fail(`--url ${url}: expected an http(s) or ws(s) URL`);
+		}
+	} catch {
+		return fail(`--url ${url}: not a valid URL`);
+	}
+
+	const events = flags.events === undefined
+		? undefined
+		: new Set(flags.events.split(',').map(name => name.trim()).filter(name => name !== ''));
+	if (events?.size === 0) {
+		return fail('--events: expected a comma-separated list of event names, for example gameStateUpdate,standard/newTrade');
+	}
+
+	const player = flags.player?.trim();
+	return {
+		ok: true,
+		options: {
+			source,
+			replayFiles,
+			speed,
+			loop: flags.loop ?? false,
+			json: flags.json ?? false,
+			events,
+			recordFile: flags.record,
+			recordDir: flags.recordDir,
+			player: player === '' ? undefined : player,
+			fps,
+			color: flags.color ?? true,
+			url,
+			maxReconnects,
+			cdpHost: cdp.host,
+			cdpPort: cdp.port,
+			target: flags.target ?? 'rugs.fun',
+			reload: flags.reload ?? false,
+			launch: flags.launch ?? false,
+			allowRemoteCdp: flags.allowRemoteCdp ?? false,
+			redact: flags.redact ?? false,
+		},
+	};
+}

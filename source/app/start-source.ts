@@ -1,0 +1,26 @@
+import type {AppBus} from '../bus/app-bus.js';
+import {replay} from '../sources/replay.js';
+import type {Options} from './options.js';
+
+export type SourceHooks = {
+	signal: AbortSignal;
+	/** Back-pressure from the consumer, honoured by sources that can wait (replay). */
+	ready?: () => Promise<void> | undefined;
+};
+
+/**
+Run the chosen source until it ends (a replay reaches its last line) or the
+signal aborts it (live sources run until then).
+*/
+export async function startSource(bus: AppBus, options: Options, hooks: SourceHooks): Promise<void> {
+	switch (options.source) {
+		case 'replay': {
+			await replay(bus, {files: options.replayFiles, speed: options.speed, loop: options.loop, signal: hooks.signal, ready: hooks.ready});
+			return;
+		}
+
+		default: {
+			throw new Error(`source "${options.source}" is not available in this build yet; use --replay FILE`);
+		}
+	}
+}

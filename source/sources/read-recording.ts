@@ -1,0 +1,87 @@
+import {createReadStream} from 'node:fs';
+import {open, readFile} from 'node:fs/promises';
+import {createInterface} from 'node:readline';
+import {parseRecordingLine, recordFromValue, type ParsedRecord} from './recording-format.js';
+
+export type RecordingItem = ParsedRecord & {
+	/** 1-based line number (or item number in a whole-document JSON file). */
+	line: number;
+};
+
+/** Whole-document JSON (pretty-printed) files larger than this are not read. */
+const maxDocumentBytes = 256 * 1024 * 1024;
+
+async function looksLikeDocument(path: string): Promise<boolean> {
+	const handle = await open(path, 'r');
+	try {
+		const buffer = Buffer.alloc(4096);
+		const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0);
+		const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+		const firstLine = head.split('\n').find(line => line.trim() !== '')?.trim();
+		return firstLine === '{' || firstLine === '[' || (firstLine?.startsWith('[') ?? false);
+	} finally {
+		await handle.close();
+	}
+}
+
+function * documentItems(value: unknown): Generator<RecordingItem> {
+	if (Array.isArray(value)) {
+		for (const [index, item] of value.entries()) {
+			yield {...recordFromValue(item, index + 1), line: index + 1};
+		}
+
+		return;
+	}
+
+	const single = recordFromValue(value, 1);
+	if (single.ok || typeof value !== 'object' || value === null) {
+		yield {...single, line: 1};
+		return;
+	}
+
+	// An object of named samples: {"01_…": {event_type, timestamp_ms, data}, …}
+	let index = 0;
+	for (const item of Object.values(value)) {
+		index++;
+		yield {...recordFromValue(item, index), line: index};
+	}
+}
+
+/**
+Every record of a recording, in file order, with bad lines reported (never
+thrown) so a reader can say which line was wrong and go on. JSON-lines files
+are streamed; a pretty-printed JSON document (an array of records, one record,
+or an object of named records) is read whole.
+*/
+export async function * readRecording(path: string): AsyncGenerator<RecordingItem> {
+	if (await looksLikeDocument(path)) {
+		const text = await readFile(path, 'utf8');
+		if (text.length > maxDocumentBytes) {
+			yield {ok: false, reason: 'JSON document too large to read whole', line: 1};
+			return;
+		}
+
+		let value: unknown;
+		try {
+			value = JSON.parse(text);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			yield {ok: false, reason: `invalid JSON document (${message})`, line: 1};
+			return;
+		}
+
+		yield * documentItems(value);
+		return;
+	}
+
+	const lines = createInterface({input: createReadStream(path, {encoding: 'utf8'}), crlfDelay: Number.POSITIVE_INFINITY});
+	let line = 0;
+	for await (const text of lines) {
+		line++;
+		if (text.trim() === '') {
+			continue;
+		}
+
+		yield {...parseRecordingLine(text, line), line};
+	}
+}

@@ -1,0 +1,102 @@
+import {setImmediate as yieldToLoop, setTimeout as sleep} from 'node:timers/promises';
+import type {AppBus} from '../bus/app-bus.js';
+import {readRecording} from './read-recording.js';
+
+export type ReplayOptions = {
+	files: readonly string[];
+	/** 1 = recorded cadence, 20 = twenty times faster, 0 = as fast as possible. */
+	speed: number;
+	/** Start again from the first file after the last (demo feed). */
+	loop?: boolean;
+	signal?: AbortSignal;
+	/**
+	Back-pressure: called before each envelope; when it returns a promise the
+	replay waits for it (e.g. stdout's 'drain' in `--json` mode).
+	*/
+	ready?: () => Promise<void> | undefined;
+	/** Monotonic clock in milliseconds (tests may replace it). */
+	now?: () => number;
+};
+
+export type ReplayResult = {events: number; badLines: number; aborted: boolean};
+
+/** How many envelopes go out back to back at full speed before yielding to the event loop. */
+const burst = 64;
+
+/**
+Play recordings onto the bus at their recorded cadence (scaled by `speed`).
+A bad line is reported as a problem with its file and line number, and skipped;
+the replay goes on. Timing follows each envelope's own `ts`, measured from the
+start of its file, so a slow consumer never makes the replay drift.
+*/
+export async function replay(bus: AppBus, options: ReplayOptions): Promise<ReplayResult> {
+	const now = options.now ?? (() => performance.now());
+	const {signal, speed} = options;
+	const result: ReplayResult = {events: 0, badLines: 0, aborted: false};
+	bus.publish('status', {source: 'replay', state: 'connecting', ts: Date.now(), detail: options.files.join(', ')});
+
+	do {
+		for (const file of options.files) {
+			bus.publish('status', {source: 'replay', state: 'connected', ts: Date.now(), detail: file});
+			let startWall: number | undefined;
+			let startTs: number | undefined;
+			let sinceYield = 0;
+			try {
+				for await (const item of readRecording(file)) {
+					if (signal?.aborted) {
+						result.aborted = true;
+						return result;
+					}
+
+					if (!item.ok) {
+						result.badLines++;
+						bus.publish('problem', {kind: 'line', source: 'replay', ts: Date.now(), message: `${file}:${item.line}: ${item.reason}`});
+						continue;
+					}
+
+					const {envelope} = item;
+					if (speed > 0) {
+						startWall ??= now();
+						startTs ??= envelope.ts;
+						const due = startWall + ((envelope.ts - startTs) / speed);
+						const wait = due - now();
+						if (wait > 1) {
+							// eslint-disable-next-line no-await-in-loop
+							await sleep(wait, undefined, {signal}).catch(() => undefined);
+							if (signal?.aborted) {
+								result.aborted = true;
+								return result;
+							}
+						}
+					} else if (++sinceYield >= burst) {
+						sinceYield = 0;
+						// eslint-disable-next-line no-await-in-loop
+						await yieldToLoop();
+					}
+
+					const pending = options.ready?.();
+					if (pending !== undefined) {
+						// eslint-disable-next-line no-await-in-loop
+						await pending;
+					}
+
+					result.events++;
+					bus.publish('envelope', envelope);
+				}
+			} catch (error) {
+				// An unreadable file (missing, a directory, permissions) ends that file, not the replay.
+				const message = error instanceof Error ? error.message : String(error);
+				result.badLines++;
+				bus.publish('problem', {kind: 'source', source: 'replay', ts: Date.now(), message: `${file}: ${message}`});
+			}
+		}
+	} while (options.loop === true && !signal?.aborted && result.events > 0);
+
+	bus.publish('status', {
+		source: 'replay',
+		state: 'ended',
+		ts: Date.now(),
+		detail: `replay finished: ${result.events} events, ${result.badLines} bad lines`,
+	});
+	return result;
+}
