@@ -1,0 +1,7 @@
+import {decodeBenchmark} from './decode.js';
+import type {Benchmark} from './types.js';
+
+/** Every benchmark `npm run bench` runs, in order. */
+export const benchmarks: Benchmark[] = [
+	decodeBenchmark,
+];

@@ -1,0 +1,74 @@
+import {existsSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {benchmarks} from './registry.js';
+import type {BenchContext, BenchRow} from './types.js';
+
+function format(value: number | undefined): string {
+	if (value === undefined || !Number.isFinite(value)) {
+		return '–';
+	}
+
+	const abs = Math.abs(value);
+	if (abs >= 1e6) {
+		return `${(value / 1e6).toFixed(2)}M`;
+	}
+
+	if (abs >= 1e4) {
+		return `${(value / 1e3).toFixed(1)}k`;
+	}
+
+	return abs >= 100 ? value.toFixed(0) : value.toPrecision(3);
+}
+
+function table(rows: readonly BenchRow[]): string {
+	const header = ['figure', 'value', 'unit', 'baseline', 'baseline value', 'ratio', 'target', 'met'];
+	const body = rows.map(row => [
+		row.name,
+		format(row.value),
+		row.unit,
+		row.baseline?.name ?? '–',
+		format(row.baseline?.value),
+		row.ratio === undefined ? '–' : `${row.ratio.toFixed(2)}×`,
+		row.target ?? '–',
+		row.met === undefined ? '–' : (row.met ? 'yes' : 'NO'),
+	]);
+	const widths = header.map((cell, index) => Math.max(cell.length, ...body.map(line => line[index]!.length)));
+	const line = (cells: readonly string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`;
+	return [line(header), `|${widths.map(width => '-'.repeat(width + 2)).join('|')}|`, ...body.map(cells => line(cells))].join('\n');
+}
+
+const capturesDir = path.resolve('../shared/captures');
+const context: BenchContext = {
+	quick: process.env['BENCH_QUICK'] === '1',
+	capturesDir: existsSync(capturesDir) ? capturesDir : undefined,
+	log(message) {
+		process.stderr.write(`bench: ${message}\n`);
+	},
+};
+
+const only = process.argv.slice(2);
+const started = performance.now();
+const rows: BenchRow[] = [];
+for (const benchmark of benchmarks) {
+	if (only.length > 0 && !only.some(name => benchmark.name.includes(name))) {
+		continue;
+	}
+
+	context.log(`running ${benchmark.name}…`);
+	try {
+		// eslint-disable-next-line no-await-in-loop
+		rows.push(...await benchmark.run(context));
+	} catch (error) {
+		context.log(`${benchmark.name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+		process.exitCode = 1;
+	}
+}
+
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(`${table(rows)}\n\n${rows.length} figures in ${seconds.toFixed(0)} s (node ${process.version}, ${process.platform}/${process.arch})\n`);
+await mkdir('bench', {recursive: true});
+await writeFile(
+	path.join('bench', 'results.json'),
+	`${JSON.stringify({date: new Date().toISOString(), node: process.version, seconds, rows}, undefined, '\t')}\n`,
+);
