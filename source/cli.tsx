@@ -2,6 +2,7 @@ import process from 'node:process';
 import meow from 'meow';
 import {parseOptions, defaultFps, defaultUrl, defaultCdp} from './app/options.js';
 import {runJson} from './app/run-json.js';
+import {runTui} from './app/run-tui.js';
 
 const help = `
 	Usage
@@ -73,7 +74,16 @@ async function main(): Promise<number> {
 	}
 
 	const {options} = parsed;
-	if (!options.json && process.stdout.isTTY !== true) {
+	if (!options.json && process.stdout.isTTY === true) {
+		const code = await runTui(options, {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
+		// The terminal is restored; a source that does not let go must not keep the process alive.
+		setTimeout(() => {
+			process.exit(code);
+		}, 2000).unref();
+		return code;
+	}
+
+	if (!options.json) {
 		process.stderr.write('rugs-tui: stdout is not a terminal; writing events as JSON lines (as --json does)\n');
 	}
 

@@ -1,0 +1,164 @@
+import {useCallback, useReducer, useState, type ReactNode} from 'react';
+import {Box, useInput, useStdin, type Key} from 'ink';
+import {FairOverlay} from './components/FairOverlay.js';
+import {HelpOverlay} from './components/HelpOverlay.js';
+import {HistoryStrip} from './components/HistoryStrip.js';
+import {Pane} from './components/Pane.js';
+import {PositionPane} from './components/PositionPane.js';
+import {chartedGame, PricePane} from './components/PricePane.js';
+import {SidebetsPane} from './components/SidebetsPane.js';
+import {StatusBar} from './components/StatusBar.js';
+import {TickPane} from './components/TickPane.js';
+import {TooSmall} from './components/TooSmall.js';
+import {TradesPane} from './components/TradesPane.js';
+import {safe, shortId} from './format.js';
+import type {FrameMetrics} from './frame-metrics.js';
+import {useFrameClock} from './hooks/use-frame-clock.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {commandFor} from './keymap.js';
+import {chooseLayout, footerRows, gap, type PaneId, type Size} from './layout.js';
+import type {MonitorStore, StoreSnapshot} from './store.js';
+import {initialUiState, reduceUi, type UiState} from './ui-state.js';
+
+export type QuitReason = 'q' | 'ctrl-c';
+
+export type AppProps = {
+	store: MonitorStore;
+	/** Initial frame-rate cap (`--fps`). */
+	fps: number;
+	/** The tracked player (`--player`). */
+	player?: string;
+	/** A fixed size instead of the terminal's (tests). */
+	size?: Size;
+	onQuit(reason: QuitReason): void;
+	metrics?: FrameMetrics;
+};
+
+function paneNote(pane: PaneId, shown: StoreSnapshot, ui: UiState, width: number): string | undefined {
+	const {state} = shown;
+	switch (pane) {
+		case 'price': {
+			const {game, isLastGame} = chartedGame(state.game, state.previousGame);
+			return game === undefined ? undefined : `${isLastGame ? 'last game ' : ''}${shortId(game.id, Math.max(10, Math.floor(width / 3)))}`;
+		}
+
+		case 'position': {
+			return state.config.player === undefined ? undefined : `--player ${safe(state.config.player, 32)}`;
+		}
+
+		case 'trades': {
+			if (ui.editingFilter) {
+				return `filter: ${ui.filter}▏ (Enter keeps, Esc clears)`;
+			}
+
+			return ui.filter === '' ? 'newest first · / filters' : `filter: ${ui.filter} (Esc clears)`;
+		}
+
+		default: {
+			return ui.frozen ? 'frozen' : undefined;
+		}
+	}
+}
+
+function paneContent(pane: PaneId, shown: StoreSnapshot, ui: UiState, width: number, height: number, player: string | undefined): ReactNode {
+	const {state} = shown;
+	switch (pane) {
+		case 'tick': {
+			return <TickPane game={state.game} lastArrival={shown.lastArrival} now={shown.takenAt} width={width} height={height}/>;
+		}
+
+		case 'price': {
+			const {game, isLastGame} = chartedGame(state.game, state.previousGame);
+			return <PricePane game={game} isLastGame={isLastGame} width={width} height={height}/>;
+		}
+
+		case 'position': {
+			return <PositionPane position={state.position} player={player} width={width} height={height}/>;
+		}
+
+		case 'sidebets': {
+			return <SidebetsPane sidebets={state.sidebets} game={state.game} previousGame={state.previousGame} width={width} height={height}/>;
+		}
+
+		case 'trades': {
+			return <TradesPane trades={state.trades} filter={ui.filter} width={width} height={height}/>;
+		}
+	}
+}
+
+/**
+The monitor's root: the layout for the terminal's size, five panes (or an
+overlay), the history strip and the status bar. Data comes from one store
+snapshot per frame; while frozen the panes keep the held snapshot and only
+the status bar moves.
+*/
+export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppProps) {
+	const size = useTerminalSize(fixedSize);
+	const [ui, dispatch] = useReducer(reduceUi, fps, initialUiState);
+	const {snapshot: live, drawnPerSecond} = useFrameClock(store, ui.fps, metrics);
+	const [held, setHeld] = useState<StoreSnapshot | undefined>(undefined);
+	const {isRawModeSupported} = useStdin();
+
+	const onKey = useCallback((input: string, key: Key) => {
+		const command = commandFor(ui.editingFilter ? 'filter' : 'normal', input, key);
+		if (command === undefined) {
+			return;
+		}
+
+		if (command.type === 'quit') {
+			onQuit(command.reason);
+			return;
+		}
+
+		if (command.type === 'toggle-freeze') {
+			// Freeze holds what is on screen now; unfreezing shows the live snapshot at once.
+			setHeld(ui.frozen ? undefined : live);
+		}
+
+		dispatch(command);
+	}, [ui.editingFilter, ui.frozen, live, onQuit]);
+	useInput(onKey, {isActive: isRawModeSupported === true});
+
+	const layout = chooseLayout(size, ui.maximised ? ui.focus : undefined);
+	if (layout.kind === 'too-small') {
+		return <TooSmall need={layout.need} size={layout.size}/>;
+	}
+
+	const shown = ui.frozen && held !== undefined ? held : live;
+	const paneArea = layout.height - footerRows;
+	let body: ReactNode;
+	if (ui.overlay === 'help') {
+		body = <HelpOverlay width={layout.width} height={paneArea}/>;
+	} else if (ui.overlay === 'fair') {
+		body = <FairOverlay history={shown.state.history} width={layout.width} height={paneArea}/>;
+	} else {
+		body = layout.rows.map(row => (
+			<Box key={row.cells.map(cell => cell.pane).join('+')} flexDirection='row' height={row.height}>
+				{row.cells.map((cell, index) => (
+					<Box key={cell.pane} marginLeft={index === 0 ? 0 : gap}>
+						<Pane id={cell.pane} width={cell.width} height={row.height} focused={cell.pane === ui.focus} note={paneNote(cell.pane, shown, ui, cell.width)}>
+							{paneContent(cell.pane, shown, ui, cell.width, row.height - 1, player)}
+						</Pane>
+					</Box>
+				))}
+			</Box>
+		));
+	}
+
+	return (
+		<Box flexDirection='column' width={layout.width} height={layout.height} overflow='hidden'>
+			<Box flexDirection='column' height={paneArea} overflow='hidden'>{body}</Box>
+			<HistoryStrip history={shown.state.history} width={layout.width}/>
+			<StatusBar
+				status={live.status}
+				problems={live.problems}
+				stats={live.state.stats}
+				eventsPerSecond={live.eventsPerSecond}
+				fpsCap={ui.fps}
+				fps={drawnPerSecond}
+				frozen={ui.frozen}
+				width={layout.width}
+			/>
+		</Box>
+	);
+}
