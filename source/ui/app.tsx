@@ -1,4 +1,4 @@
-import {useCallback, useReducer, useState, type ReactNode} from 'react';
+import {useCallback, useReducer, useRef, useState, type ReactNode} from 'react';
 import {Box, useInput, useStdin, type Key} from 'ink';
 import {FairOverlay} from './components/FairOverlay.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
@@ -68,8 +68,8 @@ function paneContent(pane: PaneId, shown: StoreSnapshot, ui: UiState, width: num
 		}
 
 		case 'price': {
-			const {game, isLastGame} = chartedGame(state.game, state.previousGame);
-			return <PricePane game={game} isLastGame={isLastGame} width={width} height={height}/>;
+			// The header note says when this is the last game (see paneNote).
+			return <PricePane game={chartedGame(state.game, state.previousGame).game} width={width} height={height}/>;
 		}
 
 		case 'position': {
@@ -99,8 +99,13 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 	const [held, setHeld] = useState<StoreSnapshot | undefined>(undefined);
 	const {isRawModeSupported} = useStdin();
 
+	// The key handler reads the latest state through a ref: keys typed faster than React
+	// re-subscribes the handler (a pasted "/bob") must still see the mode the previous key set.
+	const latest = useRef({ui, live});
+	latest.current = {ui, live};
 	const onKey = useCallback((input: string, key: Key) => {
-		const command = commandFor(ui.editingFilter ? 'filter' : 'normal', input, key);
+		const current = latest.current;
+		const command = commandFor(current.ui.editingFilter ? 'filter' : 'normal', input, key);
 		if (command === undefined) {
 			return;
 		}
@@ -112,11 +117,13 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 
 		if (command.type === 'toggle-freeze') {
 			// Freeze holds what is on screen now; unfreezing shows the live snapshot at once.
-			setHeld(ui.frozen ? undefined : live);
+			setHeld(current.ui.frozen ? undefined : current.live);
 		}
 
+		// Update the ref at once too, for the next key of the same input chunk.
+		latest.current = {...current, ui: reduceUi(current.ui, command)};
 		dispatch(command);
-	}, [ui.editingFilter, ui.frozen, live, onQuit]);
+	}, [onQuit]);
 	useInput(onKey, {isActive: isRawModeSupported === true});
 
 	const layout = chooseLayout(size, ui.maximised ? ui.focus : undefined);

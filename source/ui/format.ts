@@ -133,9 +133,9 @@ export function duration(ms: number | undefined): string {
 	return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** Events per second, one decimal under 100. */
+/** Events per second, one decimal under 10. */
 export function rate(value: number): string {
-	return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+	return value >= 10 ? value.toFixed(0) : value.toFixed(1);
 }
 
 /** A long id or hash shortened to its start and end: 20251212-6114…4b71. */

@@ -75,7 +75,7 @@ export async function probeIncrementalOffset(): Promise<number> {
 		}
 
 		// Three visible lines and a trailing newline: the cursor sits 3 rows below the top line.
-		const moved = Math.max(1, Number(cursorUpAtStart.exec(repaint)![1]));
+		const moved = Number(cursorUpAtStart.exec(repaint)![1]);
 		return Math.max(0, 3 - moved);
 	} finally {
 		instance.unmount();
@@ -88,7 +88,8 @@ export function correctRepaint(chunk: string, offset: number): string {
 		return chunk;
 	}
 
-	return chunk.replace(cursorUpAtStart, (_match, rows: string) => `\u001B[${Math.max(1, Number(rows)) + offset}A`);
+	// Ink means its count literally (0 for a one-line frame, which a terminal reads as 1: right by accident).
+	return chunk.replace(cursorUpAtStart, (_match, rows: string) => `\u001B[${Number(rows) + offset}A`);
 }
 
 /** The terminal's stdout as Ink should see it: the same stream, with repaints corrected by `offset` rows. */

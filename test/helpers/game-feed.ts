@@ -27,6 +27,10 @@ export type GameScript = {
 	players?: number;
 };
 
+/** Where each phase of a game ends in `envelopes` (counts, so `envelopes.slice(0, mark)` stops there). */
+export type PhaseMarks = {cooldown: number; presale: number; ticks: number[]; rugged: number; history: number};
+export type PlayedGame = {path: number[]; rugTick: number; rugPrice: number; marks: PhaseMarks};
+
 export class FeedBuilder {
 	readonly envelopes: Envelope[] = [];
 	ts: number;
@@ -64,7 +68,7 @@ export class FeedBuilder {
 	}
 
 	/** Cooldown, presale, the active ticks and the rug of one game, then its gameHistory frame. */
-	game(script: GameScript): {path: number[]; rugTick: number; rugPrice: number} {
+	game(script: GameScript): PlayedGame {
 		const {gameId, seed} = script;
 		const hash = sha256Hex(seed);
 		const path = pricePath(seed, gameId, 'v3');
@@ -74,9 +78,11 @@ export class FeedBuilder {
 			this.advance(100).push('gameStateUpdate', {gameId, cooldownTimer: timer, cooldownPaused: false, allowPreRoundBuys: false, connectedPlayers: players, leaderboard: [], provablyFair: fair});
 		}
 
+		const marks: PhaseMarks = {cooldown: this.envelopes.length, presale: 0, ticks: [], rugged: 0, history: 0};
 		this.advance(100).push('gameStateUpdate', {gameId, cooldownTimer: 10_000, cooldownPaused: false, allowPreRoundBuys: true, price: 1, tickCount: 0, connectedPlayers: players, leaderboard: [], provablyFair: fair});
 		this.advance(100).push('gameStateUpdate', {gameId, cooldownTimer: 4200, cooldownPaused: false, allowPreRoundBuys: true, connectedPlayers: players, leaderboard: [], provablyFair: fair});
 
+		marks.presale = this.envelopes.length;
 		const lastTick = Math.min(path.length - 1, script.maxTicks ?? path.length);
 		const trades = script.trades ?? [];
 		let tradeCount = 0;
@@ -113,12 +119,14 @@ export class FeedBuilder {
 				leaderboard,
 				provablyFair: fair,
 			});
+			marks.ticks.push(this.envelopes.length);
 		}
 
 		const rugTick = path.length;
 		const rugPrice = 0.004_2;
 		if (lastTick === path.length - 1) {
 			this.advance(250).push('gameStateUpdate', {gameId, active: true, rugged: true, price: rugPrice, tickCount: rugTick, tradeCount, connectedPlayers: players, leaderboard: [], provablyFair: fair});
+			marks.rugged = this.envelopes.length;
 			const prices = [...path, rugPrice];
 			if (script.tamperTick !== undefined) {
 				prices[script.tamperTick] = prices[script.tamperTick]! * 1.5;
@@ -147,9 +155,10 @@ export class FeedBuilder {
 					gameVersion: 'v3',
 				}],
 			});
+			marks.history = this.envelopes.length;
 		}
 
-		return {path, rugTick, rugPrice};
+		return {path, rugTick, rugPrice, marks};
 	}
 
 	/** The envelopes as a JSON-lines recording (the project's own format). */
@@ -175,7 +184,7 @@ export function seedWithLength(gameId: string, min: number, max: number): string
 export const gameIds = ['20251212-aaaaaaaaaaaa0001', '20251212-bbbbbbbbbbbb0002', '20251212-cccccccccccc0003', '20251212-dddddddddddd0004'] as const;
 
 /** Two finished games (one verifiable, one tampered), then the cooldown of a third. */
-export function twoGamesAndCooldown(): {feed: FeedBuilder; first: ReturnType<FeedBuilder['game']>; second: ReturnType<FeedBuilder['game']>} {
+export function twoGamesAndCooldown(): {feed: FeedBuilder; first: PlayedGame; second: PlayedGame} {
 	const feed = new FeedBuilder();
 	const first = feed.game({
 		gameId: gameIds[0],

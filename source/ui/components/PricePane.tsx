@@ -8,8 +8,6 @@ import {Line} from './Pane.js';
 export type PricePaneProps = {
 	/** The game whose path is shown (the current one, or the last one during cooldown). */
 	game: CurrentGame | undefined;
-	/** True when `game` is the previous game, shown while the next one cools down. */
-	isLastGame: boolean;
 	width: number;
 	height: number;
 };
@@ -31,7 +29,7 @@ function peakTick(prices: readonly number[]): number | undefined {
 	return best;
 }
 
-function PricePaneView({game, isLastGame, width, height}: PricePaneProps) {
+function PricePaneView({game, width, height}: PricePaneProps) {
 	const chartHeight = Math.max(1, height - 2);
 	const rugged = game?.rugTick !== undefined;
 	const prices = game?.prices;
@@ -45,12 +43,13 @@ function PricePaneView({game, isLastGame, width, height}: PricePaneProps) {
 
 	const peakAt = peakTick(game.prices);
 	const colour = rugged ? 'red' : 'green';
+	// The rug first when there is one: in a narrow pane the end of this line is what gets cut.
 	const summary = (
 		<Line key='summary'>
-			<Text dimColor>{isLastGame ? 'last game ' : 'now '}</Text>
-			<Text bold color={colour}>{multiplier(rugged ? game.rugPrice ?? game.price : game.price)}</Text>
+			{rugged
+				? <Text color='red' bold>{`✕ rugged at tick ${game.rugTick} → ${multiplier(game.rugPrice ?? game.price)}`}</Text>
+				: <Text><Text dimColor>now </Text><Text bold color={colour}>{multiplier(game.price)}</Text><Text dimColor>{`  tick ${Math.max(0, game.tick)}`}</Text></Text>}
 			<Text dimColor>  peak </Text>{multiplier(game.peak)}{peakAt === undefined ? '' : <Text dimColor>{` @t${peakAt}`}</Text>}
-			{rugged ? <Text color='red'>{`  ✕ rugged at tick ${game.rugTick}`}</Text> : <Text dimColor>{`  tick ${Math.max(0, game.tick)}`}</Text>}
 		</Line>
 	);
 	return [

@@ -66,7 +66,7 @@ function SidebetsPaneView({sidebets, game, previousGame, width, height}: Sidebet
 	const rows = betsToShow(sidebets, game?.id, previousGame?.id);
 	const summary = (
 		<Line key='summary' dim>
-			{`${game?.leaderboardSidebets ?? 0} sidebet(s) on this game's leaderboard · 40-tick window · pays 5x if the rug comes by the end tick`}
+			{`${game?.leaderboardSidebets ?? 0} on this game's leaderboard · 40-tick window · 5x if the rug comes by its end`}
 		</Line>
 	);
 	if (rows.length === 0) {

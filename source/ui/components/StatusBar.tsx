@@ -29,7 +29,7 @@ export type Segment = {
 	shrink?: boolean;
 };
 
-const minShrunk = 16;
+const minShrunk = 12;
 
 const stateColours: Record<SourceStatus['state'], Colour> = {
 	idle: 'gray',
@@ -47,7 +47,7 @@ function connection(status: SourceStatus | undefined): string {
 
 	let text = `${status.source} ${status.state}`;
 	if (status.state === 'reconnecting') {
-		const parts = [status.attempt === undefined ? undefined : `attempt ${status.attempt}`, status.nextRetryMs === undefined ? undefined : `next in ${duration(status.nextRetryMs)}`].filter(Boolean);
+		const parts = [status.attempt === undefined ? undefined : `try ${status.attempt}`, status.nextRetryMs === undefined ? undefined : `in ${duration(status.nextRetryMs)}`].filter(Boolean);
 		text += parts.length > 0 ? ` (${parts.join(', ')})` : '';
 	}
 
@@ -81,7 +81,11 @@ export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] 
 
 	const last = problems.recent[0];
 	if (last !== undefined) {
-		segments.push({text: `${count(problems.total)} problem(s), last: ${safe(last.message, 160)}`, colour: 'red', priority: 1, shrink: true});
+		// The count always fits; the latest message gets what room is left (all of them are printed at exit).
+		segments.push(
+			{text: `! ${count(problems.total)} problem${problems.total === 1 ? '' : 's'}`, colour: 'red', bold: true, priority: 6.5},
+			{text: safe(last.message, 160), colour: 'red', priority: 1, shrink: true},
+		);
 	}
 
 	segments.push({text: '? help', dim: true, priority: 0});

@@ -55,7 +55,7 @@ function TickPaneView({game, lastArrival, now, width, height}: TickPaneProps) {
 	if (game === undefined) {
 		return [
 			<Line key='badge'><PhaseBadge game={undefined}/></Line>,
-			<Line key='wait' dim>waiting for the first gameStateUpdate</Line>,
+			<Line key='wait' dim>waiting for game state</Line>,
 			field('last event', age, 'age'),
 		].slice(0, height);
 	}
