@@ -157,6 +157,16 @@ describe('keys', () => {
 		await app.waitFor(text => paneHeader.test(text));
 	});
 
+	it('takes keys that arrive in one chunk one by one ("55", "/bob", "ice⌫⏎")', async () => {
+		const app = mountApp(activeGame().feed.envelopes);
+		await app.press('55');
+		await app.waitFor(text => /^━━ 5 Trades/.test(text));
+		await app.press('/bob');
+		await app.waitFor(text => text.includes('filter: bob▏'));
+		await app.press('ice\u007F\r');
+		await app.waitFor(text => text.includes('filter: bobic (Esc clears)'));
+	});
+
 	it('q and Ctrl-C quit', async () => {
 		const app = mountApp([]);
 		await app.press('q');

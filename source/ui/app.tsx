@@ -15,12 +15,24 @@ import {safe, shortId} from './format.js';
 import type {FrameMetrics} from './frame-metrics.js';
 import {useFrameClock} from './hooks/use-frame-clock.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {commandFor} from './keymap.js';
+import {commandFor, type KeyInfo} from './keymap.js';
 import {chooseLayout, footerRows, gap, type PaneId, type Size} from './layout.js';
 import type {MonitorStore, StoreSnapshot} from './store.js';
 import {initialUiState, reduceUi, type UiState} from './ui-state.js';
 
 export type QuitReason = 'q' | 'ctrl-c';
+
+const noKey: KeyInfo = {tab: false, shift: false, escape: false, return: false, backspace: false, delete: false, ctrl: false, meta: false};
+
+/** What one character of a multi-key chunk means as a key press. */
+function keyOf(character: string): KeyInfo {
+	return {
+		...noKey,
+		return: character === '\r' || character === '\n',
+		tab: character === '\t',
+		backspace: character === '\u007F' || character === '\b',
+	};
+}
 
 export type AppProps = {
 	store: MonitorStore;
@@ -103,7 +115,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 	// re-subscribes the handler (a pasted "/bob") must still see the mode the previous key set.
 	const latest = useRef({ui, live});
 	latest.current = {ui, live};
-	const onKey = useCallback((input: string, key: Key) => {
+	const onKeyPress = useCallback((input: string, key: KeyInfo) => {
 		const current = latest.current;
 		const command = commandFor(current.ui.editingFilter ? 'filter' : 'normal', input, key);
 		if (command === undefined) {
@@ -124,6 +136,19 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 		latest.current = {...current, ui: reduceUi(current.ui, command)};
 		dispatch(command);
 	}, [onQuit]);
+	const onKey = useCallback((input: string, key: Key) => {
+		// Keys typed quickly, pasted, or sent by tmux can arrive as one chunk ("55", "/bob", "bob\r"):
+		// take them one at a time, so each acts in the mode the previous one left.
+		const characters = [...input];
+		if (characters.length <= 1 || key.ctrl || key.meta) {
+			onKeyPress(input, key);
+			return;
+		}
+
+		for (const character of characters) {
+			onKeyPress(character, keyOf(character));
+		}
+	}, [onKeyPress]);
 	useInput(onKey, {isActive: isRawModeSupported === true});
 
 	const layout = chooseLayout(size, ui.maximised ? ui.focus : undefined);
