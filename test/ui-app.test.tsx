@@ -32,8 +32,9 @@ function header(frame: string, title: string): string {
 	return linesWith(frame, title)[0] ?? '';
 }
 
-const focusedMark = (title: string) => new RegExp(`━━ ${title}`);
-const paneHeader = /[━─]{2} 1 Tick/;
+const focusedMark = (title: string) => new RegExp(String.raw`\[${title}\]`);
+/** The Tick pane's header bar, focused or not (the help text mentions "1 Tick" too, but not at a line start). */
+const paneHeader = /^(?:\[1 Tick\]| 1 Tick )/m;
 
 describe('keys', () => {
 	it('1–5 focus a pane; its own number again maximises and restores it', async () => {
@@ -41,7 +42,7 @@ describe('keys', () => {
 		expect(app.text()).toMatch(focusedMark('1 Tick'));
 		await app.press('3');
 		let frame = await app.waitFor(text => focusedMark('3 Position').test(text));
-		expect(header(frame, '1 Tick')).toContain('── 1 Tick');
+		expect(header(frame, '1 Tick')).toContain(' 1 Tick ');
 		await app.press('3');
 		frame = await app.waitFor(text => !paneHeader.test(text));
 		expect(frame).toMatch(focusedMark('3 Position'));
@@ -160,7 +161,7 @@ describe('keys', () => {
 	it('takes keys that arrive in one chunk one by one ("55", "/bob", "ice⌫⏎")', async () => {
 		const app = mountApp(activeGame().feed.envelopes);
 		await app.press('55');
-		await app.waitFor(text => /^━━ 5 Trades/.test(text));
+		await app.waitFor(text => /^\[5 Trades\]/.test(text));
 		await app.press('/bob');
 		await app.waitFor(text => text.includes('filter: bob▏'));
 		await app.press('ice\u007F\r');
@@ -183,7 +184,7 @@ describe('sizes', () => {
 		expect(full.split('\n')).toHaveLength(39);
 		// The full layout gives the tick pane 36 columns; the seed hash line is shown.
 		expect(full).toContain('seed hash');
-		expect(header(full, '1 Tick').indexOf('── 2 Price')).toBe(36 + 1);
+		expect(header(full, '1 Tick').indexOf(' 2 Price ')).toBe(36 + 1);
 
 		app.rerender(<AppAt size={{columns: 80, rows: 24}} app={app}/>);
 		const compact = app.text();

@@ -1,7 +1,7 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import {amount, count, duration, fit, multiplier, percent, safe, shortId, signedAmount, truncate} from '../source/ui/format.js';
+import {age, amount, count, countdownSeconds, duration, fit, multiplier, percent, rate, safe, shortId, signedAmount, truncate} from '../source/ui/format.js';
 
 describe('fit and truncate (display width, not string length)', () => {
 	it('pads short text and cuts long text with an ellipsis', () => {
@@ -51,6 +51,10 @@ describe('numbers', () => {
 		expect(percent(-11.5942)).toBe('-11.6%');
 		expect(percent(150)).toBe('+150%');
 		expect(count(1234)).toBe('1,234');
+		expect(count(0)).toBe('0');
+		expect(count(999)).toBe('999');
+		expect(count(-1_234_567.4)).toBe('-1,234,567');
+		expect(multiplier(12_345)).toBe('12,345x');
 	});
 
 	it('formats ages from tenths of a second to hours', () => {
@@ -59,6 +63,18 @@ describe('numbers', () => {
 		expect(duration(184_000)).toBe('3m04s');
 		expect(duration(7_500_000)).toBe('2h05m');
 		expect(duration(undefined)).toBe('–');
+	});
+
+	it('keeps what changes every frame coarse: ages, countdowns and rates', () => {
+		expect(age(300)).toBe('<1s');
+		expect(age(3400)).toBe('3s');
+		expect(age(75_000)).toBe('1m15s');
+		expect(countdownSeconds(12_000)).toBe('12s');
+		expect(countdownSeconds(10_100)).toBe('11s');
+		expect(countdownSeconds(undefined)).toBe('–');
+		expect(rate(0)).toBe('0');
+		expect(rate(0.4)).toBe('<1');
+		expect(rate(9.6)).toBe('10');
 	});
 
 	it('shortens ids from the middle', () => {

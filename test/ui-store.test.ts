@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {createAppBus} from '../source/bus/app-bus.js';
 import {FrameMetrics} from '../source/ui/frame-metrics.js';
 import {RateMeter} from '../source/ui/rate-meter.js';
+import {displayKey, sameKey} from '../source/ui/display-key.js';
 import {decodeErrors, MonitorStore} from '../source/ui/store.js';
 import {FeedBuilder, gameIds, seedWithLength} from './helpers/game-feed.js';
 
@@ -109,6 +110,17 @@ describe('FrameMetrics', () => {
 		expect(report.unmeasured).toBe(0);
 	});
 
+	it('counts an event whose frame was skipped (nothing visible changed) as shown when the clock decided so', () => {
+		let now = 0;
+		const metrics = new FrameMetrics({now: () => now});
+		metrics.arrived(1, 0);
+		now = 40;
+		metrics.settled(1);
+		const report = metrics.report();
+		expect(report.latency).toMatchObject({count: 1, max: 40});
+		expect(report.redraws).toBe(0);
+	});
+
 	it('counts redraws per second and the busiest second', () => {
 		let now = 0;
 		const metrics = new FrameMetrics({now: () => now});
@@ -133,5 +145,37 @@ describe('FrameMetrics', () => {
 
 		expect(metrics.report().lag).toMatchObject({max: 100, last: 100, firstHalfP50: 0});
 		expect(new FrameMetrics().report().lag).toBeUndefined();
+	});
+});
+
+describe('displayKey: a frame that would look the same is skipped', () => {
+	function snapshots(...frames: Array<Record<string, unknown>>) {
+		const bus = createAppBus();
+		const now = 5_000_000;
+		const store = new MonitorStore(bus, {now: () => now});
+		const feed = new FeedBuilder();
+		return frames.map(frame => {
+			feed.push('gameStateUpdate', {gameId: gameIds[0], ...frame});
+			bus.publish('envelope', feed.envelopes.at(-1)!);
+			// The event rate is the same in both for this comparison.
+			return {...store.snapshot(), eventsPerSecond: 3};
+		});
+	}
+
+	it('ignores a cooldown timer step the whole-second countdown does not show', () => {
+		const [a, b] = snapshots({cooldownTimer: 14_900, allowPreRoundBuys: false}, {cooldownTimer: 14_100, allowPreRoundBuys: false});
+		expect(a!.version).not.toBe(b!.version);
+		expect(sameKey(displayKey(a!, 1), displayKey(b!, 1))).toBe(true);
+	});
+
+	it('sees a new second, a new tick, a new trade and a new status', () => {
+		const [a, b] = snapshots({cooldownTimer: 14_100}, {cooldownTimer: 13_900});
+		expect(sameKey(displayKey(a!, 1), displayKey(b!, 1))).toBe(false);
+		const [c, d] = snapshots({active: true, tickCount: 1, price: 1.01}, {active: true, tickCount: 2, price: 1.02});
+		expect(sameKey(displayKey(c!, 1), displayKey(d!, 1))).toBe(false);
+		expect(sameKey(displayKey(c!, 1), displayKey({...c!, state: {...c!.state, trades: [...c!.state.trades]}}, 1))).toBe(false);
+		expect(sameKey(displayKey(c!, 1), displayKey({...c!, status: {source: 'replay', state: 'ended', ts: 1}}, 1))).toBe(false);
+		expect(sameKey(displayKey(c!, 1), displayKey(c!, 2))).toBe(false);
+		expect(sameKey(undefined, displayKey(c!, 1))).toBe(false);
 	});
 });

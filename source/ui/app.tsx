@@ -63,7 +63,7 @@ function paneNote(pane: PaneId, shown: StoreSnapshot, ui: UiState, width: number
 				return `filter: ${ui.filter}▏ (Enter keeps, Esc clears)`;
 			}
 
-			return ui.filter === '' ? 'newest first · / filters' : `filter: ${ui.filter} (Esc clears)`;
+			return ui.filter === '' ? 'newest first, / filters' : `filter: ${ui.filter} (Esc clears)`;
 		}
 
 		default: {
@@ -178,8 +178,8 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 	}
 
 	return (
-		<Box flexDirection='column' width={layout.width} height={layout.height} overflow='hidden'>
-			<Box flexDirection='column' height={paneArea} overflow='hidden'>{body}</Box>
+		<Box flexDirection='column' width={layout.width} height={layout.height}>
+			<Box flexDirection='column' height={paneArea}>{body}</Box>
 			<HistoryStrip history={shown.state.history} width={layout.width}/>
 			<StatusBar
 				status={live.status}

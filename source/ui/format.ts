@@ -51,6 +51,17 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 	return align === 'left' ? cut + pad : pad + cut;
 }
 
+/** 1234567 → "1,234,567" (toLocaleString is far slower, and this runs for every number of every frame). */
+export function thousands(value: number): string {
+	const whole = Math.round(Math.abs(value)).toString();
+	let grouped = '';
+	for (let end = whole.length; end > 0; end -= 3) {
+		grouped = end - 3 > 0 ? `,${whole.slice(end - 3, end)}${grouped}` : `${whole.slice(0, end)}${grouped}`;
+	}
+
+	return value < 0 && grouped !== '0' ? `-${grouped}` : grouped;
+}
+
 /** Significant digits that keep small SOL amounts and multipliers readable. */
 function compact(value: number, digits: number): string {
 	const abs = Math.abs(value);
@@ -59,7 +70,7 @@ function compact(value: number, digits: number): string {
 	}
 
 	if (abs >= 10 ** digits) {
-		return Math.round(value).toLocaleString('en-US');
+		return thousands(value);
 	}
 
 	if (abs >= 1) {
@@ -76,7 +87,7 @@ export function multiplier(value: number | undefined): string {
 	}
 
 	if (value >= 1000) {
-		return `${Math.round(value).toLocaleString('en-US')}x`;
+		return `${thousands(value)}x`;
 	}
 
 	return value >= 0.1 ? `${value.toFixed(value >= 100 ? 1 : 2)}x` : `${Number(value.toPrecision(2))}x`;
@@ -107,7 +118,7 @@ export function percent(value: number | undefined): string {
 
 /** A whole count with thousands separators. */
 export function count(value: number | undefined): string {
-	return value === undefined || !Number.isFinite(value) ? '–' : Math.round(value).toLocaleString('en-US');
+	return value === undefined || !Number.isFinite(value) ? '–' : thousands(value);
 }
 
 /** An age or duration: 0.3s, 12s, 3m04s, 2h05m. */
@@ -133,9 +144,27 @@ export function duration(ms: number | undefined): string {
 	return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** Events per second, one decimal under 10. */
+/**
+Events per second, whole. Everything the panes show is as coarse as it can
+usefully be: a display that changes only when what it means changes lets the
+frame clock skip frames (see display-key.ts).
+*/
 export function rate(value: number): string {
-	return value >= 10 ? value.toFixed(0) : value.toFixed(1);
+	return value > 0 && value < 1 ? '<1' : value.toFixed(0);
+}
+
+/** How long ago the last event came: "<1s" while the feed flows, then whole seconds. */
+export function age(ms: number | undefined): string {
+	if (ms === undefined || !Number.isFinite(ms)) {
+		return '–';
+	}
+
+	return ms < 1000 ? '<1s' : duration(Math.floor(ms / 1000) * 1000).replace('.0s', 's');
+}
+
+/** A countdown in whole seconds, rounded up (10.1 s left reads 11s). */
+export function countdownSeconds(ms: number | undefined): string {
+	return ms === undefined || !Number.isFinite(ms) ? '–' : `${Math.ceil(Math.max(0, ms) / 1000)}s`;
 }
 
 /** A long id or hash shortened to its start and end: 20251212-6114…4b71. */

@@ -29,6 +29,9 @@ export type FrameReport = {
 	lag: {firstHalfP50: number; secondHalfP50: number; p99: number; max: number; last: number} | undefined;
 	/** Events never shown (dropped from the measurement while frozen). */
 	unmeasured: number;
+	/** Events that reached the store, and the seconds from the first to the last: the rate an unthrottled UI would redraw at. */
+	events: number;
+	eventSeconds: number;
 };
 
 class Histogram {
@@ -94,6 +97,9 @@ export class FrameMetrics {
 	#unmeasured = 0;
 	#schedule: {wall: number; ts: number} | undefined;
 	readonly #lags: number[] = [];
+	#events = 0;
+	#firstArrival: number | undefined;
+	#lastArrival = 0;
 
 	constructor(options: FrameMetricsOptions = {}) {
 		this.#now = options.now ?? (() => performance.now());
@@ -103,6 +109,9 @@ export class FrameMetrics {
 	/** An envelope reached the store and produced `version`; `ts` is the time it carries. */
 	arrived(version: number, ts: number): void {
 		const now = this.#now();
+		this.#events++;
+		this.#firstArrival ??= now;
+		this.#lastArrival = now;
 		if (this.#pending.length - this.#pendingStart >= maxPending) {
 			this.#pendingStart++;
 			this.#unmeasured++;
@@ -122,6 +131,12 @@ export class FrameMetrics {
 		this.#showing = Math.max(this.#showing, version);
 	}
 
+	/** The frame clock found nothing visible to change up to `version`: those events are on screen as they are. */
+	settled(version: number): void {
+		this.showing(version);
+		this.#consume(this.#now());
+	}
+
 	/** Ink produced a frame (its onRender callback). */
 	rendered(): void {
 		const now = this.#now();
@@ -137,6 +152,11 @@ export class FrameMetrics {
 		}
 
 		this.#maxInSecond = Math.max(this.#maxInSecond, this.#inSecond);
+		this.#consume(now);
+	}
+
+	/** Events up to the version shown are on screen at `now`. */
+	#consume(now: number): void {
 		let index = this.#pendingStart;
 		while (index < this.#pending.length && this.#pending[index]![0] <= this.#showing) {
 			this.#latency.add(now - this.#pending[index]![1]);
@@ -179,6 +199,8 @@ export class FrameMetrics {
 					last: lags.at(-1)!,
 				},
 			unmeasured: this.#unmeasured + (this.#pending.length - this.#pendingStart),
+			events: this.#events,
+			eventSeconds: this.#firstArrival === undefined ? 0 : (this.#lastArrival - this.#firstArrival) / 1000,
 		};
 	}
 }

@@ -1,6 +1,6 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {truncate, widthOf} from '../format.js';
+import {fit} from '../format.js';
 import {paneIds, paneTitles, type PaneId} from '../layout.js';
 
 export type PaneProps = {
@@ -13,20 +13,24 @@ export type PaneProps = {
 	children?: ReactNode;
 };
 
-/** The header rule: heavy when focused, so focus shows without colour too. */
+/**
+The header bar: the pane's number and title, then its note. Focus shows as a
+bright bar and, for terminals without colour, as brackets round the title.
+Plain ASCII on purpose: Ink measures every line of every frame, and a line of
+box-drawing characters costs many times more than one of spaces.
+*/
 export function paneHeader(id: PaneId, note: string | undefined, width: number, focused: boolean): string {
-	const rule = focused ? '━' : '─';
-	const title = ` ${paneIds.indexOf(id) + 1} ${paneTitles[id]}${note === undefined || note === '' ? '' : ` · ${note}`} `;
-	const text = truncate(title, Math.max(0, width - 3));
-	return `${rule}${rule}${text}${rule.repeat(Math.max(0, width - 2 - widthOf(text)))}`;
+	const title = `${paneIds.indexOf(id) + 1} ${paneTitles[id]}`;
+	const head = focused ? `[${title}]` : ` ${title} `;
+	return fit(note === undefined || note === '' ? head : `${head} ${note}`, width);
 }
 
 /** A titled region of the screen, exactly `width` × `height` cells; content below the header line. */
 export function Pane({id, width, height, focused, note, children}: PaneProps) {
 	return (
-		<Box flexDirection='column' width={width} height={height} overflow='hidden'>
-			<Text bold={focused} color={focused ? 'cyan' : 'gray'} wrap='truncate-end'>{paneHeader(id, note, width, focused)}</Text>
-			<Box flexDirection='column' width={width} height={Math.max(0, height - 1)} overflow='hidden'>
+		<Box flexDirection='column' width={width} height={height}>
+			<Text inverse bold={focused} color={focused ? 'cyan' : 'gray'}>{paneHeader(id, note, width, focused)}</Text>
+			<Box flexDirection='column' width={width} height={Math.max(0, height - 1)}>
 				{children}
 			</Box>
 		</Box>

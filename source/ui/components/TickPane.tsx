@@ -1,7 +1,7 @@
 import {memo, type ReactNode} from 'react';
 import {Text} from 'ink';
 import type {CurrentGame} from '../../state/types.js';
-import {count, duration, multiplier, safe, shortId} from '../format.js';
+import {age as ageText, count, countdownSeconds, multiplier, safe, shortId} from '../format.js';
 import {phaseColours} from '../theme.js';
 import {Line} from './Pane.js';
 
@@ -24,7 +24,7 @@ export function countdown(game: CurrentGame): string {
 		return 'paused';
 	}
 
-	return game.cooldownTimer === undefined ? '–' : `${(Math.max(0, game.cooldownTimer) / 1000).toFixed(1)}s`;
+	return countdownSeconds(game.cooldownTimer);
 }
 
 /** Beside the badge: the tick while a game runs, the countdown while the next one waits. */
@@ -51,7 +51,7 @@ function field(label: string, value: ReactNode, key: string) {
 
 /** Phase, game, tick, countdown, players, trade count and the age of the last event; the most useful lines first. */
 function TickPaneView({game, lastArrival, now, width, height}: TickPaneProps) {
-	const age = lastArrival === undefined ? 'no events yet' : `${duration(now - lastArrival)} ago`;
+	const age = lastArrival === undefined ? 'no events yet' : `${ageText(now - lastArrival)} ago`;
 	if (game === undefined) {
 		return [
 			<Line key='badge'><PhaseBadge game={undefined}/></Line>,

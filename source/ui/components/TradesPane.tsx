@@ -24,6 +24,7 @@ export function filterTrades(trades: readonly TradeRow[], filter: string): reado
 
 const columns = {tick: 5, type: 11, qty: 10, price: 9, amount: 10};
 const fixedWidth = columns.tick + columns.type + columns.qty + columns.price + columns.amount + 5;
+const maxUserWidth = 24;
 
 function header(userWidth: number): string {
 	return `${fit('tick', columns.tick, 'right')} ${fit('user', userWidth)} ${fit('type', columns.type)}${fit('qty', columns.qty, 'right')}${fit('price', columns.price, 'right')} ${fit('amount', columns.amount, 'right')}`;
@@ -46,7 +47,8 @@ const TradeLine = memo(({trade, userWidth}: {trade: TradeRow; userWidth: number}
 /** The tape, newest first: each trade's own tick (it lags the live tick by a few), user, type, qty, price, amount. */
 function TradesPaneView({trades, filter, width, height}: TradesPaneProps) {
 	const shown = filterTrades(trades, filter);
-	const userWidth = Math.max(6, width - fixedWidth);
+	// Names are cleaned to 32 characters; a wider column would only be padding.
+	const userWidth = Math.min(maxUserWidth, Math.max(6, width - fixedWidth));
 	if (shown.length === 0) {
 		return (
 			<Line dim>{trades.length === 0 ? 'no trades yet' : `no trade matches "${safe(filter, 32)}" (Esc clears the filter)`}</Line>

@@ -1,43 +1,56 @@
 import {useEffect, useState} from 'react';
+import {displayKey, sameKey} from '../display-key.js';
 import type {FrameMetrics} from '../frame-metrics.js';
 import type {MonitorStore, StoreSnapshot} from '../store.js';
 
 export type Frame = {
 	snapshot: StoreSnapshot;
-	/** Frames actually taken in the last second (≤ the cap). */
+	/** Frames actually drawn in the last second (≤ the cap). */
 	drawnPerSecond: number;
 };
 
-/** With no new data, still refresh this often so ages and rates keep moving. */
+/** With no new data, still look again this often so ages and rates keep moving. */
 export const idleRefreshMs = 1000;
 
 /**
 The throttle between the feed and React: a timer at 1000/fps takes ONE
 snapshot of the store per frame and makes ONE state update, however many
-events arrived in between; a frame in which nothing changed is skipped.
+events arrived in between. A frame is skipped when nothing arrived, and when
+what arrived would not change the screen (display-key.ts).
 */
 export function useFrameClock(store: MonitorStore, fps: number, metrics?: FrameMetrics): Frame {
 	const [frame, setFrame] = useState<Frame>(() => ({snapshot: store.snapshot(), drawnPerSecond: 0}));
 	useEffect(() => {
 		let lastVersion = store.version;
-		let lastAt = Date.now();
-		const recent: number[] = [];
+		let lastLook = Date.now();
+		let lastKey: readonly unknown[] | undefined;
+		const drawn: number[] = [];
 		const timer = setInterval(() => {
 			const version = store.version;
 			const now = Date.now();
-			if (version === lastVersion && now - lastAt < idleRefreshMs) {
+			if (version === lastVersion && now - lastLook < idleRefreshMs) {
 				return;
 			}
 
 			lastVersion = version;
-			lastAt = now;
-			recent.push(now);
-			while (recent.length > 0 && recent[0]! <= now - 1000) {
-				recent.shift();
+			lastLook = now;
+			while (drawn.length > 0 && drawn[0]! <= now - 1000) {
+				drawn.shift();
 			}
 
+			const snapshot = store.snapshot();
+			// The frame rate shown counts this frame too.
+			const key = displayKey(snapshot, drawn.length + 1);
+			if (sameKey(lastKey, key)) {
+				// Nothing visible changed: what arrived is already what the screen shows.
+				metrics?.settled(version);
+				return;
+			}
+
+			lastKey = key;
+			drawn.push(now);
 			metrics?.showing(version);
-			setFrame({snapshot: store.snapshot(), drawnPerSecond: recent.length});
+			setFrame({snapshot, drawnPerSecond: drawn.length});
 		}, Math.max(1, Math.round(1000 / fps)));
 		return () => {
 			clearInterval(timer);
