@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
+import {clipLine, lineWidth, plainText, segment, wrapWords} from '../source/ui/segments.js';
 import {age, amount, count, countdownSeconds, duration, fit, multiplier, percent, rate, safe, shortId, signedAmount, truncate} from '../source/ui/format.js';
 
 describe('fit and truncate (display width, not string length)', () => {
@@ -82,5 +83,21 @@ describe('numbers', () => {
 		expect(shortId('20251212-6114b2ff44ef4b71', 16)).toMatch(/^20251212-6.*….*4b71$/);
 		expect(shortId('short', 16)).toBe('short');
 		expect(shortId(undefined, 16)).toBe('–');
+	});
+});
+
+describe('segments', () => {
+	it('clips a styled line to the width, cutting the last segment that does not fit', () => {
+		const line = [segment('abc', {dim: true}), segment('defgh', {colour: 'red'}), segment('ij')];
+		expect(clipLine(line, 20)).toBe(line);
+		expect(clipLine(line, 6)).toEqual([segment('abc', {dim: true}), segment('de…', {colour: 'red'})]);
+		expect(plainText([clipLine(line, 3)])).toBe('ab…');
+		expect(lineWidth([segment('日本'), segment('x')])).toBe(5);
+	});
+
+	it('wraps words into lines that fit, cutting words longer than a line', () => {
+		expect(wrapWords('No position: attach to your tab', 12)).toEqual(['No position:', 'attach to', 'your tab']);
+		expect(wrapWords('supercalifragilistic word', 8)).toEqual(['superca…', 'word']);
+		expect(wrapWords('   ', 8)).toEqual([]);
 	});
 });

@@ -3,7 +3,7 @@ import {Box, useInput, useStdin, type Key} from 'ink';
 import {FairOverlay} from './components/FairOverlay.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {HistoryStrip} from './components/HistoryStrip.js';
-import {Pane} from './components/Pane.js';
+import type {PaneFrame} from './components/Pane.js';
 import {PositionPane} from './components/PositionPane.js';
 import {chartedGame, PricePane} from './components/PricePane.js';
 import {SidebetsPane} from './components/SidebetsPane.js';
@@ -72,28 +72,28 @@ function paneNote(pane: PaneId, shown: StoreSnapshot, ui: UiState, width: number
 	}
 }
 
-function paneContent(pane: PaneId, shown: StoreSnapshot, ui: UiState, width: number, height: number, player: string | undefined): ReactNode {
+function PaneView({frame, shown, ui, player}: {frame: PaneFrame; shown: StoreSnapshot; ui: UiState; player: string | undefined}) {
 	const {state} = shown;
-	switch (pane) {
+	switch (frame.id) {
 		case 'tick': {
-			return <TickPane game={state.game} lastArrival={shown.lastArrival} now={shown.takenAt} width={width} height={height}/>;
+			return <TickPane {...frame} game={state.game} lastArrival={shown.lastArrival} now={shown.takenAt}/>;
 		}
 
 		case 'price': {
 			// The header note says when this is the last game (see paneNote).
-			return <PricePane game={chartedGame(state.game, state.previousGame).game} width={width} height={height}/>;
+			return <PricePane {...frame} game={chartedGame(state.game, state.previousGame).game}/>;
 		}
 
 		case 'position': {
-			return <PositionPane position={state.position} player={player} width={width} height={height}/>;
+			return <PositionPane {...frame} position={state.position} player={player}/>;
 		}
 
 		case 'sidebets': {
-			return <SidebetsPane sidebets={state.sidebets} game={state.game} previousGame={state.previousGame} width={width} height={height}/>;
+			return <SidebetsPane {...frame} sidebets={state.sidebets} game={state.game} previousGame={state.previousGame}/>;
 		}
 
 		case 'trades': {
-			return <TradesPane trades={state.trades} filter={ui.filter} width={width} height={height}/>;
+			return <TradesPane {...frame} trades={state.trades} filter={ui.filter}/>;
 		}
 	}
 }
@@ -168,9 +168,12 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 			<Box key={row.cells.map(cell => cell.pane).join('+')} flexDirection='row' height={row.height}>
 				{row.cells.map((cell, index) => (
 					<Box key={cell.pane} marginLeft={index === 0 ? 0 : gap}>
-						<Pane id={cell.pane} width={cell.width} height={row.height} focused={cell.pane === ui.focus} note={paneNote(cell.pane, shown, ui, cell.width)}>
-							{paneContent(cell.pane, shown, ui, cell.width, row.height - 1, player)}
-						</Pane>
+						<PaneView
+							frame={{id: cell.pane, width: cell.width, height: row.height, focused: cell.pane === ui.focus, note: paneNote(cell.pane, shown, ui, cell.width)}}
+							shown={shown}
+							ui={ui}
+							player={player}
+						/>
 					</Box>
 				))}
 			</Box>

@@ -1,13 +1,9 @@
 import {memo} from 'react';
-import {Text} from 'ink';
 import type {FinishedGame} from '../../state/types.js';
-import {multiplier, truncate, widthOf} from '../format.js';
+import {multiplier, widthOf} from '../format.js';
+import {segment, type Segment, type SegmentLine} from '../segments.js';
 import {verificationMark} from '../theme.js';
-
-export type HistoryStripProps = {
-	history: readonly FinishedGame[];
-	width: number;
-};
+import {Lines} from './Lines.js';
 
 export const historyLength = 10;
 
@@ -35,38 +31,36 @@ export function historyItem(game: FinishedGame): string {
 }
 
 /** One line: peak and rug tick of the last 10 games with their provably-fair mark (v shows the details). */
-function HistoryStripView({history, width}: HistoryStripProps) {
+export function historyLine(history: readonly FinishedGame[], width: number): SegmentLine {
 	const label = 'last games ';
 	const games = recentGames(history);
 	if (games.length === 0) {
-		return <Text wrap='truncate-end' dimColor>{truncate(`${label}none finished yet · v: provably-fair details`, width)}</Text>;
+		return [segment(`${label}none finished yet · v: provably-fair details`, {dim: true})];
 	}
 
 	// Items are added while they fit, so a mark is never cut away from its game.
+	const line: Segment[] = [segment(label, {dim: true})];
 	let used = widthOf(label);
-	const items: Array<{text: string; mark: ReturnType<typeof verificationMark>; id: string}> = [];
-	for (const game of games) {
+	for (const [index, game] of games.entries()) {
 		const text = historyItem(game);
-		const cells = widthOf(text) + 2 + 3;
+		const separator = index === 0 ? '' : ' │ ';
+		const cells = widthOf(separator) + widthOf(text) + 2;
 		if (used + cells > width) {
 			break;
 		}
 
 		used += cells;
-		items.push({text, mark: verificationMark(game.verification), id: game.id});
+		const mark = verificationMark(game.verification);
+		if (separator !== '') {
+			line.push(segment(separator, {dim: true}));
+		}
+
+		line.push(segment(`${text} `), segment(mark.mark, {colour: mark.colour}));
 	}
 
-	return (
-		<Text wrap='truncate-end'>
-			<Text dimColor>{label}</Text>
-			{items.map((item, index) => (
-				<Text key={item.id}>
-					{index === 0 ? '' : <Text dimColor> │ </Text>}
-					{item.text} <Text color={item.mark.colour}>{item.mark.mark}</Text>
-				</Text>
-			))}
-		</Text>
-	);
+	return line;
 }
 
-export const HistoryStrip = memo(HistoryStripView);
+export const HistoryStrip = memo(({history, width}: {history: readonly FinishedGame[]; width: number}) => (
+	<Lines lines={[historyLine(history, width)]} width={width} height={1}/>
+));

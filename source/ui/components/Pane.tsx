@@ -1,16 +1,17 @@
-import type {ReactNode} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import {fit} from '../format.js';
 import {paneIds, paneTitles, type PaneId} from '../layout.js';
+import {segment, type SegmentLine} from '../segments.js';
+import {Lines} from './Lines.js';
 
-export type PaneProps = {
+/** Where a pane sits and how its header reads; every pane component takes these. */
+export type PaneFrame = {
 	id: PaneId;
 	width: number;
 	height: number;
 	focused: boolean;
 	/** Shown after the title, e.g. the game id or the tape filter. Must already be safe text. */
 	note?: string;
-	children?: ReactNode;
 };
 
 /**
@@ -25,19 +26,12 @@ export function paneHeader(id: PaneId, note: string | undefined, width: number, 
 	return fit(note === undefined || note === '' ? head : `${head} ${note}`, width);
 }
 
-/** A titled region of the screen, exactly `width` × `height` cells; content below the header line. */
-export function Pane({id, width, height, focused, note, children}: PaneProps) {
+/** A titled region of the screen, exactly `width` × `height` cells: the header bar, then up to height - 1 lines. */
+export function Pane({id, width, height, focused, note, lines}: PaneFrame & {lines: readonly SegmentLine[]}) {
+	const header: SegmentLine = [segment(paneHeader(id, note, width, focused), {inverse: true, bold: focused, colour: focused ? 'cyan' : 'gray'})];
 	return (
-		<Box flexDirection='column' width={width} height={height}>
-			<Text inverse bold={focused} color={focused ? 'cyan' : 'gray'}>{paneHeader(id, note, width, focused)}</Text>
-			<Box flexDirection='column' width={width} height={Math.max(0, height - 1)}>
-				{children}
-			</Box>
+		<Box width={width} height={height}>
+			<Lines lines={[header, ...lines]} width={width} height={height}/>
 		</Box>
 	);
-}
-
-/** One line of pane content, cut at the pane's edge. */
-export function Line({children, dim}: {children?: ReactNode; dim?: boolean}) {
-	return <Text wrap='truncate-end' dimColor={dim}>{children ?? ' '}</Text>;
 }

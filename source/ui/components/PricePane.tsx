@@ -1,15 +1,13 @@
 import {memo, useMemo} from 'react';
-import {Text} from 'ink';
 import type {CurrentGame} from '../../state/types.js';
-import {priceChart} from '../chart.js';
+import {priceChart, type PriceChart} from '../chart.js';
 import {multiplier} from '../format.js';
-import {Line} from './Pane.js';
+import {segment, type SegmentLine} from '../segments.js';
+import {Pane, type PaneFrame} from './Pane.js';
 
-export type PricePaneProps = {
+export type PriceData = {
 	/** The game whose path is shown (the current one, or the last one during cooldown). */
 	game: CurrentGame | undefined;
-	width: number;
-	height: number;
 };
 
 /** During cooldown and presale the current game has no path yet (presale's tick 0 at most): show the one that just rugged. */
@@ -29,34 +27,40 @@ function peakTick(prices: readonly number[]): number | undefined {
 	return best;
 }
 
-function PricePaneView({game, width, height}: PricePaneProps) {
-	const chartHeight = Math.max(1, height - 2);
+/** The chart of the path, the ▲ peak / ✕ rug markers, and a summary line. */
+export function priceLines(game: CurrentGame | undefined, chart: PriceChart | undefined): SegmentLine[] {
+	if (game === undefined || chart === undefined || chart.lines.length === 0) {
+		return [[segment(game === undefined ? 'no price yet' : 'no price path yet: the game has not started', {dim: true})]];
+	}
+
+	const rugged = game.rugTick !== undefined;
+	const colour = rugged ? 'red' : 'green';
+	const peakAt = peakTick(game.prices);
+	// The rug first when there is one: in a narrow pane the end of this line is what gets cut.
+	const summary: SegmentLine = [
+		...(rugged
+			? [segment(`✕ rugged at tick ${game.rugTick} → ${multiplier(game.rugPrice ?? game.price)}`, {colour: 'red', bold: true})]
+			: [segment('now ', {dim: true}), segment(multiplier(game.price), {colour, bold: true}), segment(`  tick ${Math.max(0, game.tick)}`, {dim: true})]),
+		segment('  peak ', {dim: true}),
+		segment(multiplier(game.peak)),
+		...(peakAt === undefined ? [] : [segment(` @t${peakAt}`, {dim: true})]),
+	];
+	return [
+		...chart.lines.map(line => [segment(line, {colour})]),
+		[segment(chart.markers, {colour: 'yellow'})],
+		summary,
+	];
+}
+
+export const PricePane = memo((props: PriceData & PaneFrame) => {
+	const {game, width, height} = props;
+	// The plot leaves two lines: the markers and the summary (and the header takes one).
+	const chartHeight = Math.max(1, height - 3);
 	const rugged = game?.rugTick !== undefined;
 	const prices = game?.prices;
 	const chart = useMemo(
 		() => (prices === undefined ? undefined : priceChart(prices, {width, height: chartHeight, rugged})),
 		[prices, width, chartHeight, rugged],
 	);
-	if (game === undefined || chart === undefined || chart.lines.length === 0) {
-		return <Line dim>{game === undefined ? 'no price yet' : 'no price path yet: the game has not started'}</Line>;
-	}
-
-	const peakAt = peakTick(game.prices);
-	const colour = rugged ? 'red' : 'green';
-	// The rug first when there is one: in a narrow pane the end of this line is what gets cut.
-	const summary = (
-		<Line key='summary'>
-			{rugged
-				? <Text color='red' bold>{`✕ rugged at tick ${game.rugTick} → ${multiplier(game.rugPrice ?? game.price)}`}</Text>
-				: <Text><Text dimColor>now </Text><Text bold color={colour}>{multiplier(game.price)}</Text><Text dimColor>{`  tick ${Math.max(0, game.tick)}`}</Text></Text>}
-			<Text dimColor>  peak </Text>{multiplier(game.peak)}{peakAt === undefined ? '' : <Text dimColor>{` @t${peakAt}`}</Text>}
-		</Line>
-	);
-	return [
-		...chart.lines.map((line, index) => <Line key={`plot-${index}`}><Text color={colour}>{line}</Text></Line>),
-		<Line key='markers'><Text color='yellow'>{chart.markers}</Text></Line>,
-		summary,
-	].slice(0, Math.max(1, height));
-}
-
-export const PricePane = memo(PricePaneView);
+	return <Pane {...props} lines={priceLines(game, chart)}/>;
+});

@@ -1,16 +1,8 @@
 import {memo} from 'react';
-import {Text} from 'ink';
 import type {CurrentGame, SidebetRow} from '../../state/types.js';
 import {amount, fit, safe} from '../format.js';
-import {Line} from './Pane.js';
-
-export type SidebetsPaneProps = {
-	sidebets: readonly SidebetRow[];
-	game: CurrentGame | undefined;
-	previousGame: CurrentGame | undefined;
-	width: number;
-	height: number;
-};
+import {segment, type SegmentLine} from '../segments.js';
+import {Pane, type PaneFrame} from './Pane.js';
 
 /** Share of a bet's window that has passed at `tick`, 0–1. */
 export function windowProgress(bet: Pick<SidebetRow, 'startTick' | 'endTick' | 'outcome'>, tick: number): number {
@@ -40,7 +32,7 @@ export function betsToShow(sidebets: readonly SidebetRow[], gameId: string | und
 	return [...open, ...decided, ...previous];
 }
 
-function SidebetRowLine({bet, tick, width, previous}: {bet: SidebetRow; tick: number; width: number; previous: boolean}) {
+function betLine(bet: SidebetRow, tick: number, width: number, previous: boolean): SegmentLine {
 	const left = Math.max(0, bet.endTick - Math.max(tick, bet.startTick));
 	const stake = bet.betAmount === undefined ? '?' : amount(bet.betAmount);
 	const pays = bet.betAmount === undefined ? `${bet.xPayout}x` : `${amount(bet.betAmount * bet.xPayout)} (${bet.xPayout}x)`;
@@ -50,37 +42,39 @@ function SidebetRowLine({bet, tick, width, previous}: {bet: SidebetRow; tick: nu
 	const fixed = nameWidth + 1 + 7 + 1 + 1 + 8 + 1 + 15;
 	const barWidth = Math.max(4, Math.min(40, width - fixed));
 	const name = safe(bet.owner, 32);
-	const owner = fit(bet.mine && name !== 'you' ? `${name} (you)` : name, nameWidth);
-	return (
-		<Line>
-			<Text bold={bet.mine} dimColor={previous}>{owner}</Text>
-			{' '}{fit(stake, 7, 'right')}{' '}
-			<Text color={outcomeColours[bet.outcome]}>{progressBar(windowProgress(bet, tick), barWidth)}</Text>
-			{' '}<Text color={outcomeColours[bet.outcome]} bold={bet.outcome !== 'pending'}>{fit(status, 8)}</Text>
-			{' '}<Text dimColor>{pays}</Text>
-		</Line>
-	);
+	const colour = outcomeColours[bet.outcome];
+	return [
+		segment(fit(bet.mine && name !== 'you' ? `${name} (you)` : name, nameWidth), {bold: bet.mine, dim: previous}),
+		segment(` ${fit(stake, 7, 'right')} `),
+		segment(progressBar(windowProgress(bet, tick), barWidth), {colour}),
+		segment(' '),
+		segment(fit(status, 8), {colour, bold: bet.outcome !== 'pending'}),
+		segment(` ${pays}`, {dim: true}),
+	];
 }
 
-function SidebetsPaneView({sidebets, game, previousGame, width, height}: SidebetsPaneProps) {
+export type SidebetsData = {
+	sidebets: readonly SidebetRow[];
+	game: CurrentGame | undefined;
+	previousGame: CurrentGame | undefined;
+};
+
+/** Each bet with its 40-tick window as a bar, ticks left, the 5x payout and, once decided, the outcome. */
+export function sidebetLines({sidebets, game, previousGame}: SidebetsData, width: number): SegmentLine[] {
+	const summary: SegmentLine = [segment(`${game?.leaderboardSidebets ?? 0} on this game's leaderboard · 40-tick window · 5x if the rug comes by its end`, {dim: true})];
 	const rows = betsToShow(sidebets, game?.id, previousGame?.id);
-	const summary = (
-		<Line key='summary' dim>
-			{`${game?.leaderboardSidebets ?? 0} on this game's leaderboard · 40-tick window · 5x if the rug comes by its end`}
-		</Line>
-	);
 	if (rows.length === 0) {
-		return [summary, <Line key='none' dim>no sidebets seen in this game</Line>].slice(0, height);
+		return [summary, [segment('no sidebets seen in this game', {dim: true})]];
 	}
 
 	return [
 		summary,
-		...rows.slice(0, Math.max(0, height - 1)).map(bet => {
+		...rows.map(bet => {
 			const previous = bet.gameId !== game?.id;
 			const tick = previous ? previousGame?.tick ?? bet.endTick : game?.tick ?? 0;
-			return <SidebetRowLine key={bet.key} bet={bet} tick={tick} width={width} previous={previous}/>;
+			return betLine(bet, tick, width, previous);
 		}),
 	];
 }
 
-export const SidebetsPane = memo(SidebetsPaneView);
+export const SidebetsPane = memo((props: SidebetsData & PaneFrame) => <Pane {...props} lines={sidebetLines(props, props.width)}/>);

@@ -1,10 +1,11 @@
 import {memo} from 'react';
-import {Text} from 'ink';
 import type {SourceStatus} from '../../bus/messages.js';
 import type {StateStats} from '../../state/types.js';
 import {count, duration, rate, safe, truncate, widthOf} from '../format.js';
 import {decodeErrors, type ProblemCounts} from '../store.js';
 import type {Colour} from '../theme.js';
+import {segment as styled, type SegmentLine} from '../segments.js';
+import {Lines} from './Lines.js';
 
 export type StatusBarProps = {
 	status: SourceStatus | undefined;
@@ -130,18 +131,18 @@ export function fitSegments(segments: readonly Segment[], width: number): Segmen
 	return kept;
 }
 
-function StatusBarView(props: StatusBarProps) {
-	const segments = fitSegments(statusSegments(props), props.width);
-	return (
-		<Text wrap='truncate-end'>
-			{segments.map((segment, index) => (
-				<Text key={index}>
-					{index === 0 ? '' : <Text dimColor>{separator}</Text>}
-					<Text color={segment.colour} bold={segment.bold} inverse={segment.inverse} dimColor={segment.dim}>{segment.text}</Text>
-				</Text>
-			))}
-		</Text>
-	);
+/** The status line as segments: the kept parts with dim separators between them. */
+export function statusLine(props: Omit<StatusBarProps, 'width'>, width: number): SegmentLine {
+	const line: SegmentLine[number][] = [];
+	for (const [index, part] of fitSegments(statusSegments(props), width).entries()) {
+		if (index > 0) {
+			line.push(styled(separator, {dim: true}));
+		}
+
+		line.push(styled(part.text, {colour: part.colour, bold: part.bold, inverse: part.inverse, dim: part.dim}));
+	}
+
+	return line;
 }
 
-export const StatusBar = memo(StatusBarView);
+export const StatusBar = memo((props: StatusBarProps) => <Lines lines={[statusLine(props, props.width)]} width={props.width} height={1}/>);

@@ -1,17 +1,15 @@
-import {memo, type ReactNode} from 'react';
-import {Text} from 'ink';
+import {memo} from 'react';
 import type {CurrentGame} from '../../state/types.js';
 import {age as ageText, count, countdownSeconds, multiplier, safe, shortId} from '../format.js';
+import {segment, type Segment, type SegmentLine} from '../segments.js';
 import {phaseColours} from '../theme.js';
-import {Line} from './Pane.js';
+import {Pane, type PaneFrame} from './Pane.js';
 
-export type TickPaneProps = {
+export type TickData = {
 	game: CurrentGame | undefined;
 	/** Wall-clock ms the last event arrived, and now. */
 	lastArrival: number | undefined;
 	now: number;
-	width: number;
-	height: number;
 };
 
 /** Seconds until the next game starts (cooldown and presale); the feed counts it down in cooldownTimer. */
@@ -37,43 +35,38 @@ export function headline(game: CurrentGame): string {
 	return game.tick >= 0 ? ` tick ${game.tick}` : '';
 }
 
-export function PhaseBadge({game}: {game: CurrentGame | undefined}) {
+export function phaseBadge(game: CurrentGame | undefined): Segment {
 	if (game?.phase === undefined) {
-		return <Text inverse color='gray'>{game === undefined ? ' WAITING ' : ' UNKNOWN '}</Text>;
+		return segment(game === undefined ? ' WAITING ' : ' UNKNOWN ', {inverse: true, colour: 'gray'});
 	}
 
-	return <Text bold inverse color={phaseColours[game.phase]}>{` ${game.phase} `}</Text>;
+	return segment(` ${game.phase} `, {inverse: true, bold: true, colour: phaseColours[game.phase]});
 }
 
-function field(label: string, value: ReactNode, key: string) {
-	return <Line key={key}><Text dimColor>{label.padEnd(11)}</Text>{value}</Line>;
+function field(label: string, ...value: Segment[]): SegmentLine {
+	return [segment(label.padEnd(11), {dim: true}), ...value];
 }
 
 /** Phase, game, tick, countdown, players, trade count and the age of the last event; the most useful lines first. */
-function TickPaneView({game, lastArrival, now, width, height}: TickPaneProps) {
-	const age = lastArrival === undefined ? 'no events yet' : `${ageText(now - lastArrival)} ago`;
+export function tickLines({game, lastArrival, now}: TickData, width: number): SegmentLine[] {
+	const age = segment(lastArrival === undefined ? 'no events yet' : `${ageText(now - lastArrival)} ago`);
 	if (game === undefined) {
-		return [
-			<Line key='badge'><PhaseBadge game={undefined}/></Line>,
-			<Line key='wait' dim>waiting for game state</Line>,
-			field('last event', age, 'age'),
-		].slice(0, height);
+		return [[phaseBadge(undefined)], [segment('waiting for game state', {dim: true})], field('last event', age)];
 	}
 
 	const idWidth = Math.max(8, width - 11);
-	const lines = [
-		<Line key='badge'><PhaseBadge game={game}/><Text bold>{headline(game)}</Text></Line>,
-		field('game', shortId(safe(game.id, 64), idWidth), 'game'),
-		field('price', <Text>{multiplier(game.price)}<Text dimColor>  peak </Text>{multiplier(game.peak)}</Text>, 'price'),
-		field('next game', countdown(game), 'cooldown'),
-		field('last event', age, 'age'),
-		field('players', count(game.connectedPlayers), 'players'),
-		field('trades', count(game.tradeCount), 'trades'),
-		field('rug', game.rugTick === undefined ? '–' : `tick ${game.rugTick} → ${multiplier(game.rugPrice)}`, 'rug'),
-		field('seed hash', shortId(game.serverSeedHash, idWidth), 'hash'),
-		field('version', safe(game.gameVersion, 16) || '–', 'version'),
+	return [
+		[phaseBadge(game), segment(headline(game), {bold: true})],
+		field('game', segment(shortId(safe(game.id, 64), idWidth))),
+		field('price', segment(multiplier(game.price)), segment('  peak ', {dim: true}), segment(multiplier(game.peak))),
+		field('next game', segment(countdown(game))),
+		field('last event', age),
+		field('players', segment(count(game.connectedPlayers))),
+		field('trades', segment(count(game.tradeCount))),
+		field('rug', segment(game.rugTick === undefined ? '–' : `tick ${game.rugTick} → ${multiplier(game.rugPrice)}`)),
+		field('seed hash', segment(shortId(game.serverSeedHash, idWidth))),
+		field('version', segment(safe(game.gameVersion, 16) || '–')),
 	];
-	return lines.slice(0, height);
 }
 
-export const TickPane = memo(TickPaneView);
+export const TickPane = memo((props: TickData & PaneFrame) => <Pane {...props} lines={tickLines(props, props.width)}/>);
