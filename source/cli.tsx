@@ -1,6 +1,6 @@
 import process from 'node:process';
 import meow from 'meow';
-import {parseOptions, defaultFps, defaultUrl, defaultCdp} from './app/options.js';
+import {parseOptions, checkArguments, checkReplayFiles, defaultFps, defaultUrl, defaultCdp} from './app/options.js';
 import {runJson} from './app/run-json.js';
 
 const help = `
@@ -67,8 +67,10 @@ const cli = meow(help, {
 
 async function main(): Promise<number> {
 	const parsed = parseOptions(cli.flags);
-	if (!parsed.ok) {
-		process.stderr.write(`rugs-tui: ${parsed.error}\n`);
+	const error = checkArguments(process.argv.slice(2), cli.input)
+		?? (parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error);
+	if (error !== undefined || !parsed.ok) {
+		process.stderr.write(`rugs-tui: ${error ?? 'invalid options'}\n`);
 		return 2;
 	}
 
@@ -81,7 +83,13 @@ async function main(): Promise<number> {
 }
 
 try {
-	process.exitCode = await main();
+	const code = await main();
+	if (code === 130 || code === 143) {
+		// Ended by a signal: do not linger for output a stalled reader may never take.
+		process.exit(code);
+	}
+
+	process.exitCode = code;
 } catch (error) {
 	process.stderr.write(`rugs-tui: ${error instanceof Error ? error.message : String(error)}\n`);
 	process.exitCode = 1;

@@ -115,6 +115,10 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 					if (pending !== undefined) {
 						// eslint-disable-next-line no-await-in-loop
 						await pending;
+						if (signal?.aborted) {
+							result.aborted = true;
+							return result;
+						}
 					}
 
 					result.events++;
