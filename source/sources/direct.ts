@@ -87,6 +87,11 @@ type Connection = {
 	controls: SocketControls | undefined;
 	/** The last frame received: the culprit when the client library fails to parse. */
 	lastFrame: unknown;
+	/**
+	The connection has carried a binary frame, so events may hold Buffers to turn
+	into base64. The rugs.fun feed sends none: its 500 KB text payloads are never walked.
+	*/
+	binary: boolean;
 	/** A decode problem already reported for this connection (so it is counted once). */
 	problem: string | undefined;
 	connectedAt: number | undefined;
@@ -99,7 +104,11 @@ type Connection = {
 };
 
 function formatBytes(bytes: number): string {
-	return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${bytes} bytes`;
+	if (bytes >= 1024 * 1024) {
+		return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
+	}
+
+	return bytes >= 1024 ? `${Number((bytes / 1024).toFixed(1))} KiB` : `${bytes} bytes`;
 }
 
 function sampleOf(frame: unknown): string {
@@ -212,6 +221,10 @@ class DirectConnection implements DirectSource {
 			},
 			frame: data => {
 				connection.lastFrame = data;
+				if (typeof data !== 'string') {
+					connection.binary = true;
+				}
+
 				this.#counts.frames++;
 				this.#counts.bytes += frameSize(data);
 			},
@@ -238,6 +251,7 @@ class DirectConnection implements DirectSource {
 			socket,
 			controls: undefined,
 			lastFrame: undefined,
+			binary: false,
 			problem: undefined,
 			connectedAt: undefined,
 			connectTimer: undefined,
@@ -260,7 +274,7 @@ class DirectConnection implements DirectSource {
 		}, connectTimeoutMs);
 
 		socket.io.on('packet', packet => {
-			this.#packet(packet as SocketPacket);
+			this.#packet(connection, packet as SocketPacket);
 		});
 		socket.on('connect', () => {
 			this.#connected(connection);
@@ -331,12 +345,12 @@ class DirectConnection implements DirectSource {
 	Every decoded packet becomes an envelope, including those decoded just
 	before the connection failed (they arrive a tick after the failure).
 	*/
-	#packet(packet: SocketPacket): void {
+	#packet(connection: Connection, packet: SocketPacket): void {
 		if (this.#phase === 'over') {
 			return;
 		}
 
-		const decoded = decodedFromSocketPacket(packet);
+		const decoded = decodedFromSocketPacket(packet, connection.binary);
 		if (decoded === undefined) {
 			return;
 		}

@@ -87,6 +87,11 @@ export function describeDisconnect(reason: string, description?: unknown): Failu
 export function describeConnectError(error: unknown): Failure {
 	const record = asLoose(error);
 	const message = innermostMessage(error) ?? 'unknown error';
+	if (isEngineParserError(error)) {
+		// Garbage can arrive before the Socket.IO connect reply is handled.
+		return {kind: 'malformed', text: 'malformed Engine.IO packet'};
+	}
+
 	if (record?.['message'] === 'timeout') {
 		return {kind: 'timeout', text: 'no handshake from the server in time (timeout)'};
 	}

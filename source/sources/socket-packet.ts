@@ -12,8 +12,12 @@ The packet in the project's own decoded form, so that `envelopeFromPacket`
 gives a direct-source envelope exactly as the CDP source would give it for the
 same frame. The parser has already checked the shapes; anything else (a
 packet type this client does not know) yields undefined.
+
+socket.io-parser reports a reassembled binary event as a plain EVENT (type 2)
+with Buffers inside, so the caller says whether the connection has carried
+binary frames at all (`binary`): only then are the arguments walked.
 */
-export function decodedFromSocketPacket(packet: SocketPacket): DecodedPacket | undefined {
+export function decodedFromSocketPacket(packet: SocketPacket, binary: boolean): DecodedPacket | undefined {
 	const ns = packet.nsp;
 	switch (packet.type) {
 		case 0: {
@@ -34,7 +38,7 @@ export function decodedFromSocketPacket(packet: SocketPacket): DecodedPacket | u
 				return undefined;
 			}
 
-			const data = packet.type === 5 ? withBinaryAsBase64(packet.data) as unknown[] : packet.data;
+			const data = binary ? withBinaryAsBase64(packet.data) as unknown[] : packet.data;
 			const decoded: DecodedPacket = {kind: 'event', ns, event: String(data[0]), args: data.slice(1)};
 			if (packet.id !== undefined) {
 				decoded.ackId = packet.id;
@@ -49,7 +53,7 @@ export function decodedFromSocketPacket(packet: SocketPacket): DecodedPacket | u
 				return undefined;
 			}
 
-			return {kind: 'ack', ns, ackId: packet.id, args: packet.type === 6 ? withBinaryAsBase64(packet.data) as unknown[] : packet.data};
+			return {kind: 'ack', ns, ackId: packet.id, args: binary ? withBinaryAsBase64(packet.data) as unknown[] : packet.data};
 		}
 
 		default: {
@@ -72,8 +76,7 @@ function base64(value: ArrayBuffer | ArrayBufferView): string {
 /**
 A copy of `value` with every binary part (Buffer, ArrayBuffer, typed array)
 replaced by `{$binary: base64}` — the lossless, JSON-safe form the frame
-decoder gives CDP frames. Only binary packets are walked: the rugs.fun feed
-sends none, and walking 500 KB text payloads would cost time for nothing.
+decoder gives CDP frames.
 */
 export function withBinaryAsBase64(value: unknown, depth = 0): unknown {
 	if (isBinary(value)) {
