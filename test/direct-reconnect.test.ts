@@ -167,8 +167,12 @@ describe('direct source reconnection', () => {
 		expect(new Set(retries.map(status => status.attempt))).toEqual(new Set([1]));
 	});
 
-	it('does not wait for ever on a server that opens Engine.IO but never answers the Socket.IO connect', async () => {
-		// A bare WebSocket server speaking only the Engine.IO handshake.
+	/**
+	A bare WebSocket server speaking only as much Engine.IO / Socket.IO as a test
+	needs: the open packet with the given heartbeat, and (optionally) the connect
+	reply — then nothing at all, not even pings.
+	*/
+	async function bareEngineServer(options: {pingInterval: number; pingTimeout: number; answerConnect: boolean}): Promise<{url: string; handshakes(): number}> {
 		const wss = new WebSocketServer({host: '127.0.0.1', port: 0});
 		await new Promise<void>(resolve => {
 			wss.once('listening', resolve);
@@ -185,14 +189,33 @@ describe('direct source reconnection', () => {
 		let handshakes = 0;
 		wss.on('connection', ws => {
 			handshakes++;
-			ws.send('0{"sid":"silent","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+			ws.send(`0${JSON.stringify({sid: `bare${handshakes}`, upgrades: [], pingInterval: options.pingInterval, pingTimeout: options.pingTimeout, maxPayload: 1e6})}`);
+			ws.on('message', data => {
+				if (options.answerConnect && String(data).startsWith('40')) {
+					ws.send(`40${JSON.stringify({sid: `socket${handshakes}`})}`);
+				}
+			});
 		});
 		const {port} = wss.address() as AddressInfo;
+		return {url: `http://127.0.0.1:${port}`, handshakes: () => handshakes};
+	}
+
+	it('does not wait for ever on a server that opens Engine.IO but never answers the Socket.IO connect', async () => {
+		const server = await bareEngineServer({pingInterval: 25_000, pingTimeout: 20_000, answerConnect: false});
 		const recorder = recordBus();
-		connect(recorder, {url: `http://127.0.0.1:${port}`, connectTimeoutMs: 200, ...quick});
-		await recorder.until('a second attempt', () => handshakes >= 2 && count(recorder, 'connecting') >= 2);
+		connect(recorder, {url: server.url, connectTimeoutMs: 200, ...quick});
+		await recorder.until('a second attempt', () => server.handshakes() >= 2 && count(recorder, 'connecting') >= 2);
 		expect(recorder.statuses.find(status => status.state === 'reconnecting')?.detail).toBe('no Socket.IO connection within 0.2 s');
 		expect(count(recorder, 'connected')).toBe(0);
+	});
+
+	it('notices a server that goes silent (no heartbeat) and reconnects', async () => {
+		const server = await bareEngineServer({pingInterval: 100, pingTimeout: 100, answerConnect: true});
+		const recorder = recordBus();
+		connect(recorder, {url: server.url, ...quick});
+		await recorder.until('a second connection', () => count(recorder, 'connected') >= 1 && server.handshakes() >= 2);
+		expect(recorder.statuses.find(status => status.state === 'disconnected')?.detail).toBe('no heartbeat from the server in time (ping timeout)');
+		expect(recorder.problems[0]?.message).toMatch(/lost: no heartbeat from the server in time \(ping timeout\); reconnecting$/);
 	});
 
 	it('stops while waiting to retry: no attempt is made afterwards', async () => {
