@@ -177,6 +177,29 @@ describe('direct source against a real socket.io server', () => {
 		expect(source.stats().connected).toBe(false);
 	});
 
+	it('accepts a ws:// URL as well as http://', async () => {
+		const server = await serve();
+		const recorder = recordBus();
+		connect(recorder, {url: `ws://127.0.0.1:${server.port}`});
+		(await server.connection()).emit('viaWs', 1);
+		await recorder.until('the event', () => recorder.events().length === 1);
+	});
+
+	it('can be stopped while still connecting, and started only once', async () => {
+		const server = await serve();
+		const recorder = recordBus();
+		const source = createDirectSource(recorder.bus, {url: server.url});
+		source.start();
+		source.start();
+		await source.stop();
+		expect(await source.ended).toEqual({reason: 'stopped'});
+		expect(recorder.statuses.map(status => status.state)).toEqual(['connecting', 'ended']);
+		// A stopped source stays stopped.
+		source.start();
+		await server.io.fetchSockets();
+		expect(recorder.statuses.map(status => status.state)).toEqual(['connecting', 'ended']);
+	});
+
 	it.skipIf(!hasCaptures)('reproduces every event of the real public-feed capture, two-argument ones included', async () => {
 		const captured: Envelope[] = [];
 		for await (const item of readRecording(publicFeedCapture)) {
