@@ -95,6 +95,16 @@ describe('direct source on bad input', () => {
 		expect(recorder.problems[0]!.message).toMatch(/^malformed (Engine|Socket)\.IO packet.*; reconnecting$/);
 	});
 
+	it('says it gives up, rather than reconnects, when no attempts are left', async () => {
+		const server = await serve();
+		const recorder = recordBus();
+		const source = connect(recorder, {url: server.url, maxReconnects: 0});
+		await recorder.until('connected', () => recorder.statuses.some(status => status.state === 'connected'));
+		sendRaw(await server.connection(1), '9garbage');
+		expect(await source.ended).toMatchObject({reason: 'gave-up', attempts: 0, lastFailure: 'malformed Engine.IO packet'});
+		expect(recorder.problems.map(problem => problem.message)).toEqual(['malformed Engine.IO packet: `9garbage`; giving up']);
+	});
+
 	it('refuses a frame over the size limit without buffering it, says so, and reconnects', async () => {
 		const server = await serve();
 		const recorder = recordBus();

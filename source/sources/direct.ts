@@ -92,8 +92,8 @@ type Connection = {
 	into base64. The rugs.fun feed sends none: its 500 KB text payloads are never walked.
 	*/
 	binary: boolean;
-	/** A decode problem already reported for this connection (so it is counted once). */
-	problem: string | undefined;
+	/** Bad input that closed this connection, with a sample of the frame: reported (once) when it fails. */
+	problem: {text: string; sample: string} | undefined;
 	connectedAt: number | undefined;
 	connectTimer: NodeJS.Timeout | undefined;
 	probeTimer: NodeJS.Timeout | undefined;
@@ -233,11 +233,11 @@ class DirectConnection implements DirectSource {
 			},
 			socketError: error => {
 				if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-					this.#decodeProblem(connection, `a frame larger than the ${formatBytes(maxFrameBytes)} limit was refused (the limit bounds memory)`, false);
+					connection.problem ??= {text: `a frame larger than the ${formatBytes(maxFrameBytes)} limit was refused (the limit bounds memory)`, sample: ''};
 				}
 			},
 			malformed: error => {
-				this.#decodeProblem(connection, `malformed Engine.IO packet (${innermostMessage(error) ?? 'unreadable'})`, true);
+				connection.problem ??= {text: `malformed Engine.IO packet (${innermostMessage(error) ?? 'unreadable'})`, sample: sampleOf(connection.lastFrame)};
 			},
 		}, maxFrameBytes);
 		const socket = io(url, {
@@ -373,7 +373,8 @@ class DirectConnection implements DirectSource {
 		const {connectedAt} = connection;
 		const wasConnected = connectedAt !== undefined;
 		if (failure.kind === 'malformed') {
-			this.#decodeProblem(connection, failure.text, true);
+			// The frame just received is the one the client library could not parse.
+			connection.problem ??= {text: failure.text, sample: sampleOf(connection.lastFrame)};
 		}
 
 		this.#teardown();
@@ -382,10 +383,17 @@ class DirectConnection implements DirectSource {
 		}
 
 		this.#failures++;
-		const reason = connection.problem ?? failure.text;
+		const {problem} = connection;
+		const reason = problem?.text ?? failure.text;
 		const {url} = this.#settings;
-		if (connection.problem === undefined && !this.#outageReported) {
-			this.#problem('source', wasConnected ? `connection to ${url} lost: ${reason}; reconnecting` : `cannot connect to ${url}: ${reason}; retrying`);
+		const decision = nextRetry(this.#failures, this.#settings.maxReconnects, this.#settings.backoff, this.#settings.random);
+		if (problem !== undefined) {
+			// Bad input is counted every time, outage or not.
+			const sample = problem.sample === '' ? '' : `: ${problem.sample}`;
+			this.#problem('decode', `${problem.text}${sample}; ${decision.retry ? 'reconnecting' : 'giving up'}`);
+		} else if (!this.#outageReported) {
+			const next = decision.retry ? (wasConnected ? 'reconnecting' : 'retrying') : 'giving up';
+			this.#problem('source', wasConnected ? `connection to ${url} lost: ${reason}; ${next}` : `cannot connect to ${url}: ${reason}; ${next}`);
 		}
 
 		this.#outageReported = true;
@@ -393,7 +401,6 @@ class DirectConnection implements DirectSource {
 			this.#status('disconnected', {detail: reason});
 		}
 
-		const decision = nextRetry(this.#failures, this.#settings.maxReconnects, this.#settings.backoff, this.#settings.random);
 		if (!decision.retry) {
 			this.#phase = 'over';
 			const lead = this.#everConnected ? `lost the connection to ${url}` : `cannot connect to ${url}`;
@@ -411,17 +418,6 @@ class DirectConnection implements DirectSource {
 				this.#connect();
 			}
 		}, decision.delayMs);
-	}
-
-	/** Bad input from the server: counted once per connection, with a sample of the frame. */
-	#decodeProblem(connection: Connection, text: string, withSample: boolean): void {
-		if (connection.problem !== undefined) {
-			return;
-		}
-
-		connection.problem = text;
-		const sample = withSample ? `: ${sampleOf(connection.lastFrame)}` : '';
-		this.#problem('decode', `${text}${sample}; reconnecting`);
 	}
 
 	/** Close the current connection (if any) and forget it; `stop()` waits for the close. */
