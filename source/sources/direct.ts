@@ -98,9 +98,8 @@ type Connection = {
 	connectTimer: NodeJS.Timeout | undefined;
 	probeTimer: NodeJS.Timeout | undefined;
 	pingSentAt: number | undefined;
-	latencyMs: number | undefined;
+	/** Settles when the WebSocket has closed. */
 	readonly closed: Promise<void>;
-	markClosed(): void;
 };
 
 function formatBytes(bytes: number): string {
@@ -257,9 +256,7 @@ class DirectConnection implements DirectSource {
 			connectTimer: undefined,
 			probeTimer: undefined,
 			pingSentAt: undefined,
-			latencyMs: undefined,
 			closed,
-			markClosed,
 		};
 		this.#connection = connection;
 		this.#latencyMs = undefined;
@@ -336,7 +333,6 @@ class DirectConnection implements DirectSource {
 
 		const latencyMs = Math.round((performance.now() - connection.pingSentAt) * 100) / 100;
 		connection.pingSentAt = undefined;
-		connection.latencyMs = latencyMs;
 		this.#latencyMs = latencyMs;
 		this.#status('connected', {detail: this.#settings.url, latencyMs, reconnects: this.#counts.reconnects});
 	}
