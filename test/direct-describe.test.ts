@@ -1,4 +1,6 @@
+import {Decoder} from 'socket.io-parser';
 import {describe, expect, it} from 'vitest';
+import {FrameDecoder} from '../source/protocol/frame-decoder.js';
 import {describeConnectError, describeDisconnect, innermostMessage} from '../source/sources/disconnect-reason.js';
 import {decodedFromSocketPacket} from '../source/sources/socket-packet.js';
 
@@ -61,7 +63,30 @@ describe('describeConnectError', () => {
 });
 
 describe('decodedFromSocketPacket', () => {
-	it('gives the same decoded packets as the frame decoder', () => {
+	it('gives, for socket.io-parser\'s packets, what the frame decoder gives for the same frames', () => {
+		const frames = [
+			'40{"sid":"abc"}',
+			'41',
+			'44{"message":"not authorized"}',
+			'42["gameStateUpdate",{"gameId":"g","price":1.5}]',
+			'42["standard/newTrade",{"__trace":true},{"id":"t1"}]',
+			'42["noArguments"]',
+			'42146["buyOrder",{"amount":0.001}]',
+			'43146[{"success":true}]',
+			'42/admin,7[5,"x"]',
+		];
+		for (const frame of frames) {
+			const fromParser: unknown[] = [];
+			const parser = new Decoder();
+			parser.on('decoded', (packet: unknown) => fromParser.push(packet));
+			parser.add(frame.slice(1));
+			expect(fromParser, frame).toHaveLength(1);
+			const ours = decodedFromSocketPacket(fromParser[0] as Parameters<typeof decodedFromSocketPacket>[0], false);
+			expect(ours, frame).toEqual(new FrameDecoder().decodeText(frame)[0]);
+		}
+	});
+
+	it('maps each packet type', () => {
 		expect(decodedFromSocketPacket({type: 0, nsp: '/', data: {sid: 'abc'}}, false)).toEqual({kind: 'connect', ns: '/', data: {sid: 'abc'}});
 		expect(decodedFromSocketPacket({type: 1, nsp: '/'}, false)).toEqual({kind: 'disconnect', ns: '/'});
 		expect(decodedFromSocketPacket({type: 4, nsp: '/', data: {message: 'no'}}, false)).toEqual({kind: 'connect_error', ns: '/', data: {message: 'no'}});

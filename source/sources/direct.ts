@@ -138,9 +138,10 @@ Events are taken from the Manager's `packet` event rather than `Socket#onAny`:
 both see every event with all its arguments, but when a malformed frame follows
 valid ones in the same network read, socket.io-client marks the socket
 disconnected before it delivers the valid ones (they are decoded, then emitted
-a tick later), and `onAny` never sees them. The Manager still emits them. It
-also keeps ack ids and the CONNECT reply, so the envelopes are exactly what the
-CDP source produces for the same frames.
+a tick later), and `onAny` never sees them. The Manager still emits them. Its
+packets also keep ack ids and the CONNECT reply, and they go through the same
+`envelopeFromPacket` as frames read by the frame decoder (the CDP path), so the
+same frame gives the same envelope whichever source saw it.
 
 Reconnection is done here, not by socket.io-client: every attempt is a fresh
 client, with the backoff of ./backoff.ts, and a server-side disconnect (where
