@@ -1,4 +1,5 @@
 import {decodeBenchmark} from './decode.js';
+import {directBenchmark} from './direct.js';
 import {reducerBenchmark} from './reducer.js';
 import type {Benchmark} from './types.js';
 
@@ -6,4 +7,5 @@ import type {Benchmark} from './types.js';
 export const benchmarks: Benchmark[] = [
 	decodeBenchmark,
 	reducerBenchmark,
+	directBenchmark,
 ];
