@@ -87,8 +87,8 @@ const schemas: Record<KnownEventName, Schema> = {
 		},
 	},
 	gameStatePlayerUpdate: {
-		// leaderboardEntry is absent while the user holds no position (every such frame of the 2025-12-15 capture).
-		required: ['gameId'],
+		// Real frames carry only {gameId, rugpool} while the user has no position.
+		required: [],
 		fields: {gameId: 'string', leaderboardEntry: 'object'},
 	},
 	usernameStatus: {
