@@ -210,6 +210,18 @@ describe('malformed frames: one counted error, and the next frame decodes', () =
 	});
 });
 
+describe('reserved event names', () => {
+	test.each(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'])('%s is rejected, as socket.io-parser does', name => {
+		const decoder = new FrameDecoder();
+		expect(decoder.decodeText(`42${JSON.stringify([name, {}])}`)).toStrictEqual([{kind: 'error', reason: `reserved event name "${name}"`, sample: `42${JSON.stringify([name, {}])}`}]);
+	});
+
+	test.each(['connects', 'Connect', 'connect_errors', 'disconnectin', 'newListenerX', 'removelistener', 'newChatMessage', 'gameStateUpdate', ''])('%j is an ordinary event', name => {
+		const decoder = new FrameDecoder();
+		expect(decoder.decodeText(`42${JSON.stringify([name, 1])}`)).toStrictEqual([{kind: 'event', ns: '/', event: name, args: [1]}]);
+	});
+});
+
 describe('never throws, never wedges (property)', () => {
 	const garbage = fc.oneof(
 		fc.string().map(text => ({text})),
