@@ -90,6 +90,17 @@ describe('the demo server', () => {
 		expect(trade).toMatchObject({gameId: first['gameId'], coin: 'solana', type: expect.any(String), price: expect.any(Number)});
 	});
 
+	test('authenticated: the logged-in user\'s events too, never a client request or an ack', async () => {
+		const server = await start({seed: 'user', speed: 8, authenticated: true});
+		const {received} = connect(server.url);
+		await waitFor('the user\'s events', () => received.some(item => item.event === 'usernameStatus') && received.filter(item => item.event === 'gameStatePlayerUpdate').length >= 10);
+		const status = received.find(item => item.event === 'usernameStatus')!;
+		expect(status.args).toHaveLength(2);
+		expect(status.args[1]).toMatchObject({hasUsername: true, username: expect.any(String)});
+		expect(received.some(item => item.event === 'playerUpdate')).toBe(true);
+		expect(received.some(item => item.event === 'ack' || item.event === 'buyOrder' || item.event === 'requestSidebet')).toBe(false);
+	});
+
 	test('ticks come at the feed\'s cadence, scaled by speed', async () => {
 		const server = await start({seed: 'cadence', speed: 4});
 		const {received} = connect(server.url);
