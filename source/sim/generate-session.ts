@@ -1,5 +1,5 @@
-import {makeEnvelope, type Envelope, type SourceKind} from '../protocol/envelope.js';
-import {maxTicks, pricePath} from '../verify/price-path.js';
+import {makeEnvelope, type Envelope} from '../protocol/envelope.js';
+import {pricePath} from '../verify/price-path.js';
 import {sha256Hex} from '../verify/verify-game.js';
 import {
 	countdownFrame,
@@ -20,16 +20,30 @@ import {
 	ranked,
 	regularPnl,
 	round9,
-	sidebetMultiplier,
 	sidebetTicks,
-	solanaCoinAddress,
 	type LeaderboardSideBet,
 } from './holdings.js';
+import {
+	buyPayload,
+	chatPayload,
+	currentSidebetPayload,
+	lostRecord,
+	openSidebet,
+	placedRecord,
+	playerUpdatePayload,
+	sellPayload,
+	shortPayload,
+	sidebetResultPayload,
+	wonRecord,
+	type Payload,
+} from './payloads.js';
 import {chatMessage, createPlayers, type Player} from './players.js';
 import {Random} from './random.js';
+import {resolveOptions, type SessionConfig, type SessionOptions} from './session-options.js';
 import {Timeline} from './timeline.js';
 
 export {wireFrame} from './wire-frame.js';
+export {defaultStartTs, type SessionOptions} from './session-options.js';
 
 /**
 A seeded, deterministic generator of rugs.fun sessions that follows the facts
@@ -41,57 +55,6 @@ price path comes from the provably-fair algorithm with a seeded server seed,
 so every generated game verifies. It streams: memory stays flat however many
 games it plays.
 */
-
-export type SessionOptions = {
-	/** Same seed and options → byte-identical envelopes. Default 'rugs-tui'. */
-	seed?: string | number;
-	/** Games to play; undefined = unbounded (the demo feed, long benchmarks). */
-	games?: number;
-	/** Epoch ms of the session's first event. Default 2025-12-12T22:00:00Z. */
-	startTs?: number;
-	/** Also emit the logged-in user's events (usernameStatus, playerUpdate, gameStatePlayerUpdate, currentSidebet/Result), as a CDP session sees them. */
-	authenticated?: boolean;
-	/** With `authenticated`: also the user's own requests (direction 'sent', with ack ids) and the server's acks. */
-	clientRequests?: boolean;
-	/** Give some players usernames and chat with escape sequences, control characters, emoji and wide characters. */
-	hostileNames?: boolean;
-	/** Source label of the envelopes. Default 'demo'. */
-	source?: SourceKind;
-	/** 'cooldown' (default): start at a game's cooldown. 'active': join mid-game, as a client connecting to the live feed does (a snapshot frame first). */
-	startAt?: 'cooldown' | 'active';
-	/** Players on the leaderboard (default 10, as the feed). */
-	leaderboardSize?: number;
-	/** Finished games in gameHistory frames (default 10, as the feed). */
-	historySize?: number;
-	/** Only games whose rug tick lies in this range (server seeds are drawn until one fits). Keeps fixtures small. */
-	rugTicks?: {min?: number; max?: number};
-	/** Occasional quirks of the real feed: late/repeated ticks, stalls and bursts, a late or missing 15000 frame. Default true. */
-	quirks?: boolean;
-	/** In every game long enough, one sidebet ending exactly on the rug tick (wins) and one ending a tick before (loses). */
-	edgeSidebets?: boolean;
-	/** Size of the cast (default 48). */
-	players?: number;
-};
-
-type Config = {
-	seed: string;
-	games: number | undefined;
-	startTs: number;
-	authenticated: boolean;
-	clientRequests: boolean;
-	hostileNames: boolean;
-	source: SourceKind;
-	startAt: 'cooldown' | 'active';
-	leaderboardSize: number;
-	historySize: number;
-	minRugTick: number;
-	maxRugTick: number;
-	quirks: boolean;
-	edgeSidebets: boolean;
-	players: number;
-};
-
-export const defaultStartTs = Date.UTC(2025, 11, 12, 22, 0, 0);
 
 /** Feed rates (PROTOCOL.md and the captures). */
 const tradeChancePerTick = 0.13;
@@ -153,49 +116,13 @@ type PostRug = {
 	stall: {from: number; until: number; spacing: number} | undefined;
 };
 
-function requireInteger(name: string, value: number, min: number, max: number): number {
-	if (!Number.isInteger(value) || value < min || value > max) {
-		throw new RangeError(`${name} must be a whole number from ${min} to ${max} (got ${value})`);
-	}
-
-	return value;
-}
-
-function resolveOptions(options: SessionOptions): Config {
-	const games = options.games === undefined ? undefined : requireInteger('games', options.games, 1, Number.MAX_SAFE_INTEGER);
-	const minRugTick = requireInteger('rugTicks.min', options.rugTicks?.min ?? 1, 1, maxTicks);
-	const maxRugTick = requireInteger('rugTicks.max', options.rugTicks?.max ?? maxTicks, minRugTick, maxTicks);
-	const startTs = options.startTs ?? defaultStartTs;
-	if (!Number.isFinite(startTs) || startTs < 0) {
-		throw new RangeError(`startTs must be epoch milliseconds (got ${startTs})`);
-	}
-
-	return {
-		seed: String(options.seed ?? 'rugs-tui'),
-		games,
-		startTs: Math.round(startTs),
-		authenticated: options.authenticated ?? false,
-		clientRequests: (options.clientRequests ?? false) && (options.authenticated ?? false),
-		hostileNames: options.hostileNames ?? false,
-		source: options.source ?? 'demo',
-		startAt: options.startAt ?? 'cooldown',
-		leaderboardSize: requireInteger('leaderboardSize', options.leaderboardSize ?? 10, 0, 100),
-		historySize: requireInteger('historySize', options.historySize ?? 10, 1, 50),
-		minRugTick,
-		maxRugTick,
-		quirks: options.quirks ?? true,
-		edgeSidebets: options.edgeSidebets ?? false,
-		players: requireInteger('players', options.players ?? 48, 4, 10_000),
-	};
-}
-
 function utcDate(ts: number): string {
 	const date = new Date(ts);
 	return `${date.getUTCFullYear()}${String(date.getUTCMonth() + 1).padStart(2, '0')}${String(date.getUTCDate()).padStart(2, '0')}`;
 }
 
 class Simulator {
-	readonly #config: Config;
+	readonly #config: SessionConfig;
 	readonly #random: Random;
 	readonly #players: Player[];
 	readonly #user: Player | undefined;
@@ -217,7 +144,7 @@ class Simulator {
 	#joinTick: number | undefined;
 	#joinTs: number | undefined;
 
-	constructor(config: Config) {
+	constructor(config: SessionConfig) {
 		this.#config = config;
 		this.#random = new Random(config.seed);
 		const random = this.#random;
@@ -749,19 +676,10 @@ class Simulator {
 		if (random.chance(active ? chatChancePerTick : chatChancePerCountdown)) {
 			const player = random.pick(this.#players);
 			const chatTs = ts + random.int(10, 90);
-			timeline.add(chatTs, 'newChatMessage', [this.#trace(), {
-				playerId: player.id,
-				username: player.username,
-				level: player.level,
-				message: chatMessage(random, this.#config.hostileNames),
-				timestamp: chatTs - random.int(5, 40),
-				filtered: false,
-				role: null,
-				tag: null,
-				verified: random.chance(0.8),
-				discordUsername: null,
-				replyTo: null,
-			}]);
+			const trace = this.#trace();
+			const message = chatMessage(random, this.#config.hostileNames);
+			const timestamp = chatTs - random.int(5, 40);
+			timeline.add(chatTs, 'newChatMessage', [trace, chatPayload(player, message, timestamp, random.chance(0.8))]);
 		}
 
 		if (random.chance(0.1)) {
@@ -809,28 +727,22 @@ class Simulator {
 		const random = this.#random;
 		const price = game.path[tickIndex]!;
 		const holding = game.holdings.get(player);
-		const id = random.uuid();
-		const {id: playerId, username, level} = player;
-		const gameId = game.id;
-		// Plain literals in the feed's key order for each type (spreads made these objects slow to build and to serialise).
-		let payload: Record<string, unknown>;
+		const base = {id: random.uuid(), gameId: game.id, player, price, tickIndex};
+		let payload: Payload;
 		if (forced === undefined && holding?.short !== undefined && random.chance(0.5)) {
-			const amount = game.holdings.closeShort(player, price);
-			payload = {id, gameId, playerId, price, type: 'short_close', qty: 0, tickIndex, coin: 'solana', amount, username, level};
+			payload = shortPayload(base, 'short_close', game.holdings.closeShort(player, price));
 		} else if (forced === undefined && holding !== undefined && holding.qty > 0 && random.chance(0.55)) {
 			const {qty, amount} = game.holdings.sell(player, random.pick([0.25, 0.5, 1, 1]), price);
-			const bonus = random.chance(0.15);
-			payload = {id, gameId, playerId, type: 'sell', price, tickIndex, coin: 'solana', amount, qty, bonusPortion: bonus ? amount : 0, realPortion: bonus ? 0 : amount, username, level};
+			payload = sellPayload(base, qty, amount, random.chance(0.15));
 		} else if (forced === undefined && holding?.short === undefined && random.chance(0.05)) {
 			const amount = this.#stake(player);
 			game.holdings.openShort(player, amount, price);
-			payload = {id, gameId, playerId, price, type: 'short_open', qty: 0, tickIndex, coin: 'solana', amount, username, level};
+			payload = shortPayload(base, 'short_open', amount);
 		} else {
 			const amount = this.#stake(player);
 			const qty = game.holdings.buy(player, amount, price);
 			const bonus = random.chance(0.15);
-			const leverage = random.chance(0.1) ? random.int(2, 5) : 1;
-			payload = {id, gameId, playerId, price, type: 'buy', qty, tickIndex, coin: 'solana', amount, leverage, bonusPortion: bonus ? amount : 0, realPortion: bonus ? 0 : amount, username, level};
+			payload = buyPayload(base, qty, amount, random.chance(0.1) ? random.int(2, 5) : 1, bonus);
 		}
 
 		game.tradeCount++;
@@ -840,35 +752,12 @@ class Simulator {
 	#placeSidebet(game: Game, player: Player, tick: number, ts: number, presale: boolean): LeaderboardSideBet {
 		const random = this.#random;
 		const betAmount = player === this.#user ? game.plan!.betAmount : this.#stake(player);
-		const bet: LeaderboardSideBet = {
-			startedAtTick: tick,
-			gameId: game.id,
-			end: tick + sidebetTicks,
-			betAmount,
-			xPayout: sidebetMultiplier,
-			coinAddress: solanaCoinAddress,
-			bonusPortion: 0,
-			realPortion: betAmount,
-		};
+		const bet = openSidebet(game.id, tick, betAmount);
 		game.holdings.placeSidebet(player, bet);
 		game.bets.push({player, bet});
 		// Bets placed before the game starts have no 'placed' record in gameHistory (as on the real feed).
 		if (!presale) {
-			game.sidebets.push({
-				playerId: player.id,
-				username: player.username,
-				gameId: game.id,
-				betAmount,
-				xPayout: sidebetMultiplier,
-				coinAddress: solanaCoinAddress,
-				bonusPortion: 0,
-				realPortion: betAmount,
-				timestamp: ts,
-				type: 'placed',
-				startedAtTick: tick,
-				end: bet.end,
-				id: random.uuid(),
-			});
+			game.sidebets.push(placedRecord(player, bet, ts, random.uuid()));
 		}
 
 		return bet;
@@ -884,22 +773,8 @@ class Simulator {
 				continue;
 			}
 
-			const record = {
-				playerId: item.player.id,
-				gameId: game.id,
-				username: item.player.username,
-				betAmount: item.bet.betAmount,
-				payout: 0,
-				profit: -item.bet.betAmount,
-				xPayout: sidebetMultiplier,
-				coinAddress: solanaCoinAddress,
-				endTick: item.bet.end,
-				startTick: item.bet.startedAtTick,
-				tickIndex: item.bet.startedAtTick,
-				timestamp: ts + random.int(0, 20),
-				type: 'payout',
-				id: random.uuid(),
-			};
+			const stamp = ts + random.int(0, 20);
+			const record = lostRecord(item.player, item.bet, stamp, random.uuid());
 			game.sidebets.push(record);
 			game.holdings.settleSidebet(item.player, false);
 			if (item.player === this.#user) {
@@ -915,30 +790,12 @@ class Simulator {
 		const random = this.#random;
 		let stamp = game.historyTs - random.int(450, 550);
 		for (const item of game.bets) {
-			const payout = item.bet.betAmount * sidebetMultiplier;
 			stamp += random.int(8, 14);
-			const record = {
-				playerId: item.player.id,
-				gameId: game.id,
-				username: item.player.username,
-				level: item.player.level,
-				betAmount: item.bet.betAmount,
-				payout,
-				profit: payout - item.bet.betAmount,
-				xPayout: sidebetMultiplier,
-				coinAddress: solanaCoinAddress,
-				endTick: item.bet.end,
-				startTick: item.bet.startedAtTick,
-				tickIndex: game.rugTick,
-				price: game.rugPrice,
-				timestamp: stamp,
-				type: 'payout',
-				id: random.uuid(),
-			};
+			const record = wonRecord(item.player, item.bet, {tick: game.rugTick, price: game.rugPrice}, stamp, random.uuid());
 			game.sidebets.push(record);
 			game.holdings.settleSidebet(item.player, true);
 			if (item.player === this.#user) {
-				this.#userCash = round9(this.#userCash + payout);
+				this.#userCash = round9(this.#userCash + (record['payout'] as number));
 				this.#userSidebetResult(timeline, game, record, ts + random.int(20, 120));
 			}
 		}
@@ -995,22 +852,8 @@ class Simulator {
 		this.#userCash = round9(this.#userCash - plan.buyAmount);
 		game.userActive = true;
 		game.tradeCount++;
-		timeline.add(ts, 'standard/newTrade', [this.#trace(), {
-			id: this.#random.uuid(),
-			gameId: game.id,
-			playerId: user.id,
-			price,
-			type: 'buy',
-			qty,
-			tickIndex: tick,
-			coin: 'solana',
-			amount: plan.buyAmount,
-			leverage: 1,
-			bonusPortion: 0,
-			realPortion: plan.buyAmount,
-			username: user.username,
-			level: user.level,
-		}]);
+		const trace = this.#trace();
+		timeline.add(ts, 'standard/newTrade', [trace, buyPayload({id: this.#random.uuid(), gameId: game.id, player: user, price, tickIndex: tick}, qty, plan.buyAmount, 1, false)]);
 		timeline.add(ts + this.#random.int(5, 25), 'playerUpdate', [this.#userUpdate(game)]);
 	}
 
@@ -1020,21 +863,8 @@ class Simulator {
 		const {qty, amount} = game.holdings.sell(user, 1, price);
 		this.#userCash = round9(this.#userCash + amount);
 		game.tradeCount++;
-		timeline.add(ts, 'standard/newTrade', [this.#trace(), {
-			id: this.#random.uuid(),
-			gameId: game.id,
-			playerId: user.id,
-			type: 'sell',
-			price,
-			tickIndex: tick,
-			coin: 'solana',
-			amount,
-			qty,
-			bonusPortion: 0,
-			realPortion: amount,
-			username: user.username,
-			level: user.level,
-		}]);
+		const trace = this.#trace();
+		timeline.add(ts, 'standard/newTrade', [trace, sellPayload({id: this.#random.uuid(), gameId: game.id, player: user, price, tickIndex: tick}, qty, amount, false)]);
 		timeline.add(ts + this.#random.int(5, 25), 'playerUpdate', [this.#userUpdate(game)]);
 	}
 
@@ -1047,19 +877,7 @@ class Simulator {
 		const bet = this.#placeSidebet(game, user, tick, ts, tick === 0);
 		this.#userCash = round9(this.#userCash - bet.betAmount);
 		game.userActive = true;
-		const placed = {
-			playerId: user.id,
-			gameId: game.id,
-			username: user.username,
-			betAmount: bet.betAmount,
-			xPayout: bet.xPayout,
-			coinAddress: bet.coinAddress,
-			startTick: bet.startedAtTick,
-			endTick: bet.end,
-			tickIndex: bet.startedAtTick,
-			timestamp: ts,
-			type: 'placed',
-		};
+		const placed = currentSidebetPayload(user, bet, ts);
 		this.#request(timeline, ts, 'requestSidebet', {amount: bet.betAmount, coinAddress: bet.coinAddress, xPayout: bet.xPayout}, {success: true, message: 'Side bet placed', sidebet: placed});
 		timeline.add(ts, 'currentSidebet', [this.#trace(), placed]);
 		timeline.add(ts + this.#random.int(5, 25), 'playerUpdate', [this.#userUpdate(game)]);
@@ -1067,8 +885,7 @@ class Simulator {
 
 	#userSidebetResult(timeline: Timeline, game: Game, record: Record<string, unknown>, at?: number): void {
 		const ts = at ?? (record['timestamp'] as number);
-		const {id: _id, level: _level, price: _price, ...result} = record;
-		timeline.add(ts, 'currentSidebetResult', [this.#trace(), result]);
+		timeline.add(ts, 'currentSidebetResult', [this.#trace(), sidebetResultPayload(record)]);
 		timeline.add(ts + this.#random.int(5, 25), 'playerUpdate', [this.#userUpdate(game)]);
 	}
 
@@ -1076,36 +893,7 @@ class Simulator {
 		const user = this.#user!;
 		const holding = game?.holdings.get(user);
 		const price = game?.livePrice ?? 1;
-		const pnl = holding === undefined ? 0 : regularPnl(holding, price);
-		return {
-			id: user.id,
-			role: null,
-			cash: this.#userCash,
-			bonusBalance: 0,
-			bonusWagerReq: 0,
-			bonusWagered: 0,
-			positionQty: holding?.qty ?? 0,
-			avgCost: holding?.avgCost ?? 0,
-			cumulativePnL: pnl,
-			sidebetPnl: holding?.sidebetPnl ?? 0,
-			pnlPercent: holding !== undefined && holding.invested > 0 ? (pnl / holding.invested) * 100 : 0,
-			totalInvested: holding?.invested ?? 0,
-			hasInteracted: holding !== undefined,
-			selectedCoin: null,
-			levelInfo: {level: user.level, xp: 549, xpForNextLevel: 1500, totalXP: 4049},
-			crateKeys: {gold: 0, diamond: 0, coal: 0, iron: 0, tier0: 1},
-			recentCrateRewards: [],
-			shitcoinBalances: {'0xPractice': 100},
-			authenticated: true,
-			hitMaxWin: false,
-			xpBoost: {active: false, activeUntil: 0, available: 0},
-			sideBet: holding?.sideBet ?? null,
-			sidebets: [],
-			shortPosition: null,
-			leveragedPositions: [],
-			autobuysEnabled: false,
-			autosellPrice: null,
-		};
+		return playerUpdatePayload(user, holding, holding === undefined ? 0 : regularPnl(holding, price), this.#userCash);
 	}
 }
 
