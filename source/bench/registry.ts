@@ -1,7 +1,11 @@
 import {decodeBenchmark} from './decode.js';
+import {recorderBenchmark} from './recorder.js';
 import type {Benchmark} from './types.js';
+import {verifyBenchmark} from './verify.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
 export const benchmarks: Benchmark[] = [
 	decodeBenchmark,
+	verifyBenchmark,
+	recorderBenchmark,
 ];

@@ -280,7 +280,12 @@ export class Recorder {
 				return undefined;
 			}
 
-			return Buffer.from(`${JSON.stringify(shaped)}\n`, 'utf8');
+			const json = JSON.stringify(shaped);
+			// One copy: the UTF-8 bytes and the newline straight into one buffer (no concatenated string).
+			const line = Buffer.allocUnsafe(Buffer.byteLength(json, 'utf8') + 1);
+			const end = line.write(json, 0, 'utf8');
+			line[end] = 0x0A;
+			return line;
 		} catch (error) {
 			this.#stats.dropped++;
 			this.#problem(`recording: an event could not be serialised and was skipped (${error instanceof Error ? error.message : String(error)})`);
