@@ -42,7 +42,7 @@ export async function runExport(files: readonly string[], outDir: string, io: Co
 		label,
 		onEnvelope: envelope => collector.add(envelope),
 		onProgress(state) {
-			progress.update(`${label}: reading file ${state.fileIndex + 1}/${state.files} (${megabytes(state.bytesDone)} of ${megabytes(state.bytesTotal)} done), ${state.envelopes} events, ${collector.games.size} games`);
+			progress.update(`${label}: reading file ${state.fileIndex + 1}/${state.files} (${megabytes(state.bytesTotal)} in all), ${state.envelopes} events, ${collector.games.size} games`);
 		},
 	});
 
