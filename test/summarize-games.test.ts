@@ -2,6 +2,7 @@ import {describe, expect, test} from 'vitest';
 import {seedForLength, syntheticGame, type SyntheticGame} from '../source/bench/synthetic-game.js';
 import type {Envelope} from '../source/protocol/envelope.js';
 import {GameCollector} from '../source/record/game-collector.js';
+import {safeJsonLine} from '../source/record/safe-json.js';
 import {summarizeAll, type GameSummary} from '../source/record/summarize.js';
 import {sha256Hex} from '../source/verify/verify-game.js';
 
@@ -204,5 +205,14 @@ describe('summarize: trades', () => {
 		const {games, collector} = summarize(gameA.envelopes, trades, lossy);
 		expect(only(games, idA).trades).toBe(gameA.trades);
 		expect(collector.stats.tradesWithoutPayload).toBe(trades.length);
+	});
+});
+
+describe('summarize output is safe on a terminal', () => {
+	test('control, C1 and bidi characters from the feed are escaped, and the line still parses to the same value', () => {
+		const hostile = {gameId: 'a\u001B[2Jb\u009B31mc\u202Ed\u2028e\u007F'};
+		const line = safeJsonLine(hostile);
+		expect(line).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/);
+		expect(JSON.parse(line)).toEqual(hostile);
 	});
 });

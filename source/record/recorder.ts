@@ -250,7 +250,10 @@ export class Recorder {
 			} while (this.#again);
 
 			await this.#syncIfDue(false);
-		})().finally(() => {
+		})().catch((error: unknown) => {
+			// Nothing above should throw; if it does, it is a failed write, not a crashed monitor.
+			this.#failed('write to', error);
+		}).finally(() => {
 			this.#running = undefined;
 		});
 		return this.#running;
