@@ -30,7 +30,7 @@ const help = `
 	Output
 	  --json                 write every event as one JSON line on stdout (no UI)
 	  --events a,b           keep only these event names
-	  --record FILE          append every event to FILE as JSON lines
+	  --record FILE          append every event to FILE as JSON lines (all events: --events does not filter it)
 	  --record-dir DIR       record into DIR: rugs-YYYY-MM-DD.jsonl per UTC day, then -1, -2… by size
 	  --record-max-mb N      with --record-dir: start the next file at N MB (default ${defaultRecordMaxMb})
 	  --redact               drop auth events and player identifiers from output and recordings
