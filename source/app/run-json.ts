@@ -8,7 +8,16 @@ import {startSource} from './start-source.js';
 export type JsonRunIo = {
 	stdout: Writable;
 	stderr: Writable;
+	/** Unwritten output a live run may hold (default liveOutputLimitBytes). */
+	liveOutputLimitBytes?: number;
 };
+
+/**
+A live source cannot wait for a slow reader (`| less` scrolled back, a stalled
+pipe): past this much unwritten output, events are dropped and counted rather
+than held in memory without bound. A replay waits instead (back-pressure).
+*/
+export const liveOutputLimitBytes = 64 * 1024 * 1024;
 
 /** One diagnostic line on stderr: JSON, like the data on stdout, so scripts can read both. */
 function diagnostic(stderr: Writable, record: Record<string, unknown>): void {
@@ -23,8 +32,10 @@ the run quietly with exit code 0.
 export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = createAppBus()): Promise<number> {
 	const controller = new AbortController();
 	let closedEarly = false;
+	const live = options.source !== 'replay';
 	const writer = new NdjsonWriter(io.stdout, {
 		events: options.events,
+		maxBufferedBytes: live ? io.liveOutputLimitBytes ?? liveOutputLimitBytes : undefined,
 		onClosed(reason) {
 			closedEarly = true;
 			if (reason !== 'EPIPE' && reason !== 'closed') {
@@ -35,8 +46,13 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		},
 	});
 
+	let droppedReported = false;
 	bus.subscribe('envelope', envelope => {
 		writer.write(envelope);
+		if (writer.dropped > 0 && !droppedReported) {
+			droppedReported = true;
+			diagnostic(io.stderr, {type: 'problem', kind: 'output', message: 'stdout is not keeping up with the live feed: dropping events until it does (the count is reported at the end); read it faster, or record to a file with --record FILE'});
+		}
 	}, {name: 'ndjson'});
 	bus.subscribe('problem', problem => {
 		diagnostic(io.stderr, {type: 'problem', ...problem});
@@ -62,6 +78,10 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		await outputs.close();
 		process.off('SIGINT', stop);
 		process.off('SIGTERM', stop);
+	}
+
+	if (writer.dropped > 0) {
+		diagnostic(io.stderr, {type: 'problem', kind: 'output', message: `stdout could not keep up: ${writer.dropped} events were dropped`});
 	}
 
 	if (!closedEarly) {

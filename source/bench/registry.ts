@@ -1,4 +1,5 @@
 import {decodeBenchmark} from './decode.js';
+import {directBenchmark} from './direct.js';
 import {recorderBenchmark} from './recorder.js';
 import {reducerBenchmark} from './reducer.js';
 import type {Benchmark} from './types.js';
@@ -8,6 +9,7 @@ import {verifyBenchmark} from './verify.js';
 export const benchmarks: Benchmark[] = [
 	decodeBenchmark,
 	reducerBenchmark,
+	directBenchmark,
 	verifyBenchmark,
 	recorderBenchmark,
 ];
