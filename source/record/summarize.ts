@@ -17,6 +17,8 @@ Where the values come from:
   still `peakMultiplier`; `verified.pricePath` is null (nothing recorded to
   compare with) and `verified.peak` says whether the recomputed path peaks at
   `peakMultiplier`.
+- `rugged` is the entry's own flag (true when absent: gameHistory lists only
+  finished games), else whether a live frame said rugged.
 - A game seen only live (no entry): values from the live frames — the first
   rugged frame's tick (its partialPrices end tick) and price, the highest live
   price before it; sidebets and every verification field are null, since the
