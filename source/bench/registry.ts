@@ -1,5 +1,6 @@
 import {decodeBenchmark} from './decode.js';
 import {directBenchmark} from './direct.js';
+import {generatorBenchmark} from './generator.js';
 import {recorderBenchmark} from './recorder.js';
 import {reducerBenchmark} from './reducer.js';
 import type {Benchmark} from './types.js';
@@ -12,4 +13,5 @@ export const benchmarks: Benchmark[] = [
 	directBenchmark,
 	verifyBenchmark,
 	recorderBenchmark,
+	generatorBenchmark,
 ];
