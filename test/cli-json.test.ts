@@ -5,7 +5,7 @@ import {asEnvelope, type Envelope} from '../source/protocol/envelope.js';
 import {capturePath, hasCaptures, publicFeedCapture} from './helpers/captures.js';
 import {trace} from './helpers/frames.js';
 import {binPath} from './helpers/project.js';
-import {envelopeLines, tempFolder, testEnvelope} from './helpers/recordings.js';
+import {recordingText, tempFolder, testEnvelope} from './helpers/own-recordings.js';
 import {assertBuilt, linesOf, runCli, startCli} from './helpers/run-cli.js';
 
 /*
@@ -71,7 +71,7 @@ describe('rugs-tui --replay FILE --json', () => {
 	});
 
 	test('the project\'s own recording comes out byte for byte as it went in', async () => {
-		const file = folder.write('own.jsonl', envelopeLines(ownEnvelopes));
+		const file = folder.write('own.jsonl', recordingText(ownEnvelopes));
 		const {code, stdout} = await runCli(['--replay', file, '--json', '--speed', '0']);
 		expect(code).toBe(0);
 		expect(stdout).toBe(readFileSync(file, 'utf8'));
@@ -92,15 +92,15 @@ describe('rugs-tui --replay FILE --json', () => {
 	});
 
 	test('several files play one after the other', async () => {
-		const a = folder.write('first.jsonl', envelopeLines(ownEnvelopes.slice(0, 3)));
-		const b = folder.write('second.jsonl', envelopeLines(ownEnvelopes.slice(3)));
+		const a = folder.write('first.jsonl', recordingText(ownEnvelopes.slice(0, 3)));
+		const b = folder.write('second.jsonl', recordingText(ownEnvelopes.slice(3)));
 		const {code, stdout} = await runCli(['--replay', a, '--replay', b, '--json', '--speed', '0']);
 		expect(code).toBe(0);
-		expect(stdout).toBe(envelopeLines(ownEnvelopes));
+		expect(stdout).toBe(recordingText(ownEnvelopes));
 	});
 
 	test('--events keeps only the named events', async () => {
-		const file = folder.write('events.jsonl', envelopeLines(ownEnvelopes));
+		const file = folder.write('events.jsonl', recordingText(ownEnvelopes));
 		const {code, stdout} = await runCli(['--replay', file, '--json', '--speed', '0', '--events', 'standard/newTrade, newChatMessage']);
 		expect(code).toBe(0);
 		expect(envelopesOf(stdout).map(envelope => envelope.seq)).toStrictEqual([2, 5]);
@@ -119,7 +119,7 @@ describe('rugs-tui --replay FILE --json', () => {
 		const file = folder.write('with-bad-lines.jsonl', `${JSON.stringify(ownEnvelopes[0])}\nnot json\n{"x":1}\n${JSON.stringify(ownEnvelopes[1])}\n{"seq":9,"ts":`);
 		const {code, stdout, stderr} = await runCli(['--replay', file, '--json', '--speed', '0']);
 		expect(code).toBe(0);
-		expect(stdout).toBe(envelopeLines(ownEnvelopes.slice(0, 2)));
+		expect(stdout).toBe(recordingText(ownEnvelopes.slice(0, 2)));
 		const problems = diagnosticsOf(stderr).filter(record => record['type'] === 'problem');
 		expect(problems.map(problem => [problem['kind'], String(problem['message']).split(': ')[0]])).toStrictEqual([
 			['line', `${file}:2`],
@@ -129,7 +129,7 @@ describe('rugs-tui --replay FILE --json', () => {
 	});
 
 	test('speed 1 keeps the recorded cadence (a 300 ms recording takes at least 300 ms)', async () => {
-		const file = folder.write('cadence.jsonl', envelopeLines([testEnvelope(1, 1000), testEnvelope(2, 1150), testEnvelope(3, 1300)]));
+		const file = folder.write('cadence.jsonl', recordingText([testEnvelope(1, 1000), testEnvelope(2, 1150), testEnvelope(3, 1300)]));
 		const started = performance.now();
 		const {code, stdout} = await runCli(['--replay', file, '--json', '--speed', '1']);
 		// A lower bound only: timers never fire early by more than a millisecond; upper bounds would flake.
@@ -159,7 +159,7 @@ describe('a reader that goes away or stalls', () => {
 	});
 
 	test('closing the pipe after the first chunk: exit code 0, nothing on stderr but diagnostics', async () => {
-		const file = folder.write('many.jsonl', envelopeLines(Array.from({length: 5000}, (_, index) => testEnvelope(index + 1, 1000 + index))));
+		const file = folder.write('many.jsonl', recordingText(Array.from({length: 5000}, (_, index) => testEnvelope(index + 1, 1000 + index))));
 		const child = startCli(['--replay', file, '--json', '--speed', '0']);
 		children.push(child);
 		let stderr = '';
@@ -209,7 +209,7 @@ describe('a reader that goes away or stalls', () => {
 		return false;
 	}
 
-	const loopFile = () => folder.write('loop.jsonl', envelopeLines(Array.from({length: 200}, (_, index) => testEnvelope(index + 1, 1000 + index, 'gameStateUpdate', [{gameId: 'g', tickCount: index, leaderboard: Array.from({length: 10}, (_, rank) => ({id: `player-${rank}`, pnl: rank / 3}))}]))));
+	const loopFile = () => folder.write('loop.jsonl', recordingText(Array.from({length: 200}, (_, index) => testEnvelope(index + 1, 1000 + index, 'gameStateUpdate', [{gameId: 'g', tickCount: index, leaderboard: Array.from({length: 10}, (_, rank) => ({id: `player-${rank}`, pnl: rank / 3}))}]))));
 
 	test.runIf(process.platform === 'linux')('back-pressure: an endless replay into a reader that stopped reading waits (no growing buffer); resumed, every line arrives in order', async () => {
 		const child = startCli(['--replay', loopFile(), '--loop', '--json', '--speed', '0']);
@@ -289,7 +289,7 @@ describe('bad command lines: a clear message, exit code 2, nothing on stdout', (
 		[['--replay', 'x.jsonl', '--demo'], '--replay cannot be combined with --demo'],
 		[['--source', 'replay'], '--source replay needs --replay FILE'],
 		[['--source', 'sideways'], '--source sideways: expected one of auto, direct, cdp, replay, demo'],
-		[['recording.jsonl'], 'unexpected argument "recording.jsonl"; to replay a recording: --replay recording.jsonl'],
+		[['recording.jsonl'], 'to replay a recording: rugs-tui --replay recording.jsonl'],
 		[['--replay', 'does-not-exist.jsonl', '--json'], '--replay does-not-exist.jsonl: no such file'],
 		[['--replay', '.', '--json'], '--replay .: is a directory; give a recording file'],
 		[['--fps', '0'], '--fps 0: expected 1–60'],

@@ -6,7 +6,7 @@ import {parseOptions} from '../source/app/options.js';
 import {runJson} from '../source/app/run-json.js';
 import {asEnvelope} from '../source/protocol/envelope.js';
 import {NdjsonWriter} from '../source/record/ndjson-writer.js';
-import {envelopeLines, tempFolder, testEnvelope} from './helpers/recordings.js';
+import {recordingText, tempFolder, testEnvelope} from './helpers/own-recordings.js';
 
 const folder = tempFolder();
 afterAll(() => {
@@ -58,7 +58,7 @@ describe('NdjsonWriter', () => {
 			writer.write(envelope);
 		}
 
-		expect(out.text()).toBe(envelopeLines(envelopes));
+		expect(out.text()).toBe(recordingText(envelopes));
 		expect(writer.written).toBe(2);
 	});
 
@@ -161,7 +161,7 @@ describe('runJson back-pressure (in process)', () => {
 
 	test('a reader that takes one chunk at a time gets every line, and at most one line beyond the mark is ever buffered', async () => {
 		const envelopes = Array.from({length: 300}, (_, index) => testEnvelope(index + 1, 1000 + index));
-		const file = folder.write('slow-reader.jsonl', envelopeLines(envelopes));
+		const file = folder.write('slow-reader.jsonl', recordingText(envelopes));
 		const stdout = new SlowStdout(1024);
 		const stderr = new PassThrough();
 		const err = collectText(stderr);

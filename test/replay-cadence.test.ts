@@ -1,7 +1,7 @@
 import {afterAll, describe, expect, test} from 'vitest';
 import {createAppBus} from '../source/bus/app-bus.js';
 import {replay, type ReplayOptions} from '../source/sources/replay.js';
-import {collect, envelopeLines, tempFolder, testEnvelope} from './helpers/recordings.js';
+import {collect, recordingText, tempFolder, testEnvelope} from './helpers/own-recordings.js';
 
 /*
 Timing is tested on a virtual clock: `now` reads it and `sleep` advances it
@@ -36,7 +36,7 @@ function recordingWithGaps(name: string, gaps: readonly number[]): string {
 		envelopes.push(testEnvelope(index + 2, ts));
 	}
 
-	return folder.write(name, envelopeLines(envelopes));
+	return folder.write(name, recordingText(envelopes));
 }
 
 const gaps = [100, 250, 0, 1000, 40, 2];
@@ -99,7 +99,7 @@ describe('--speed: waits follow the recorded gaps, scaled by 1/speed', () => {
 	});
 
 	test('time going back in the recording: no wait, file order kept', async () => {
-		const file = folder.write('backwards.jsonl', envelopeLines([testEnvelope(1, 5000), testEnvelope(2, 4000), testEnvelope(3, 5500)]));
+		const file = folder.write('backwards.jsonl', recordingText([testEnvelope(1, 5000), testEnvelope(2, 4000), testEnvelope(3, 5500)]));
 		const bus = createAppBus();
 		const {envelopes} = collect(bus);
 		const clock = virtualClock();
@@ -109,8 +109,8 @@ describe('--speed: waits follow the recorded gaps, scaled by 1/speed', () => {
 	});
 
 	test('each file is timed from its own start', async () => {
-		const a = folder.write('timed-a.jsonl', envelopeLines([testEnvelope(1, 1_000_000), testEnvelope(2, 1_000_200)]));
-		const b = folder.write('timed-b.jsonl', envelopeLines([testEnvelope(1, 5000), testEnvelope(2, 5300)]));
+		const a = folder.write('timed-a.jsonl', recordingText([testEnvelope(1, 1_000_000), testEnvelope(2, 1_000_200)]));
+		const b = folder.write('timed-b.jsonl', recordingText([testEnvelope(1, 5000), testEnvelope(2, 5300)]));
 		const bus = createAppBus();
 		const clock = virtualClock();
 		await replay(bus, {files: [a, b], speed: 1, now: clock.now, sleep: clock.sleep});
@@ -123,7 +123,7 @@ describe('speed 0 and very high speeds', () => {
 
 	/** How many envelopes went out between consecutive turns of the event loop (setImmediate ticks). */
 	async function gapsBetweenLoopTurns(options: Omit<ReplayOptions, 'files'>): Promise<{gaps: number[]; events: number}> {
-		const file = folder.write(`many-${options.speed}.jsonl`, envelopeLines(many));
+		const file = folder.write(`many-${options.speed}.jsonl`, recordingText(many));
 		const bus = createAppBus();
 		let count = 0;
 		bus.subscribe('envelope', () => {
@@ -165,7 +165,7 @@ describe('speed 0 and very high speeds', () => {
 
 describe('abort, back-pressure and loop', () => {
 	test('aborting during a long recorded gap ends the replay at once (real timers)', async () => {
-		const file = folder.write('hour-gap.jsonl', envelopeLines([testEnvelope(1, 0), testEnvelope(2, 3_600_000)]));
+		const file = folder.write('hour-gap.jsonl', recordingText([testEnvelope(1, 0), testEnvelope(2, 3_600_000)]));
 		const bus = createAppBus();
 		const controller = new AbortController();
 		const {envelopes} = collect(bus);
@@ -181,7 +181,7 @@ describe('abort, back-pressure and loop', () => {
 	});
 
 	test('ready(): no envelope goes out while the consumer asks to wait', async () => {
-		const file = folder.write('ready.jsonl', envelopeLines([testEnvelope(1, 0), testEnvelope(2, 1), testEnvelope(3, 2)]));
+		const file = folder.write('ready.jsonl', recordingText([testEnvelope(1, 0), testEnvelope(2, 1), testEnvelope(3, 2)]));
 		const bus = createAppBus();
 		const {envelopes} = collect(bus);
 		let release: (() => void) | undefined;
@@ -228,7 +228,7 @@ describe('abort, back-pressure and loop', () => {
 	});
 
 	test('loop: starts again after the last file until aborted', async () => {
-		const file = folder.write('loop.jsonl', envelopeLines([testEnvelope(1, 0), testEnvelope(2, 1), testEnvelope(3, 2)]));
+		const file = folder.write('loop.jsonl', recordingText([testEnvelope(1, 0), testEnvelope(2, 1), testEnvelope(3, 2)]));
 		const bus = createAppBus();
 		const controller = new AbortController();
 		const {envelopes} = collect(bus);

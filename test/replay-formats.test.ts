@@ -11,7 +11,7 @@ import {replay, type ReplayResult} from '../source/sources/replay.js';
 import {capturePath, hasCaptures} from './helpers/captures.js';
 import {trace} from './helpers/frames.js';
 import {projectRoot} from './helpers/project.js';
-import {collect, envelopeLines, tempFolder, testEnvelope, type Collected} from './helpers/recordings.js';
+import {collect, recordingText, tempFolder, testEnvelope, type Collected} from './helpers/own-recordings.js';
 
 const folder = tempFolder();
 afterAll(() => {
@@ -47,7 +47,7 @@ describe('recording formats', () => {
 			{...testEnvelope(3, 1_765_577_819_000, 'ack', [{success: true}]), ackId: 146},
 			{...testEnvelope(4, 1_765_577_819_100, 'buyOrder', [{amount: 0.001}]), direction: 'sent' as const, source: 'cdp' as const},
 		];
-		const file = folder.write('own.jsonl', envelopeLines(envelopes));
+		const file = folder.write('own.jsonl', recordingText(envelopes));
 		expect(await itemsOf(file)).toStrictEqual(envelopes.map((envelope, index) => ({ok: true, envelope, line: index + 1})));
 	});
 
@@ -196,7 +196,7 @@ describe('bad input is reported with file:line and skipped; the replay goes on',
 	test('a truncated last line (a recorder killed mid-write) is reported; everything before it replays', async () => {
 		const good = [testEnvelope(1, 1000), testEnvelope(2, 2000)];
 		const whole = JSON.stringify(testEnvelope(3, 3000));
-		const file = folder.write('truncated.jsonl', `${envelopeLines(good)}${whole.slice(0, whole.length - 9)}`);
+		const file = folder.write('truncated.jsonl', `${recordingText(good)}${whole.slice(0, whole.length - 9)}`);
 		const {envelopes, problems, result} = await replayAll([file]);
 		expect(envelopes).toStrictEqual(good);
 		expect(problems).toHaveLength(1);
@@ -206,7 +206,7 @@ describe('bad input is reported with file:line and skipped; the replay goes on',
 
 	test('a missing file is a clear problem, not a crash, and the other files still play', async () => {
 		const missing = path.join(folder.dir, 'does-not-exist.jsonl');
-		const good = folder.write('after-missing.jsonl', envelopeLines([testEnvelope(1, 1000)]));
+		const good = folder.write('after-missing.jsonl', recordingText([testEnvelope(1, 1000)]));
 		const {envelopes, problems, statuses, result} = await replayAll([missing, folder.dir, good]);
 		expect(problems.map(problem => [problem.kind, problem.message])).toStrictEqual([
 			['source', `cannot read ${missing}: no such file`],
@@ -218,8 +218,8 @@ describe('bad input is reported with file:line and skipped; the replay goes on',
 	});
 
 	test('status: connecting, then connected for each file, then ended with the counts', async () => {
-		const a = folder.write('status-a.jsonl', envelopeLines([testEnvelope(1, 1000)]));
-		const b = folder.write('status-b.jsonl', `${envelopeLines([testEnvelope(1, 1000)])}oops\n`);
+		const a = folder.write('status-a.jsonl', recordingText([testEnvelope(1, 1000)]));
+		const b = folder.write('status-b.jsonl', `${recordingText([testEnvelope(1, 1000)])}oops\n`);
 		const {statuses} = await replayAll([a, b]);
 		expect(statuses.map(({state, detail}) => [state, detail])).toStrictEqual([
 			['connecting', `${a}, ${b}`],

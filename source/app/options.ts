@@ -13,6 +13,8 @@ export const defaultCdp = '127.0.0.1:9222';
 export const defaultFps = 10;
 export const minFps = 1;
 export const maxFps = 60;
+/** Size at which `--record-dir` starts the next file of the day, in MB. */
+export const defaultRecordMaxMb = 256;
 
 export type Options = {
 	source: SourceChoice;
@@ -23,6 +25,7 @@ export type Options = {
 	events: Set<string> | undefined;
 	recordFile: string | undefined;
 	recordDir: string | undefined;
+	recordMaxMb: number;
 	player: string | undefined;
 	fps: number;
 	color: boolean;
@@ -48,6 +51,7 @@ export type RawFlags = {
 	events?: string;
 	record?: string;
 	recordDir?: string;
+	recordMaxMb?: number;
 	player?: string;
 	fps?: number;
 	color?: boolean;
@@ -99,11 +103,11 @@ function shown(value: number | undefined): string {
 const flagsNeedingValues = ['--replay', '--speed', '--events'];
 
 /**
-Problems meow does not report: a value flag given without its value, and
-stray arguments (the monitor takes none; a file name alone most likely meant
---replay FILE). Returns the error, or undefined when the command line is fine.
+A problem meow does not report: a value flag given without its value, which
+it would drop (`--speed` alone) or read as 0 (`--speed=`). Returns the error,
+or undefined when there is none. (Stray words are commands: see commands.ts.)
 */
-export function checkArguments(argv: readonly string[], input: readonly string[]): string | undefined {
+export function checkArguments(argv: readonly string[]): string | undefined {
 	for (const [index, argument] of argv.entries()) {
 		if (argument === '--') {
 			break;
@@ -115,11 +119,6 @@ export function checkArguments(argv: readonly string[], input: readonly string[]
 				return `${flag} needs a value (see --help)`;
 			}
 		}
-	}
-
-	const [first] = input;
-	if (first !== undefined) {
-		return `unexpected argument "${first}"${/\.jsonl?$/i.test(first) ? `; to replay a recording: --replay ${first}` : ''} (see --help)`;
 	}
 
 	return undefined;
@@ -191,6 +190,19 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		return fail('--record and --record-dir cannot be combined: choose one file or one rotating directory');
 	}
 
+	if (flags.record === '' || flags.recordDir === '') {
+		return fail(`${flags.record === '' ? '--record' : '--record-dir'}: expected a path, for example --record session.jsonl or --record-dir recordings`);
+	}
+
+	const recordMaxMb = flags.recordMaxMb ?? defaultRecordMaxMb;
+	if (!Number.isFinite(recordMaxMb) || recordMaxMb <= 0) {
+		return fail(`--record-max-mb ${flags.recordMaxMb}: expected a size in MB greater than 0 (default ${defaultRecordMaxMb})`);
+	}
+
+	if (flags.recordMaxMb !== undefined && flags.recordDir === undefined) {
+		return fail('--record-max-mb only applies to --record-dir (a single --record file is never rotated)');
+	}
+
 	const cdp = parseCdpAddress(flags.cdp);
 	if (typeof cdp === 'string') {
 		return fail(cdp);
@@ -229,6 +241,7 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 			events,
 			recordFile: flags.record,
 			recordDir: flags.recordDir,
+			recordMaxMb,
 			player: player === '' ? undefined : player,
 			fps,
 			color: flags.color ?? true,

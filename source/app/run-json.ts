@@ -3,6 +3,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
 import type {Options} from './options.js';
+import {attachOutputs} from './outputs.js';
 import {startSource} from './start-source.js';
 
 export type JsonRunIo = {
@@ -74,9 +75,13 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
+	// After the stderr subscribers, so a recording that cannot be opened is reported.
+	const outputs = attachOutputs(bus, options);
 	try {
 		await startSource(bus, options, {signal: controller.signal, ready: () => writer.ready()});
 	} finally {
+		// Every way out (end of replay, EPIPE, SIGINT/SIGTERM, a source that throws) flushes the recording.
+		await outputs.close();
 		process.off('SIGINT', stop);
 		process.off('SIGTERM', stop);
 	}
