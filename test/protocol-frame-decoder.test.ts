@@ -200,6 +200,19 @@ describe('malformed frames: one counted error, and the next frame decodes', () =
 		expect(packet).toMatchObject({kind: 'error', sample: `${frame.slice(0, 80)}…`});
 	});
 
+	test('error samples and reasons quote feed text cleaned of escapes and control characters', () => {
+		const decoder = new FrameDecoder();
+		const [packet] = decoder.decodeText('42["x",\u001B[2J\u0000\u0007 \u001B]0;pwned\u0007]');
+		expect(packet?.kind).toBe('error');
+		const {reason, sample} = packet as {reason: string; sample: string};
+		// eslint-disable-next-line no-control-regex
+		const control = /[\u0000-\u001F\u007F-\u009F]/;
+		expect(control.test(sample)).toBe(false);
+		expect(control.test(reason)).toBe(false);
+		expect(sample.startsWith('42["x",')).toBe(true);
+		expect(reason).toMatch(/^invalid JSON: /);
+	});
+
 	test('reset() forgets a half-received binary event without counting an error', () => {
 		const decoder = new FrameDecoder();
 		decoder.decodeText('451-["upload",{"_placeholder":true,"num":0}]');

@@ -1,3 +1,5 @@
+import {cleanText} from './untrusted-text.js';
+
 /**
 Stateful decoder for the frames of one Engine.IO v4 / Socket.IO v5 connection,
 as seen on a WebSocket (directly, or through Chrome DevTools where binary frames
@@ -85,8 +87,9 @@ type PendingBinary = {
 	sample: string;
 };
 
+/** The start of a bad frame, for the error report: feed text, so cleaned of escapes and control characters. */
 function sampleOf(frame: string): string {
-	return frame.length > sampleLength ? `${frame.slice(0, sampleLength)}…` : frame;
+	return cleanText(frame, sampleLength + 1);
 }
 
 function isDigit(code: number): boolean {
@@ -384,12 +387,12 @@ class JsonFailure {
 	constructor(readonly message: string) {}
 }
 
-/** The JSON value that starts at `start`, or why it is not one. */
+/** The JSON value that starts at `start`, or why it is not one (JSON.parse quotes the text: cleaned). */
 function parseJson(frame: string, start: number): unknown {
 	try {
 		return JSON.parse(frame.slice(start)) as unknown;
 	} catch (error) {
-		return new JsonFailure(error instanceof Error ? error.message : String(error));
+		return new JsonFailure(cleanText(error instanceof Error ? error.message : String(error), 200));
 	}
 }
 

@@ -1,6 +1,7 @@
 import {createReadStream} from 'node:fs';
 import {open, readFile, stat} from 'node:fs/promises';
 import {createInterface} from 'node:readline';
+import {cleanText} from '../protocol/untrusted-text.js';
 import {parseRecordingLine, recordFromValue, type ParsedRecord} from './recording-format.js';
 
 export type RecordingItem = ParsedRecord & {
@@ -67,7 +68,7 @@ export async function * readRecording(path: string): AsyncGenerator<RecordingIte
 		try {
 			value = JSON.parse(text);
 		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
+			const message = cleanText(error instanceof Error ? error.message : String(error), 200);
 			yield {ok: false, reason: `invalid JSON document (${message})`, line: 1};
 			return;
 		}
