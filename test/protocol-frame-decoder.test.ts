@@ -88,7 +88,7 @@ describe('binary events and acks', () => {
 });
 
 /** Malformed input of every kind: [what it is, the frames to feed, the start of the error reason]. */
-type Feed = {text?: string; binary?: Uint8Array | string; base64?: boolean};
+type Feed = {text?: string; binary?: Uint8Array | string; base64?: boolean; weird?: unknown; asBinary?: boolean};
 const malformed: Array<[string, Feed[], string, DecoderOptionsForTest?]> = [
 	['empty frame', [{text: ''}], 'empty frame'],
 	['unknown Engine.IO type', [{text: '7'}], 'unknown Engine.IO packet type'],
@@ -135,6 +135,11 @@ const malformed: Array<[string, Feed[], string, DecoderOptionsForTest?]> = [
 type DecoderOptionsForTest = ConstructorParameters<typeof FrameDecoder>[0];
 
 function feed(decoder: FrameDecoder, item: Feed): DecodedPacket[] {
+	if ('weird' in item) {
+		// Whatever a careless caller might pass, to either entry point.
+		return item.asBinary === true ? decoder.decodeBinary(item.weird as Uint8Array) : decoder.decodeText(item.weird as string);
+	}
+
 	if (item.text !== undefined) {
 		return decoder.decodeText(item.text);
 	}
@@ -187,10 +192,24 @@ describe('malformed frames: one counted error, and the next frame decodes', () =
 		expect(decoder.awaitingAttachments).toBe(false);
 	});
 
-	test('a non-string frame is an error, not a throw', () => {
+	test('a frame that is not text, or an attachment that is not bytes, is an error, not a throw', () => {
 		const decoder = new FrameDecoder();
-		expect(decoder.decodeText(42 as unknown as string)).toStrictEqual([{kind: 'error', reason: 'frame is not text', sample: '42'}]);
-		expect(decoder.errors).toBe(1);
+		expect(decoder.decodeText(42 as unknown as string)).toStrictEqual([{kind: 'error', reason: 'frame is not text (number)', sample: ''}]);
+		const hostile = {
+			toString() {
+				throw new Error('gotcha');
+			},
+		};
+		expect(decoder.decodeText(hostile as unknown as string)).toStrictEqual([{kind: 'error', reason: 'frame is not text (object)', sample: ''}]);
+		expect(decoder.decodeText(null as unknown as string)).toStrictEqual([{kind: 'error', reason: 'frame is not text (null)', sample: ''}]);
+		expect(decoder.decodeBinary([1, 2] as unknown as Uint8Array)).toStrictEqual([{kind: 'error', reason: 'binary frame is not bytes (object)', sample: ''}]);
+		expect(decoder.errors).toBe(4);
+	});
+
+	test('an ArrayBuffer attachment (WebSocket binaryType arraybuffer) is taken as bytes', () => {
+		const decoder = new FrameDecoder();
+		decoder.decodeText('451-["upload",{"_placeholder":true,"num":0}]');
+		expect(decoder.decodeBinary(Uint8Array.from([1, 2, 3]).buffer)).toStrictEqual([{kind: 'event', ns: '/', event: 'upload', args: [{$binary: 'AQID'}]}]);
 	});
 
 	test('error samples are cut to 80 characters', () => {
@@ -245,6 +264,7 @@ describe('never throws, never wedges (property)', () => {
 		fc.json().map(json => ({text: `42${json}`})),
 		fc.json().map(json => ({text: `43${json}`})),
 		fc.uint8Array({maxLength: 16}).map(binary => ({binary})),
+		fc.tuple(fc.anything(), fc.boolean()).map(([weird, asBinary]) => ({weird, asBinary})),
 		fc.base64String({maxLength: 16}).map(binary => ({binary, base64: true})),
 	);
 

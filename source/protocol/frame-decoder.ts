@@ -136,7 +136,8 @@ export class FrameDecoder {
 	decodeText(frame: string): DecodedPacket[] {
 		this.frames++;
 		if (typeof frame !== 'string') {
-			return [this.#error('frame is not text', String(frame))];
+			// Not String(frame): an object's own toString could throw.
+			return [this.#error(`frame is not text (${frame === null ? 'null' : typeof frame})`, '')];
 		}
 
 		const first = frame.charCodeAt(0);
@@ -158,8 +159,15 @@ export class FrameDecoder {
 	}
 
 	/** Decode one binary frame (raw bytes, or base64 text from CDP with `base64: true`). */
-	decodeBinary(payload: Uint8Array | string, base64 = false): DecodedPacket[] {
+	decodeBinary(payload: Uint8Array | ArrayBuffer | string, base64 = false): DecodedPacket[] {
 		this.frames++;
+		if (payload instanceof ArrayBuffer) {
+			// What a WebSocket with binaryType 'arraybuffer' delivers.
+			payload = new Uint8Array(payload);
+		} else if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
+			return [this.#rejectAttachment(`binary frame is not bytes (${payload === null ? 'null' : typeof payload})`, '')];
+		}
+
 		if (typeof payload === 'string') {
 			if (!base64) {
 				return [this.#rejectAttachment('binary frame given as text without base64', payload)];
