@@ -1,4 +1,6 @@
 import type {AppBus} from '../bus/app-bus.js';
+import {startDemoServer} from '../sources/demo-server.js';
+import {createDirectSource, type DirectSource} from '../sources/direct.js';
 import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
 
@@ -7,6 +9,29 @@ export type SourceHooks = {
 	/** Back-pressure from the consumer, honoured by sources that can wait (replay). */
 	ready?: () => Promise<void> | undefined;
 };
+
+/**
+Run a live source until the signal aborts it, or until it gives up on its own
+(out of reconnection attempts): then the run fails with the source's message,
+which says what to do.
+*/
+export async function runLiveSource(source: DirectSource, signal: AbortSignal): Promise<void> {
+	const aborted = new Promise<void>(resolve => {
+		if (signal.aborted) {
+			resolve();
+		} else {
+			signal.addEventListener('abort', () => {
+				resolve();
+			}, {once: true});
+		}
+	});
+	source.start();
+	const end = await Promise.race([source.ended, aborted.then(() => undefined)]);
+	await source.stop();
+	if (end?.reason === 'gave-up') {
+		throw new Error(end.message);
+	}
+}
 
 /**
 Run the chosen source until it ends (a replay reaches its last line) or the
@@ -19,8 +44,26 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 			return;
 		}
 
+		case 'direct': {
+			await runLiveSource(createDirectSource(bus, {url: options.url, maxReconnects: options.maxReconnects}), hooks.signal);
+			return;
+		}
+
+		case 'demo': {
+			// The embedded demo feed goes through the same direct-source code as the real feed.
+			// It plays a logged-in session so that every pane has something to show.
+			const demo = await startDemoServer({speed: options.speed === 0 ? 1 : options.speed, authenticated: true});
+			try {
+				await runLiveSource(createDirectSource(bus, {url: demo.url, kind: 'demo', maxReconnects: options.maxReconnects}), hooks.signal);
+			} finally {
+				await demo.close();
+			}
+
+			return;
+		}
+
 		default: {
-			throw new Error(`source "${options.source}" is not available in this build yet; use --replay FILE`);
+			throw new Error(`source "${options.source}" is not available in this build yet; use --source direct, or --replay FILE`);
 		}
 	}
 }

@@ -1,4 +1,5 @@
 import type {Envelope} from '../protocol/envelope.js';
+import {isTraceObject} from '../protocol/events.js';
 import {cleanText} from '../protocol/untrusted-text.js';
 import {checkPayload, describeIssue} from '../protocol/validate.js';
 import {applyFrame, newGame} from './game.js';
@@ -52,12 +53,21 @@ export function createState(config: Partial<StateConfig> = {}): GameState {
 		username: undefined,
 		sidebets: [],
 		history: [],
-		stats: {events: 0, internalErrors: 0, fieldErrors: 0, unknownEvents: 0, staleFrames: 0, lastEventTs: undefined, lastProblem: undefined},
+		stats: {events: 0, internalErrors: 0, fieldErrors: 0, payloadUnavailable: 0, unknownEvents: 0, staleFrames: 0, lastEventTs: undefined, lastProblem: undefined},
 	};
 }
 
+/**
+A recorder that kept only the first Socket.IO argument left just the trace
+object: the payload is unavailable, which is not the feed's fault.
+*/
+function payloadUnavailable(envelope: Envelope): boolean {
+	return envelope.data === null && envelope.extra?.length === 1 && isTraceObject(envelope.extra[0]);
+}
+
 function count(state: GameState, envelope: Envelope): GameState {
-	const issues = envelope.direction === 'received' ? checkPayload(envelope.event, envelope.data) : [];
+	const unavailable = payloadUnavailable(envelope);
+	const issues = envelope.direction === 'received' && !unavailable ? checkPayload(envelope.event, envelope.data) : [];
 	const unknown = envelope.direction === 'received' && !passThroughEvents.has(envelope.event) && !handlers.has(envelope.event);
 	const {stats} = state;
 	return {
@@ -66,6 +76,7 @@ function count(state: GameState, envelope: Envelope): GameState {
 			...stats,
 			events: stats.events + 1,
 			fieldErrors: stats.fieldErrors + issues.length,
+			payloadUnavailable: stats.payloadUnavailable + (unavailable ? 1 : 0),
 			unknownEvents: stats.unknownEvents + (unknown ? 1 : 0),
 			lastEventTs: envelope.ts,
 			lastProblem: issues.length > 0 ? describeIssue(issues[0]!) : stats.lastProblem,
@@ -73,9 +84,8 @@ function count(state: GameState, envelope: Envelope): GameState {
 	};
 }
 
-function me(state: GameState): string {
-	return state.username ?? 'you';
-}
+/** The logged-in user's own bets are always shown (and keyed) as 'you', whichever event reported them. */
+const me = 'you';
 
 function addBets(state: GameState, bets: readonly SidebetRow[]): GameState {
 	const sidebets = mergeBets(state.sidebets, bets, state.config.maxSidebets);
@@ -162,7 +172,7 @@ const handlers = new Map<string, HandlerFn>([
 		}
 
 		const gameId = state.game?.id;
-		const bet = gameId === undefined ? undefined : betFromLeaderboard(asRecord(data)?.['sideBet'], me(state), true, gameId);
+		const bet = gameId === undefined ? undefined : betFromLeaderboard(asRecord(data)?.['sideBet'], me, true, gameId);
 		return bet === undefined ? next : addBets(next, [bet]);
 	}],
 	['gameStatePlayerUpdate', (state, data, {ts}) => {
@@ -179,7 +189,7 @@ const handlers = new Map<string, HandlerFn>([
 			next = {...next, position: positionFrom(entry, {source: 'gameStatePlayerUpdate', name, gameId, ts}, state.position)};
 		}
 
-		const bet = gameId === undefined ? undefined : betFromLeaderboard(entry['sideBet'], me(state), true, gameId);
+		const bet = gameId === undefined ? undefined : betFromLeaderboard(entry['sideBet'], me, true, gameId);
 		return bet === undefined ? next : addBets(next, [bet]);
 	}],
 	['usernameStatus', (state, data) => {
@@ -187,11 +197,11 @@ const handlers = new Map<string, HandlerFn>([
 		return name === '' ? state : {...state, username: name};
 	}],
 	['currentSidebet', (state, data) => {
-		const bet = betFromEvent(data, me(state), true, state.game?.id);
+		const bet = betFromEvent(data, me, true, state.game?.id);
 		return bet === undefined ? state : addBets(state, [bet]);
 	}],
 	['currentSidebetResult', (state, data) => {
-		const sidebets = applyResult(state.sidebets, data, me(state), state.game?.id);
+		const sidebets = applyResult(state.sidebets, data, me, state.game?.id);
 		return sidebets === state.sidebets ? state : {...state, sidebets: sidebets.slice(0, state.config.maxSidebets)};
 	}],
 	['newSideBet', (state, data) => {
