@@ -143,12 +143,17 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		expectRestored('main', screen, 0);
 	});
 
-	it('restores the terminal after Ctrl-C', async () => {
-		tmux.start('ctrl-c', command(replayArgs(4)));
+	it('records while it shows (--record), and after Ctrl-C restores the terminal with the recording on disk', async () => {
+		const recordFile = path.join(directory, 'recorded.jsonl');
+		tmux.start('ctrl-c', command([...replayArgs(4), '--record', recordFile]));
 		await started('ctrl-c');
+		await tmux.waitFor('ctrl-c', text => /rec \d+(\.\d)? MB/.test(text) && /ACTIVE/.test(text), 'the recording in the status bar');
 		tmux.keys('ctrl-c', 'C-c');
 		const screen = await tmux.waitFor('ctrl-c', text => text.includes('EXIT='), 'the exit');
 		expectRestored('ctrl-c', screen, 130);
+		const lines = readFileSync(recordFile, 'utf8').trim().split('\n');
+		expect(lines.length).toBeGreaterThan(5);
+		expect(JSON.parse(lines[0]!)).toMatchObject({event: 'gameStateUpdate'});
 	});
 
 	it('restores the terminal after SIGTERM', async () => {

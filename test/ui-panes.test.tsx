@@ -3,6 +3,9 @@ import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {multiplier} from '../source/ui/format.js';
 import {noPositionHint} from '../source/ui/components/PositionPane.js';
+import {statusLine} from '../source/ui/components/StatusBar.js';
+import {createState} from '../source/state/reducer.js';
+import type {RecordingInfo} from '../source/ui/store.js';
 import {FeedBuilder, gameIds, seedWithLength, type PlayedGame} from './helpers/game-feed.js';
 import {linesWith, mountApp} from './helpers/ui.js';
 
@@ -176,6 +179,13 @@ describe('status bar and history strip', () => {
 			expect(status).toMatch(/fps \d+\/30/);
 			expect(status).toContain('! 1 problem │ frame 12: unexpected token');
 		});
+	});
+
+	it('shows a recording and its trouble', () => {
+		const segments = (recording: RecordingInfo) => statusLine({status: undefined, problems: {total: 0, byKind: {}, recent: []}, stats: createState().stats, eventsPerSecond: 0, fpsCap: 10, fps: 0, frozen: false, recording}, 120).map(part => part.text).join('');
+		expect(segments({bytes: 1_234_567, dropped: 0, failures: 0, current: 'a.jsonl'})).toContain('rec 1.2 MB');
+		expect(segments({bytes: 12_345_678, dropped: 3, failures: 0, current: 'a.jsonl'})).toContain('rec 12 MB, 3 dropped');
+		expect(segments({bytes: 0, dropped: 0, failures: 2, current: undefined})).toContain('rec FAILING (2)');
 	});
 
 	it('keeps the problem count when the line is too narrow for the message', async () => {

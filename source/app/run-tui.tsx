@@ -88,12 +88,6 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	const metrics = metricsFile === undefined || metricsFile === ''
 		? undefined
 		: new FrameMetrics({speed: options.source === 'replay' ? options.speed : 0});
-	const store = new MonitorStore(bus, {
-		config: {player: options.player},
-		onEnvelope: metrics === undefined ? undefined : (version, envelope) => {
-			metrics.arrived(version, envelope.ts);
-		},
-	});
 	const screen = new TerminalScreen(io.stdout, io.stdin);
 
 	let finish: (end: TuiEnd) => void = () => undefined;
@@ -122,7 +116,18 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 
 	const repaintOffset = await probeIncrementalOffset();
 	screen.enter();
+	// Recording problems reach the status bar through the bus (kind 'record'): nothing is written under the screen.
 	const outputs = attachOutputs(bus, options);
+	const store = new MonitorStore(bus, {
+		config: {player: options.player},
+		recording() {
+			const stats = outputs.recording();
+			return stats === undefined ? undefined : {bytes: stats.bytes, dropped: stats.dropped, failures: stats.failures, current: stats.current};
+		},
+		onEnvelope: metrics === undefined ? undefined : (version, envelope) => {
+			metrics.arrived(version, envelope.ts);
+		},
+	});
 	const controller = new AbortController();
 	let instance: Instance | undefined;
 	try {

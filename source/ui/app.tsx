@@ -192,6 +192,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 				fpsCap={ui.fps}
 				fps={drawnPerSecond}
 				frozen={ui.frozen}
+				recording={live.recording}
 				width={layout.width}
 			/>
 		</Box>

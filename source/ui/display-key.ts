@@ -1,4 +1,5 @@
 import {age, countdownSeconds, rate} from './format.js';
+import {recordingText} from './components/StatusBar.js';
 import type {StoreSnapshot} from './store.js';
 
 /**
@@ -39,6 +40,7 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 		snapshot.lastArrival === undefined ? undefined : age(snapshot.takenAt - snapshot.lastArrival),
 		rate(snapshot.eventsPerSecond),
 		drawnPerSecond,
+		snapshot.recording === undefined ? undefined : recordingText(snapshot.recording),
 	];
 }
 

@@ -19,6 +19,9 @@ export type ProblemCounts = {
 	recent: readonly Problem[];
 };
 
+/** What the status bar says about a running recording (from the recorder's figures). */
+export type RecordingInfo = {bytes: number; dropped: number; failures: number; current: string | undefined};
+
 export type StoreSnapshot = {
 	/** Changes whenever anything in the snapshot's data changed. */
 	version: number;
@@ -31,6 +34,8 @@ export type StoreSnapshot = {
 	lastArrival: number | undefined;
 	/** Wall-clock time the snapshot was taken. */
 	takenAt: number;
+	/** The recording (--record / --record-dir), when there is one. */
+	recording: RecordingInfo | undefined;
 };
 
 export type StoreOptions = {
@@ -39,6 +44,8 @@ export type StoreOptions = {
 	now?: () => number;
 	/** Told of every envelope as it is reduced, with the version it produced (frame metrics). */
 	onEnvelope?: (version: number, envelope: Envelope) => void;
+	/** The recording's figures, read at each snapshot. */
+	recording?: () => RecordingInfo | undefined;
 };
 
 const recentProblems = 20;
@@ -55,12 +62,14 @@ export class MonitorStore {
 	readonly #rate = new RateMeter(5);
 	readonly #now: () => number;
 	readonly #onEnvelope: StoreOptions['onEnvelope'];
+	readonly #recording: StoreOptions['recording'];
 	readonly #unsubscribe: Array<() => void>;
 
 	constructor(bus: AppBus, options: StoreOptions = {}) {
 		this.#state = createState(options.config);
 		this.#now = options.now ?? Date.now;
 		this.#onEnvelope = options.onEnvelope;
+		this.#recording = options.recording;
 		this.#unsubscribe = [
 			bus.subscribe('envelope', envelope => {
 				this.addEnvelope(envelope);
@@ -116,6 +125,7 @@ export class MonitorStore {
 			eventsPerSecond: this.#rate.perSecond(now),
 			lastArrival: this.#lastArrival,
 			takenAt: now,
+			recording: this.#recording?.(),
 		};
 	}
 

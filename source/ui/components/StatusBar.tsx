@@ -2,7 +2,7 @@ import {memo} from 'react';
 import type {SourceStatus} from '../../bus/messages.js';
 import type {StateStats} from '../../state/types.js';
 import {count, duration, rate, safe, truncate, widthOf} from '../format.js';
-import {decodeErrors, type ProblemCounts} from '../store.js';
+import {decodeErrors, type ProblemCounts, type RecordingInfo} from '../store.js';
 import type {Colour} from '../theme.js';
 import {segment as styled, type SegmentLine} from '../segments.js';
 import {Lines} from './Lines.js';
@@ -16,6 +16,7 @@ export type StatusBarProps = {
 	fpsCap: number;
 	fps: number;
 	frozen: boolean;
+	recording?: RecordingInfo;
 	width: number;
 };
 
@@ -55,9 +56,20 @@ function connection(status: SourceStatus | undefined): string {
 	return text;
 }
 
+/** The recording in a few characters: its size, or that it is failing or dropping lines. */
+export function recordingText(recording: RecordingInfo): string {
+	if (recording.failures > 0) {
+		return `rec FAILING (${recording.failures})`;
+	}
+
+	const megabytes = recording.bytes / 1e6;
+	const size = megabytes >= 10 ? megabytes.toFixed(0) : megabytes.toFixed(1);
+	return recording.dropped > 0 ? `rec ${size} MB, ${count(recording.dropped)} dropped` : `rec ${size} MB`;
+}
+
 /** The status line's parts in display order; when the line is too narrow the lowest priorities go first. */
 export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] {
-	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen} = props;
+	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording} = props;
 	const segments: Segment[] = [];
 	if (frozen) {
 		segments.push({text: ' FROZEN (p to resume) ', inverse: true, colour: 'yellow', bold: true, priority: 10});
@@ -71,6 +83,11 @@ export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] 
 		{text: `decode errors ${count(decodeErrors(problems))}`, colour: decodeErrors(problems) > 0 ? 'red' : undefined, priority: 7},
 		{text: `fps ${Math.round(fps)}/${fpsCap}`, priority: 6},
 	);
+	if (recording !== undefined) {
+		const failing = recording.failures > 0 || recording.dropped > 0;
+		segments.push({text: recordingText(recording), colour: failing ? 'red' : 'magenta', bold: failing, priority: failing ? 7.5 : 5.5});
+	}
+
 	if (stats.fieldErrors > 0 || stats.internalErrors > 0) {
 		segments.push({text: `field errors ${count(stats.fieldErrors + stats.internalErrors)}`, colour: 'yellow', priority: 3});
 	}
