@@ -1,10 +1,14 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import stringWidth from 'string-width';
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
+import {asEnvelope} from '../source/protocol/envelope.js';
 import {App, type AppProps} from '../source/ui/app.js';
 import {keymap} from '../source/ui/keymap.js';
 import type {Size} from '../source/ui/layout.js';
 import {FeedBuilder, gameIds, seedWithLength} from './helpers/game-feed.js';
+import {fixturesDir} from './helpers/project.js';
 import {keys, linesWith, mountApp, publishAll, type Mounted} from './helpers/ui.js';
 
 afterEach(() => {
@@ -236,6 +240,38 @@ describe('untrusted text', () => {
 			// The type column still lines up with the other rows'.
 			const plain = linesWith(frame, 'clearme')[0]!;
 			expect(stringWidth(wide.slice(0, wide.indexOf('sell')))).toBe(stringWidth(plain.slice(0, plain.indexOf('buy'))));
+			cleanup();
+		}
+	});
+});
+
+describe("the project's hostile-names fixture", () => {
+	it('draws every size with no escape or control character from the feed and every line within the width', async () => {
+		const envelopes = readFileSync(path.join(fixturesDir, 'hostile-names.jsonl'), 'utf8').trim().split('\n').map(line => asEnvelope(JSON.parse(line))!);
+		for (const size of [{columns: 120, rows: 40}, {columns: 80, rows: 24}, {columns: 60, rows: 16}]) {
+			const app = mountApp(envelopes, {size});
+			// The panes, the provably-fair overlay, then the tape maximised.
+			const screens = [
+				{press: [], shows: (text: string) => text.includes('Trades')},
+				{press: ['v'], shows: (text: string) => text.includes('Provably fair')},
+				{press: [keys.escape, '5', '5'], shows: (text: string) => /^\[5 Trades\]/.test(text)},
+			];
+			for (const {press, shows} of screens) {
+				// eslint-disable-next-line no-await-in-loop
+				await app.press(...press);
+				// eslint-disable-next-line no-await-in-loop
+				await app.waitFor(shows);
+
+				// Ink's own colour codes are the only escapes allowed: SGR sequences, nothing else.
+				const raw = (app.lastFrame() ?? '').replaceAll(/\u001B\[[\d;]*m/g, '');
+				expect(raw).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
+				const frame = app.text();
+				expect(frame.split('\n').length).toBeLessThanOrEqual(size.rows - 1);
+				for (const line of frame.split('\n')) {
+					expect(stringWidth(line)).toBeLessThanOrEqual(size.columns);
+				}
+			}
+
 			cleanup();
 		}
 	});
