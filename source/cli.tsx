@@ -43,6 +43,7 @@ const help = `
 	  --player NAME          show NAME's position from the leaderboard
 	  --fps N                redraw at most N times per second (default ${defaultFps})
 	  --no-color             no colours (NO_COLOR is honoured too)
+	  (in the monitor: 1-5 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)
 
 	  --help                 show this help
 	  --version              show the version
