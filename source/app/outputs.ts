@@ -7,6 +7,9 @@ export type Outputs = {
 	close(): Promise<void>;
 };
 
+/** Every recorder writes `outputFilter(options)(envelope)`, never the raw envelope (`--redact`). */
+export {outputFilter, type OutputFilter} from './output-filter.js';
+
 /** Attach the outputs the options ask for to the bus (shared by the TUI and `--json` modes). */
 export function attachOutputs(_bus: AppBus, _options: Options): Outputs {
 	return {

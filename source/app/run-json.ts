@@ -2,6 +2,7 @@ import type {Writable} from 'node:stream';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
 import type {Options} from './options.js';
+import {outputFilter} from './output-filter.js';
 import {startSource} from './start-source.js';
 
 export type JsonRunIo = {
@@ -34,8 +35,12 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		},
 	});
 
+	const filter = outputFilter(options);
 	bus.subscribe('envelope', envelope => {
-		writer.write(envelope);
+		const output = filter(envelope);
+		if (output !== undefined) {
+			writer.write(output);
+		}
 	}, {name: 'ndjson'});
 	bus.subscribe('problem', problem => {
 		diagnostic(io.stderr, {type: 'problem', ...problem});
