@@ -1,6 +1,7 @@
 import type {AppBus} from '../bus/app-bus.js';
 import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
+import {runCdp} from './run-live.js';
 
 export type SourceHooks = {
 	signal: AbortSignal;
@@ -16,6 +17,11 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 	switch (options.source) {
 		case 'replay': {
 			await replay(bus, {files: options.replayFiles, speed: options.speed, loop: options.loop, signal: hooks.signal, ready: hooks.ready});
+			return;
+		}
+
+		case 'cdp': {
+			await runCdp(bus, options, hooks.signal);
 			return;
 		}
 

@@ -369,7 +369,7 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): Source 
 				client = undefined;
 				await open?.close().catch(() => undefined);
 				await loopDone;
-				if (started) {
+				if (started && state !== 'ended') {
 					status('disconnected', `detached from ${tabLabel === '' ? address : connectedDetail()}`);
 				}
 			})();

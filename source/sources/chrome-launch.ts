@@ -246,6 +246,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		`--user-data-dir=${profileDir}`,
 		'--remote-debugging-port=0',
 		'--remote-debugging-address=127.0.0.1',
+		'--remote-debugging-pipe',
 		...baseChromeArgs,
 		...(options.headless === true ? headlessChromeArgs : []),
 		// Chrome refuses to start as root with its sandbox on.
@@ -256,12 +257,17 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 
 	let child: ChildProcess;
 	try {
-		child = spawn(executable, args, {detached: true, stdio: ['ignore', 'ignore', 'pipe']});
+		// fds 3 and 4 are a DevTools pipe (--remote-debugging-pipe) that rugs-tui never
+		// uses but holds open: if rugs-tui is killed outright (SIGKILL, OOM), the pipe
+		// closes and the browser exits by itself instead of outliving it.
+		child = spawn(executable, args, {detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe']});
 	} catch (error) {
 		await removeProfile(profileDir);
 		throw new Error(`could not start ${executable}: ${error instanceof Error ? error.message : String(error)}`);
 	}
 
+	// Drain the DevTools pipe's output end, should the browser ever write to it.
+	(child.stdio[4] as NodeJS.ReadableStream | null | undefined)?.resume();
 	let stderrTail = '';
 	child.stderr?.setEncoding('utf8');
 	child.stderr?.on('data', (chunk: string) => {
@@ -291,7 +297,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 	const shutdown = async (browserWsUrl: string | undefined): Promise<void> => {
 		if (browserWsUrl !== undefined && running) {
 			await sendBrowserClose(browserWsUrl, 2000);
-			await Promise.race([exited, sleep(5000)]);
+			await Promise.race([exited, sleep(5000, undefined, {ref: false})]);
 		}
 
 		if (pid !== undefined) {
@@ -299,7 +305,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 			killGroup(pid, 'SIGKILL');
 		}
 
-		await Promise.race([exited, sleep(5000)]);
+		await Promise.race([exited, sleep(5000, undefined, {ref: false})]);
 		await removeProfile(profileDir);
 		if (entry !== undefined) {
 			live.delete(entry);

@@ -40,7 +40,16 @@ export function createBrowserLab(): BrowserLab {
 			await Promise.all(launched.map(async chrome => chrome.close()));
 			const processes = [...processesMentioning(profileParent), ...launched.flatMap(chrome => processesInGroup(chrome.pid))];
 			const result = {processes: [...new Set(processes)], profiles: leftoverProfiles(profileParent)};
-			await rm(profileParent, {recursive: true, force: true});
+			// Whatever the verdict, leave nothing running: a failed test must not leak browsers into the next.
+			for (const line of result.processes) {
+				try {
+					process.kill(Number(line.slice(0, line.indexOf(':'))), 'SIGKILL');
+				} catch {
+					// Already gone.
+				}
+			}
+
+			await rm(profileParent, {recursive: true, force: true, maxRetries: 10, retryDelay: 50});
 			return result;
 		},
 	};
