@@ -1,12 +1,17 @@
 import process from 'node:process';
 import meow from 'meow';
-import {parseOptions, defaultFps, defaultUrl, defaultCdp} from './app/options.js';
+import {parseCommand} from './app/commands.js';
+import {parseOptions, defaultFps, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
+import {runExport} from './app/run-export.js';
 import {runJson} from './app/run-json.js';
+import {runSummarize} from './app/run-summarize.js';
 
 const help = `
 	Usage
 	  $ rugs-tui [options]                 live monitor (terminal UI)
 	  $ rugs-tui --replay FILE [--json]    replay a recording
+	  $ rugs-tui summarize FILE...         one JSON line per game seen, with provably-fair checks
+	  $ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV)
 
 	Sources
 	  --source auto|direct|cdp|replay|demo   where events come from (default auto)
@@ -25,9 +30,13 @@ const help = `
 	Output
 	  --json                 write every event as one JSON line on stdout (no UI)
 	  --events a,b           keep only these event names
-	  --record FILE          append every event to FILE as JSON lines
-	  --record-dir DIR       record into DIR, one file per day, rotated by size
+	  --record FILE          append every event to FILE as JSON lines (all events: --events does not filter it)
+	  --record-dir DIR       record into DIR: rugs-YYYY-MM-DD.jsonl per UTC day, then -1, -2… by size
+	  --record-max-mb N      with --record-dir: start the next file at N MB (default ${defaultRecordMaxMb})
 	  --redact               drop auth events and player identifiers from output and recordings
+
+	Offline commands (read --record output and the Python recorders' formats)
+	  --out DIR              export: folder for games.csv and ticks/<gameId>.csv
 
 	Display
 	  --player NAME          show NAME's position from the leaderboard
@@ -58,6 +67,8 @@ const cli = meow(help, {
 		events: {type: 'string'},
 		record: {type: 'string'},
 		recordDir: {type: 'string'},
+		recordMaxMb: {type: 'number'},
+		out: {type: 'string'},
 		redact: {type: 'boolean'},
 		player: {type: 'string'},
 		fps: {type: 'number'},
@@ -66,7 +77,20 @@ const cli = meow(help, {
 });
 
 async function main(): Promise<number> {
-	const parsed = parseOptions(cli.flags);
+	const {out, ...monitorFlags} = cli.flags;
+	const command = parseCommand(cli.input, {...monitorFlags, out, color: undefined});
+	if (command !== undefined) {
+		if (!command.ok) {
+			process.stderr.write(`rugs-tui: ${command.error}\n`);
+			return 2;
+		}
+
+		const {name, files} = command.command;
+		const io = {stdout: process.stdout, stderr: process.stderr};
+		return name === 'summarize' ? runSummarize(files, io) : runExport(files, command.command.out!, io);
+	}
+
+	const parsed = parseOptions(monitorFlags);
 	if (!parsed.ok) {
 		process.stderr.write(`rugs-tui: ${parsed.error}\n`);
 		return 2;

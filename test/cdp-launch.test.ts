@@ -213,7 +213,7 @@ describe('rugs-tui --launch', () => {
 		expect(cli.stdout()).toBe('');
 	});
 
-	test('--source cdp with no browser there: says what to do, retries, and ends after --max-reconnects', async () => {
+	test('--source cdp with no browser there: says what to do, retries, and fails after --max-reconnects', async () => {
 		// A port that was just free: nothing listens there.
 		const {createServer} = await import('node:net');
 		const probe = createServer();
@@ -228,10 +228,12 @@ describe('rugs-tui --launch', () => {
 
 		const cli = run(['--source', 'cdp', '--cdp', `127.0.0.1:${port}`, '--max-reconnects', '1', '--json']);
 		const exit = await cli.exited;
-		expect(exit.code).toBe(0);
-		const statuses = jsonLines(cli.stderr()).filter(line => line['type'] === 'status');
+		expect(exit.code).toBe(1);
+		const lines = cli.stderr().split('\n').filter(line => line !== '');
+		const statuses = jsonLines(lines.slice(0, -1).join('\n')).filter(line => line['type'] === 'status');
 		expect(statuses.map(line => line['state'])).toEqual(['connecting', 'reconnecting', 'ended']);
-		expect(statuses[1]).toMatchObject({source: 'cdp', attempt: 1, detail: `no Chrome DevTools at 127.0.0.1:${port}: start Chrome with --remote-debugging-port=${port}, or use --launch`});
-		expect(statuses[2]?.['detail']).toContain('gave up after 1 attempts');
+		const advice = `no Chrome DevTools at 127.0.0.1:${port}: start Chrome with --remote-debugging-port=${port}, or use --launch`;
+		expect(statuses[1]).toMatchObject({source: 'cdp', attempt: 1, detail: advice});
+		expect(lines.at(-1)).toBe(`rugs-tui: ${advice}; gave up after 1 reconnection attempt (allow more with --max-reconnects)`);
 	});
 });

@@ -105,6 +105,12 @@ describe('redaction', () => {
 		expect(Object.keys(result!)).toEqual(Object.keys(original));
 	});
 
+	test('redacting twice changes nothing more (a redacted recording replayed with --redact)', () => {
+		const input = envelope('standard/newTrade', [trace, {playerId: 'did:privy:abc', username: 'alice', replyTo: {key: 'did:privy:abc-17'}}]);
+		const once = createRedactor({key: 'k'})(input);
+		expect(createRedactor({key: 'other'})(once!)).toEqual(once);
+	});
+
 	test('redactEnvelope keeps pseudonyms stable for the whole process', () => {
 		const first = redactEnvelope(envelope('standard/newTrade', [{playerId: 'did:privy:same'}]));
 		const second = redactEnvelope(envelope('standard/newTrade', [{playerId: 'did:privy:same'}]));

@@ -191,8 +191,8 @@ describe('source manager (--source auto)', () => {
 		expect(log.problems).toEqual([{source: 'cdp', kind: 'decode', message: 'bad frame', ts: 0}]);
 		cdp.status('ended', 'gave up');
 		direct.status('ended', 'gave up');
-		await manager.ended;
-		expect(log.statuses.at(-1)).toMatchObject({state: 'ended', detail: 'auto: every source has ended'});
+		expect(await manager.ended).toEqual({reason: 'gave-up', message: 'every source gave up: cdp: gave up; direct: gave up'});
+		expect(log.statuses.at(-1)).toMatchObject({state: 'ended', detail: 'auto: every source gave up: cdp: gave up; direct: gave up'});
 	});
 
 	test('stop() stops every running source', async () => {

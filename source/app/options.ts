@@ -11,6 +11,8 @@ export const defaultCdp = '127.0.0.1:9222';
 export const defaultFps = 10;
 export const minFps = 1;
 export const maxFps = 60;
+/** Size at which `--record-dir` starts the next file of the day, in MB. */
+export const defaultRecordMaxMb = 256;
 
 export type Options = {
 	source: SourceChoice;
@@ -21,6 +23,7 @@ export type Options = {
 	events: Set<string> | undefined;
 	recordFile: string | undefined;
 	recordDir: string | undefined;
+	recordMaxMb: number;
 	player: string | undefined;
 	fps: number;
 	color: boolean;
@@ -46,6 +49,7 @@ export type RawFlags = {
 	events?: string;
 	record?: string;
 	recordDir?: string;
+	recordMaxMb?: number;
 	player?: string;
 	fps?: number;
 	color?: boolean;
@@ -151,6 +155,19 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		return fail('--record and --record-dir cannot be combined: choose one file or one rotating directory');
 	}
 
+	if (flags.record === '' || flags.recordDir === '') {
+		return fail(`${flags.record === '' ? '--record' : '--record-dir'}: expected a path, for example --record session.jsonl or --record-dir recordings`);
+	}
+
+	const recordMaxMb = flags.recordMaxMb ?? defaultRecordMaxMb;
+	if (!Number.isFinite(recordMaxMb) || recordMaxMb <= 0) {
+		return fail(`--record-max-mb ${flags.recordMaxMb}: expected a size in MB greater than 0 (default ${defaultRecordMaxMb})`);
+	}
+
+	if (flags.recordMaxMb !== undefined && flags.recordDir === undefined) {
+		return fail('--record-max-mb only applies to --record-dir (a single --record file is never rotated)');
+	}
+
 	const cdp = parseCdpAddress(flags.cdp);
 	if (typeof cdp === 'string') {
 		return fail(cdp);
@@ -189,6 +206,7 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 			events,
 			recordFile: flags.record,
 			recordDir: flags.recordDir,
+			recordMaxMb,
 			player: player === '' ? undefined : player,
 			fps,
 			color: flags.color ?? true,

@@ -3,12 +3,22 @@ import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
 import type {Options} from './options.js';
 import {outputFilter} from './output-filter.js';
+import {attachOutputs} from './outputs.js';
 import {startSource} from './start-source.js';
 
 export type JsonRunIo = {
 	stdout: Writable;
 	stderr: Writable;
+	/** Unwritten output a live run may hold (default liveOutputLimitBytes). */
+	liveOutputLimitBytes?: number;
 };
+
+/**
+A live source cannot wait for a slow reader (`| less` scrolled back, a stalled
+pipe): past this much unwritten output, events are dropped and counted rather
+than held in memory without bound. A replay waits instead (back-pressure).
+*/
+export const liveOutputLimitBytes = 64 * 1024 * 1024;
 
 /** One diagnostic line on stderr: JSON, like the data on stdout, so scripts can read both. */
 function diagnostic(stderr: Writable, record: Record<string, unknown>): void {
@@ -23,8 +33,10 @@ the run quietly with exit code 0.
 export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = createAppBus()): Promise<number> {
 	const controller = new AbortController();
 	let closedEarly = false;
+	const live = options.source !== 'replay';
 	const writer = new NdjsonWriter(io.stdout, {
 		events: options.events,
+		maxBufferedBytes: live ? io.liveOutputLimitBytes ?? liveOutputLimitBytes : undefined,
 		onClosed(reason) {
 			closedEarly = true;
 			if (reason !== 'EPIPE' && reason !== 'closed') {
@@ -35,11 +47,18 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		},
 	});
 
+	let droppedReported = false;
 	const filter = outputFilter(options);
 	bus.subscribe('envelope', envelope => {
 		const output = filter(envelope);
-		if (output !== undefined) {
-			writer.write(output);
+		if (output === undefined) {
+			return;
+		}
+
+		writer.write(output);
+		if (writer.dropped > 0 && !droppedReported) {
+			droppedReported = true;
+			diagnostic(io.stderr, {type: 'problem', kind: 'output', message: 'stdout is not keeping up with the live feed: dropping events until it does (the count is reported at the end); read it faster, or record to a file with --record FILE'});
 		}
 	}, {name: 'ndjson'});
 	bus.subscribe('problem', problem => {
@@ -57,11 +76,19 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
+	// After the stderr subscribers, so a recording that cannot be opened is reported.
+	const outputs = attachOutputs(bus, options);
 	try {
 		await startSource(bus, options, {signal: controller.signal, ready: () => writer.ready()});
 	} finally {
+		// Every way out (end of replay, EPIPE, SIGINT/SIGTERM, a source that throws) flushes the recording.
+		await outputs.close();
 		process.off('SIGINT', stop);
 		process.off('SIGTERM', stop);
+	}
+
+	if (writer.dropped > 0) {
+		diagnostic(io.stderr, {type: 'problem', kind: 'output', message: `stdout could not keep up: ${writer.dropped} events were dropped`});
 	}
 
 	if (!closedEarly) {

@@ -1,7 +1,10 @@
 import type {AppBus} from '../bus/app-bus.js';
+import {createDirectSource} from '../sources/direct.js';
 import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
-import {runCdp} from './run-live.js';
+import {runAuto, runCdp, runLiveSource} from './run-live.js';
+
+export {runLiveSource} from './run-live.js';
 
 export type SourceHooks = {
 	signal: AbortSignal;
@@ -20,13 +23,23 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 			return;
 		}
 
+		case 'direct': {
+			await runLiveSource(createDirectSource(bus, {url: options.url, maxReconnects: options.maxReconnects}), hooks.signal);
+			return;
+		}
+
 		case 'cdp': {
 			await runCdp(bus, options, hooks.signal);
 			return;
 		}
 
+		case 'auto': {
+			await runAuto(bus, options, hooks.signal);
+			return;
+		}
+
 		default: {
-			throw new Error(`source "${options.source}" is not available in this build yet; use --replay FILE`);
+			throw new Error(`source "${options.source}" is not available in this build yet; use --source direct, or --replay FILE`);
 		}
 	}
 }

@@ -1,7 +1,17 @@
 import {decodeBenchmark} from './decode.js';
+import {directBenchmark} from './direct.js';
+import {generatorBenchmark} from './generator.js';
+import {recorderBenchmark} from './recorder.js';
+import {reducerBenchmark} from './reducer.js';
 import type {Benchmark} from './types.js';
+import {verifyBenchmark} from './verify.js';
 
 /** Every benchmark `npm run bench` runs, in order. */
 export const benchmarks: Benchmark[] = [
 	decodeBenchmark,
+	reducerBenchmark,
+	directBenchmark,
+	verifyBenchmark,
+	recorderBenchmark,
+	generatorBenchmark,
 ];

@@ -56,6 +56,7 @@ const secretKey = /^(?:jwt|email|e-?mail|phone|password|passwd|secret|cookies?|s
 /** Keys whose string values name a player: pseudonymised. */
 const playerKey = /^(?:player_?id|user_?id|account_?id|wallet(?:_?address)?|username|user_?name|display_?name|discord_?username|twitter_?handle|handle)$/i;
 const didPattern = /did:[a-z\d]+:[\w.%]+/gi;
+const pseudonymName = /^anon-[\da-f]{10}$/;
 const blankTraceparent = '00-00000000000000000000000000000000-0000000000000000-00';
 
 type Walk = (value: unknown, key: string | undefined) => unknown;
@@ -128,6 +129,11 @@ function makeWalker(pseudonym: (kind: 'did' | 'name', value: string) => string):
 function makePseudonym(key: string | Uint8Array): (kind: 'did' | 'name', value: string) => string {
 	const cache = new Map<string, string>();
 	return (kind, value) => {
+		// Already a pseudonym (a redacted recording redacted again): keep it, so redaction is idempotent.
+		if (kind === 'did' ? value.startsWith('did:redacted:') : pseudonymName.test(value)) {
+			return value;
+		}
+
 		const cacheKey = `${kind}:${value}`;
 		let result = cache.get(cacheKey);
 		if (result === undefined) {

@@ -87,7 +87,8 @@ const schemas: Record<KnownEventName, Schema> = {
 		},
 	},
 	gameStatePlayerUpdate: {
-		required: ['leaderboardEntry'],
+		// Real frames carry only {gameId, rugpool} while the user has no position.
+		required: [],
 		fields: {gameId: 'string', leaderboardEntry: 'object'},
 	},
 	usernameStatus: {

@@ -35,6 +35,15 @@ export type CdpSourceOptions = {
 
 type Client = CDP.Client;
 
+/** How a CDP source's run ended: stopped, or out of attempts (with what to do). */
+export type CdpSourceEnd = {reason: 'stopped'} | {reason: 'gave-up'; attempts: number; lastFailure: string; message: string};
+
+export type CdpSource = Source & {
+	readonly kind: 'cdp';
+	/** Settles once the source is over: stopped, or out of reconnection attempts. Never rejects. */
+	readonly ended: Promise<CdpSourceEnd>;
+};
+
 const connectTimeoutMs = 5000;
 const defaultSilenceMs = 45_000;
 
@@ -69,7 +78,7 @@ export function describeAttachError(error: unknown, host: string, port: number):
 	return `cannot attach to Chrome at ${address}: ${errorText(error)}`;
 }
 
-export function createCdpSource(bus: AppBus, options: CdpSourceOptions): Source {
+export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSource {
 	const {host, port, target} = options;
 	const address = `${host}:${port}`;
 	const retryMs = options.retryMs ?? 500;
@@ -93,6 +102,10 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): Source 
 	let wake: (() => void) | undefined;
 	let endSession: (() => void) | undefined;
 	let loopDone: Promise<void> | undefined;
+	let resolveEnded!: (end: CdpSourceEnd) => void;
+	const ended = new Promise<CdpSourceEnd>(resolve => {
+		resolveEnded = resolve;
+	});
 
 	const status = (next: ConnectionState, detail: string, extra: Partial<SourceStatus> = {}) => {
 		state = next;
@@ -332,7 +345,10 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): Source 
 
 			failures++;
 			if (options.maxReconnects !== undefined && failures > options.maxReconnects) {
-				status('ended', `${reason}; gave up after ${options.maxReconnects} attempts`);
+				const attempts = options.maxReconnects;
+				const message = `${reason}; gave up after ${attempts} reconnection attempt${attempts === 1 ? '' : 's'} (allow more with --max-reconnects)`;
+				status('ended', message, {attempt: attempts});
+				resolveEnded({reason: 'gave-up', attempts, lastFailure: reason, message});
 				return;
 			}
 
@@ -345,6 +361,7 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): Source 
 
 	return {
 		kind: 'cdp',
+		ended,
 		start() {
 			if (started || stopped) {
 				return;
@@ -372,6 +389,8 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): Source 
 				if (started && state !== 'ended') {
 					status('disconnected', `detached from ${tabLabel === '' ? address : connectedDetail()}`);
 				}
+
+				resolveEnded({reason: 'stopped'});
 			})();
 			return stopping;
 		},

@@ -42,6 +42,9 @@ export type SourceManagerOptions = {
 	now?: () => number;
 };
 
+/** How the manager's run ended: stopped, or every candidate gave up (with their reasons). */
+export type SourceManagerEnd = {reason: 'stopped'} | {reason: 'gave-up'; message: string};
+
 export type SourceManager = {
 	start(): void;
 	stop(): Promise<void>;
@@ -49,8 +52,8 @@ export type SourceManager = {
 	readonly active: SourceKind | undefined;
 	/** Events dropped as already published by another source. */
 	readonly duplicates: number;
-	/** Resolves when every candidate has ended for good. */
-	readonly ended: Promise<void>;
+	/** Settles when stopped, or when every candidate has given up. Never rejects. */
+	readonly ended: Promise<SourceManagerEnd>;
 };
 
 type Timed = {at: number; envelope: Envelope};
@@ -111,8 +114,9 @@ export function createSourceManager(bus: AppBus, options: SourceManagerOptions):
 	let seen: Map<string, number> | undefined;
 	let seenUntil = 0;
 	let lastReason = '';
-	let resolveEnded!: () => void;
-	const ended = new Promise<void>(resolve => {
+	let endedForGood = false;
+	let resolveEnded!: (end: SourceManagerEnd) => void;
+	const ended = new Promise<SourceManagerEnd>(resolve => {
 		resolveEnded = resolve;
 	});
 
@@ -272,10 +276,12 @@ export function createSourceManager(bus: AppBus, options: SourceManagerOptions):
 			forwardStatus(active, active.status);
 		}
 
-		if (slots.every(slot => slot.state === 'ended')) {
+		if (!endedForGood && slots.every(slot => slot.state === 'ended')) {
+			endedForGood = true;
 			const last = active ?? preferred;
-			bus.publish('status', {source: last.candidate.kind, state: 'ended', ts: Date.now(), detail: 'auto: every source has ended'});
-			resolveEnded();
+			const message = `every source gave up: ${slots.map(slot => `${slot.candidate.kind}: ${slot.status?.detail ?? 'ended'}`).join('; ')}`;
+			bus.publish('status', {source: last.candidate.kind, state: 'ended', ts: Date.now(), detail: `auto: ${message}`});
+			resolveEnded({reason: 'gave-up', message});
 		}
 	};
 
@@ -358,7 +364,7 @@ export function createSourceManager(bus: AppBus, options: SourceManagerOptions):
 				}
 			}
 
-			resolveEnded();
+			resolveEnded({reason: 'stopped'});
 		},
 	};
 }

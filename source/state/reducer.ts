@@ -1,4 +1,5 @@
 import type {Envelope} from '../protocol/envelope.js';
+import {isTraceObject} from '../protocol/events.js';
 import {cleanText} from '../protocol/untrusted-text.js';
 import {checkPayload, describeIssue} from '../protocol/validate.js';
 import {applyFrame, newGame} from './game.js';
@@ -52,12 +53,21 @@ export function createState(config: Partial<StateConfig> = {}): GameState {
 		username: undefined,
 		sidebets: [],
 		history: [],
-		stats: {events: 0, internalErrors: 0, fieldErrors: 0, unknownEvents: 0, staleFrames: 0, lastEventTs: undefined, lastProblem: undefined},
+		stats: {events: 0, internalErrors: 0, fieldErrors: 0, payloadUnavailable: 0, unknownEvents: 0, staleFrames: 0, lastEventTs: undefined, lastProblem: undefined},
 	};
 }
 
+/**
+A recorder that kept only the first Socket.IO argument left just the trace
+object: the payload is unavailable, which is not the feed's fault.
+*/
+function payloadUnavailable(envelope: Envelope): boolean {
+	return envelope.data === null && envelope.extra?.length === 1 && isTraceObject(envelope.extra[0]);
+}
+
 function count(state: GameState, envelope: Envelope): GameState {
-	const issues = envelope.direction === 'received' ? checkPayload(envelope.event, envelope.data) : [];
+	const unavailable = payloadUnavailable(envelope);
+	const issues = envelope.direction === 'received' && !unavailable ? checkPayload(envelope.event, envelope.data) : [];
 	const unknown = envelope.direction === 'received' && !passThroughEvents.has(envelope.event) && !handlers.has(envelope.event);
 	const {stats} = state;
 	return {
@@ -66,6 +76,7 @@ function count(state: GameState, envelope: Envelope): GameState {
 			...stats,
 			events: stats.events + 1,
 			fieldErrors: stats.fieldErrors + issues.length,
+			payloadUnavailable: stats.payloadUnavailable + (unavailable ? 1 : 0),
 			unknownEvents: stats.unknownEvents + (unknown ? 1 : 0),
 			lastEventTs: envelope.ts,
 			lastProblem: issues.length > 0 ? describeIssue(issues[0]!) : stats.lastProblem,

@@ -97,6 +97,8 @@ export type StateStats = {
 	internalErrors: number;
 	/** Missing or wrong-typed fields seen (the event itself was still used). */
 	fieldErrors: number;
+	/** Events whose payload a lossy recorder did not keep (only the trace argument survived). */
+	payloadUnavailable: number;
 	/** Events rugs-tui does not interpret (passed through untouched). */
 	unknownEvents: number;
 	/** Frames of a game that had already been replaced by a newer one. */

@@ -25,8 +25,18 @@ export type Verification = {
 export type VerifyInput = {
 	/** The serverSeedHash announced in provablyFair while the game ran, when it was seen. */
 	announcedHash?: string;
+	/**
+	Every distinct serverSeedHash announced for this game (a recording may show
+	more than one if the feed was tampered with): each must match the seed.
+	*/
+	announcedHashes?: readonly string[];
 	/** Live prices by tick (NaN where no price was seen). */
 	livePrices?: readonly number[];
+	/**
+	Live prices as (tick, price) observations, several per tick allowed: a tick
+	seen with two different prices cannot match the seeded path at both.
+	*/
+	liveSamples?: ReadonlyArray<readonly [tick: number, price: number]>;
 };
 
 /** Overall mark for a game: false if any check failed, true if at least one held and none failed. */
@@ -43,14 +53,18 @@ export function sha256Hex(text: string): string {
 	return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function checkSeedHash(seed: string | undefined, recorded: string | undefined, announced: string | undefined, notes: string[]): Verdict {
+/** A short, printable excerpt of an untrusted hash for a note. */
+function excerpt(hash: string): string {
+	return JSON.stringify(hash.slice(0, 12)) + (hash.length > 12 ? '…' : '');
+}
+
+function checkSeedHash(seed: string | undefined, recorded: string | undefined, announced: readonly string[], notes: string[]): Verdict {
 	if (seed === undefined) {
 		notes.push('no serverSeed revealed');
 		return null;
 	}
 
-	const hashes = [recorded, announced].filter((hash): hash is string => typeof hash === 'string');
-	if (hashes.length === 0) {
+	if (recorded === undefined && announced.length === 0) {
 		notes.push('no serverSeedHash to compare with');
 		return null;
 	}
@@ -58,13 +72,15 @@ function checkSeedHash(seed: string | undefined, recorded: string | undefined, a
 	const actual = sha256Hex(seed);
 	let verdict = true;
 	if (recorded !== undefined && recorded.toLowerCase() !== actual) {
-		notes.push(`sha256(serverSeed) ${actual.slice(0, 12)}… ≠ recorded hash ${recorded.slice(0, 12)}…`);
+		notes.push(`sha256(serverSeed) ${actual.slice(0, 12)}… ≠ recorded hash ${excerpt(recorded)}`);
 		verdict = false;
 	}
 
-	if (announced !== undefined && announced.toLowerCase() !== actual) {
-		notes.push(`sha256(serverSeed) ${actual.slice(0, 12)}… ≠ hash announced during the game ${announced.slice(0, 12)}…`);
-		verdict = false;
+	for (const hash of announced) {
+		if (hash.toLowerCase() !== actual) {
+			notes.push(`sha256(serverSeed) ${actual.slice(0, 12)}… ≠ hash announced during the game ${excerpt(hash)}`);
+			verdict = false;
+		}
 	}
 
 	return verdict;
@@ -92,15 +108,31 @@ function checkPath(path: readonly number[], prices: readonly number[], peakMulti
 	return true;
 }
 
-function checkLive(path: readonly number[], rugPrice: number | undefined, live: readonly number[], notes: string[]): Verdict {
+function * observations(input: VerifyInput): Generator<readonly [number, number]> {
+	if (input.livePrices !== undefined) {
+		yield * input.livePrices.entries();
+	}
+
+	if (input.liveSamples !== undefined) {
+		yield * input.liveSamples;
+	}
+}
+
+function checkLive(path: readonly number[], rugPrice: number | undefined, live: Iterable<readonly [number, number]>, notes: string[]): Verdict {
 	let compared = 0;
-	for (const [tick, price] of live.entries()) {
-		if (!Number.isFinite(price)) {
+	for (const [tick, price] of live) {
+		if (!Number.isFinite(price) || !Number.isInteger(tick) || tick < 0) {
 			continue;
 		}
 
 		if (tick > path.length) {
-			notes.push(`live price at tick ${tick}, after the rug at tick ${path.length}`);
+			// The frames after the rug (tick N+1, N+2, carrying gameHistory) repeat the rug price;
+			// anything else after the seeded rug tick means the game ran longer than its seed says.
+			if (rugPrice !== undefined && price === rugPrice) {
+				continue;
+			}
+
+			notes.push(`live price ${price} at tick ${tick}, after the rug at tick ${path.length}`);
 			return false;
 		}
 
@@ -125,10 +157,18 @@ function checkLive(path: readonly number[], rugPrice: number | undefined, live: 
 	return true;
 }
 
-function checkSidebets(records: readonly GlobalSidebet[], rugTick: number, notes: string[]): Verdict {
+function checkSidebets(records: readonly unknown[], rugTick: number, notes: string[]): Verdict {
 	let checked = 0;
-	for (const record of records) {
-		if (record?.type !== 'payout' || typeof record.endTick !== 'number' || typeof record.payout !== 'number') {
+	let unreadable = 0;
+	for (const item of records) {
+		const record = typeof item === 'object' && item !== null ? item as GlobalSidebet : undefined;
+		if (record?.type !== 'payout') {
+			continue;
+		}
+
+		if (typeof record.endTick !== 'number' || !Number.isFinite(record.endTick) || typeof record.payout !== 'number' || !Number.isFinite(record.payout)) {
+			// Not evidence either way; said so rather than silently passed over.
+			unreadable++;
 			continue;
 		}
 
@@ -141,6 +181,10 @@ function checkSidebets(records: readonly GlobalSidebet[], rugTick: number, notes
 		}
 	}
 
+	if (unreadable > 0) {
+		notes.push(`${unreadable} sidebet payout record${unreadable === 1 ? '' : 's'} without a numeric endTick and payout, not checked`);
+	}
+
 	return checked === 0 ? null : true;
 }
 
@@ -148,25 +192,45 @@ function finiteNumbers(value: unknown): number[] | undefined {
 	return Array.isArray(value) && value.length > 0 && value.every(item => typeof item === 'number' && Number.isFinite(item)) ? value as number[] : undefined;
 }
 
-/** Check one finished game against its revealed seed. Pure; never throws on malformed input. */
-export function verifyGame(entry: GameHistoryEntry, input: VerifyInput = {}): Verification {
+function announcedList(input: VerifyInput): string[] {
+	const all = [input.announcedHash, ...(input.announcedHashes ?? [])].filter((hash): hash is string => typeof hash === 'string' && hash !== '');
+	return [...new Set(all.map(hash => hash.toLowerCase()))];
+}
+
+/**
+Check one finished game against its revealed seed. Pure; never throws on
+malformed input: a field of the wrong type is either "cannot be checked"
+(null, when it is absent) or a failed check (false, when it is present but
+unusable, such as a `prices` array holding a string).
+*/
+export function verifyGame(entryValue: GameHistoryEntry, input: VerifyInput = {}): Verification {
 	const notes: string[] = [];
+	const entry: GameHistoryEntry = typeof entryValue === 'object' && entryValue !== null ? entryValue : {};
 	const fair = typeof entry.provablyFair === 'object' && entry.provablyFair !== null ? entry.provablyFair : {};
 	const seed = typeof fair.serverSeed === 'string' && fair.serverSeed.length > 0 ? fair.serverSeed : undefined;
 	const recordedHash = typeof fair.serverSeedHash === 'string' ? fair.serverSeedHash : undefined;
 	const prices = finiteNumbers(entry.prices);
-	const peakMultiplier = typeof entry.peakMultiplier === 'number' ? entry.peakMultiplier : undefined;
+	const malformedPrices = prices === undefined && entry.prices !== undefined && entry.prices !== null;
+	const peakMultiplier = typeof entry.peakMultiplier === 'number' && Number.isFinite(entry.peakMultiplier) ? entry.peakMultiplier : undefined;
 	const gameId = typeof entry.id === 'string' ? entry.id : undefined;
 
-	const seedHash = checkSeedHash(seed, recordedHash, input.announcedHash, notes);
+	const seedHash = checkSeedHash(seed, recordedHash, announcedList(input), notes);
 	const path = seed !== undefined && gameId !== undefined ? pricePath(seed, gameId, parseVersion(entry.gameVersion)) : undefined;
 
 	let pricePathVerdict: Verdict = null;
 	let peak: Verdict = null;
+	if (malformedPrices) {
+		notes.push('gameHistory prices is not a list of numbers');
+		pricePathVerdict = false;
+	}
+
 	if (path === undefined) {
 		notes.push('price path not recomputable without serverSeed and id');
 	} else if (prices === undefined) {
-		notes.push('no recorded prices to compare with');
+		if (!malformedPrices) {
+			notes.push('no recorded prices to compare with');
+		}
+
 		if (peakMultiplier !== undefined) {
 			peak = Math.max(...path) === peakMultiplier;
 			if (!peak) {
@@ -178,9 +242,9 @@ export function verifyGame(entry: GameHistoryEntry, input: VerifyInput = {}): Ve
 	}
 
 	const rugTick = prices === undefined ? (path !== undefined && seedHash === true ? path.length : null) : prices.length - 1;
-	const liveTicks = path === undefined || input.livePrices === undefined
+	const liveTicks = path === undefined || (input.livePrices === undefined && input.liveSamples === undefined)
 		? null
-		: checkLive(path, prices?.at(-1), input.livePrices, notes);
+		: checkLive(path, prices?.at(-1), observations(input), notes);
 	const sidebets = rugTick === null || !Array.isArray(entry.globalSidebets)
 		? null
 		: checkSidebets(entry.globalSidebets, rugTick, notes);

@@ -1,0 +1,57 @@
+/**
+The offline commands, chosen by the first word of the command line
+(`rugs-tui summarize FILE...`, `rugs-tui export FILE... --out DIR`). Checked
+here, before any file is read, with what to do when something is wrong.
+*/
+
+export const commandNames = ['summarize', 'export'] as const;
+export type CommandName = (typeof commandNames)[number];
+
+export type Command = {name: CommandName; files: string[]; out: string | undefined};
+export type ParsedCommand = {ok: true; command: Command} | {ok: false; error: string};
+
+/** Flags of the live monitor, which the offline commands do not take (booleans arrive as false when absent; `color` is harmless and ignored). */
+type FlagValues = Record<string, unknown>;
+
+function kebab(name: string): string {
+	return name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+}
+
+export function parseCommand(input: readonly string[], flags: FlagValues): ParsedCommand | undefined {
+	const [word, ...files] = input;
+	if (word === undefined) {
+		if (flags['out'] !== undefined) {
+			return {ok: false, error: '--out is for the export command: rugs-tui export FILE... --out DIR'};
+		}
+
+		return undefined;
+	}
+
+	if (!(commandNames as readonly string[]).includes(word)) {
+		const hint = /\.(jsonl?|ndjson)$/i.test(word) ? ` (to replay a recording: rugs-tui --replay ${word})` : '';
+		return {ok: false, error: `unknown command "${word}": expected summarize or export, or no command for the live monitor${hint}`};
+	}
+
+	const name = word as CommandName;
+	const unused = Object.entries(flags)
+		.filter(([flag, value]) => value !== undefined && value !== false && flag !== 'out' && flag !== 'color' && !(Array.isArray(value) && value.length === 0))
+		.map(([flag]) => `--${kebab(flag)}`);
+	if (unused.length > 0) {
+		return {ok: false, error: `${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used by ${name}; see rugs-tui --help`};
+	}
+
+	if (files.length === 0) {
+		return {ok: false, error: name === 'export' ? 'export needs recordings to read: rugs-tui export FILE... --out DIR' : 'summarize needs recordings to read: rugs-tui summarize FILE...'};
+	}
+
+	const out = typeof flags['out'] === 'string' ? flags['out'] : undefined;
+	if (name === 'export' && (out === undefined || out === '')) {
+		return {ok: false, error: 'export needs --out DIR: the folder that receives games.csv and ticks/'};
+	}
+
+	if (name === 'summarize' && out !== undefined) {
+		return {ok: false, error: 'summarize writes JSON lines to stdout and takes no --out; redirect it (> games.jsonl), or use export --out DIR for CSV'};
+	}
+
+	return {ok: true, command: {name, files, out}};
+}

@@ -1,0 +1,93 @@
+import {stat} from 'node:fs/promises';
+import type {Writable} from 'node:stream';
+import type {Envelope} from '../protocol/envelope.js';
+import {cleanText} from '../protocol/untrusted-text.js';
+import {readRecording} from '../sources/read-recording.js';
+
+/**
+Feed every envelope of several recordings (any format readRecording knows) to
+a consumer, for the offline commands. A bad line is reported on stderr as
+`FILE:LINE: reason` and skipped; a file that cannot be read is reported and
+skipped; reading goes on either way. Reasons can quote the line itself, which
+is untrusted, so they are cleaned before they reach the terminal.
+*/
+
+export type InputReport = {
+	files: number;
+	/** Files that could not be read at all (missing, a directory, permissions). */
+	unreadable: number;
+	envelopes: number;
+	badLines: number;
+};
+
+export type ReadInputsOptions = {
+	files: readonly string[];
+	stderr: Writable;
+	/** Prefix of every diagnostic line, e.g. `rugs-tui summarize`. */
+	label: string;
+	onEnvelope: (envelope: Envelope) => void;
+	/** Called now and then (every 1,000 envelopes and at each file) for progress displays. */
+	onProgress?: (state: {file: string; fileIndex: number; files: number; envelopes: number; bytesDone: number; bytesTotal: number}) => void;
+	/** Bad lines shown per file before the rest are only counted (default 10). */
+	maxShownPerFile?: number;
+};
+
+async function sizeOf(file: string): Promise<number> {
+	try {
+		return (await stat(file)).size;
+	} catch {
+		return 0;
+	}
+}
+
+export async function readInputs(options: ReadInputsOptions): Promise<InputReport> {
+	const {files, stderr, label} = options;
+	const maxShown = options.maxShownPerFile ?? 10;
+	const report: InputReport = {files: files.length, unreadable: 0, envelopes: 0, badLines: 0};
+	const sizes = await Promise.all(files.map(async file => sizeOf(file)));
+	const bytesTotal = sizes.reduce((sum, size) => sum + size, 0);
+	let bytesDone = 0;
+	for (const [fileIndex, file] of files.entries()) {
+		const progress = () => options.onProgress?.({file, fileIndex, files: files.length, envelopes: report.envelopes, bytesDone, bytesTotal});
+		progress();
+		let bad = 0;
+		const before = report.envelopes;
+		try {
+			// eslint-disable-next-line no-await-in-loop
+			for await (const item of readRecording(file)) {
+				if (!item.ok) {
+					bad++;
+					if (bad <= maxShown) {
+						stderr.write(`${label}: ${file}:${item.line}: ${cleanText(item.reason, 300)}\n`);
+					}
+
+					continue;
+				}
+
+				report.envelopes++;
+				options.onEnvelope(item.envelope);
+				if (report.envelopes % 1000 === 0) {
+					progress();
+				}
+			}
+		} catch (error) {
+			report.unreadable++;
+			const code = (error as NodeJS.ErrnoException).code;
+			const why = code === 'ENOENT' ? 'no such file' : (code === 'EISDIR' ? 'is a directory, not a recording' : (error instanceof Error ? error.message : String(error)));
+			stderr.write(`${label}: ${file}: cannot read (${cleanText(why, 300)}); check the path and permissions\n`);
+		}
+
+		if (bad > maxShown) {
+			stderr.write(`${label}: ${file}: ${bad - maxShown} more bad lines not shown (${bad} in all)\n`);
+		}
+
+		if (bad > 0 && report.envelopes === before) {
+			stderr.write(`${label}: ${file}: no event could be read from this file; rugs-tui reads its own recordings and the {seq, ts, event, data} / {timestamp, event_type, data} formats\n`);
+		}
+
+		report.badLines += bad;
+		bytesDone += sizes[fileIndex] ?? 0;
+	}
+
+	return report;
+}

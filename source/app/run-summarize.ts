@@ -1,0 +1,49 @@
+import type {Writable} from 'node:stream';
+import {GameCollector} from '../record/game-collector.js';
+import {safeJsonLine} from '../record/safe-json.js';
+import {summarizeAll} from '../record/summarize.js';
+import {readInputs} from './read-inputs.js';
+import {LineOutput} from './write-lines.js';
+
+export type CommandIo = {
+	stdout: Writable;
+	stderr: Writable & {isTTY?: boolean};
+};
+
+/**
+`rugs-tui summarize FILE...`: one JSON line per distinct game on stdout (see
+record/summarize.ts for what each field means), diagnostics on stderr.
+Exit code 0, or 1 when a file could not be read at all (the others are still summarized).
+*/
+export async function runSummarize(files: readonly string[], io: CommandIo): Promise<number> {
+	const label = 'rugs-tui summarize';
+	const collector = new GameCollector();
+	const report = await readInputs({files, stderr: io.stderr, label, onEnvelope: envelope => collector.add(envelope)});
+	const games = summarizeAll(collector);
+	const out = new LineOutput(io.stdout);
+	for (const {summary} of games) {
+		// eslint-disable-next-line no-await-in-loop
+		if (!await out.write(`${safeJsonLine(summary)}\n`)) {
+			break;
+		}
+	}
+
+	await out.end();
+	const failed = games.filter(({summary}) => Object.values(summary.verified).includes(false)).length;
+	const {stats} = collector;
+	const parts = [
+		`${games.length} games from ${report.files - report.unreadable} of ${report.files} files`,
+		`${report.envelopes} events`,
+		`${report.badLines} bad lines`,
+	];
+	if (failed > 0) {
+		parts.push(`${failed} games FAILED verification`);
+	}
+
+	if (stats.tradesWithoutPayload > 0) {
+		parts.push(`${stats.tradesWithoutPayload} trades without payload (lossy recorder) not counted`);
+	}
+
+	io.stderr.write(`${label}: ${parts.join(', ')}\n`);
+	return report.unreadable > 0 ? 1 : 0;
+}

@@ -1,0 +1,576 @@
+import {mkdir, open, readdir, type FileHandle} from 'node:fs/promises';
+import type {Envelope} from '../protocol/envelope.js';
+import {defaultMaxFileMb, lastRecordIndex, recordFilePath, utcDay} from './record-files.js';
+
+/**
+The recorder behind `--record FILE` and `--record-dir DIR`: every envelope,
+as is (no deduplication, every Socket.IO argument kept), appended as one JSON
+line — the format `--replay` and `summarize` read.
+
+Design, and why:
+- Appends only (O_APPEND): an existing recording is never truncated. If it ends
+  in a partial line (a process killed mid-write), a newline is written first so
+  that line stays the only damaged one and every new line is whole.
+- `write()` is synchronous and cheap (serialise, copy into a buffer); the disk
+  is only touched by asynchronous writes, one at a time, so recording never
+  blocks the event loop (the display, the sockets).
+- Whole lines only: a write is a run of complete lines. Should the OS accept
+  part of it and then fail (a full disk), the lines known to be on disk are
+  dropped from the buffer, the rest are retried, and the retry starts with a
+  newline so the torn line cannot swallow the next one.
+- Flushed every second (and as soon as 1 MiB is waiting), on close, and after
+  SIGINT/SIGTERM through the caller's close(): a SIGKILL loses at most about
+  the last second, and never damages earlier lines (they are already in the
+  kernel; only the tail line can be torn).
+- fsync policy: data reaches the kernel within a second, which is what
+  survives a killed process. Surviving a power cut needs the disk itself, so
+  the file is fdatasync'ed every 10 s while data flows, when a file is
+  rotated, and on close — not after every write, which would make the disk
+  the bottleneck for no gain against the common failure (a killed process).
+- Bounded memory: while the disk refuses writes (EACCES, ENOSPC, EISDIR, …)
+  lines wait in memory up to 32 MiB (several minutes of the live feed) and are
+  retried with backoff; beyond that new envelopes are dropped and counted —
+  never unbounded growth. Problems and drops are reported through
+  `onProblem` (the app shows them in the status bar and on stderr), rate
+  limited; monitoring is never interrupted.
+- One place makes the line (`#lineFor`), with an optional `transform` hook
+  (e.g. redaction) applied there, so every byte written goes through it.
+*/
+
+export type RecorderOptions = {
+	/** Append to this one file. */
+	file?: string;
+	/** Or: one file per UTC day in this directory, rotated by size. */
+	dir?: string;
+	/** Size at which `dir` mode starts the next file of the day (default 256 MB). */
+	maxFileBytes?: number;
+	/** Longest time a line waits in memory (default 1000 ms). */
+	flushIntervalMs?: number;
+	/** Write early when this much is waiting (default 1 MiB). */
+	flushBytes?: number;
+	/** Most bytes held while the disk is slow or failing (default 32 MiB). */
+	maxBufferedBytes?: number;
+	/** fdatasync at most this often while writing (default 10,000 ms; 0: only on rotation and close). */
+	syncIntervalMs?: number;
+	/** Reshape or drop (undefined) an envelope before it is written, e.g. redaction. */
+	transform?: (envelope: Envelope) => Envelope | undefined;
+	/** A problem worth showing (unwritable file, full disk, drops, recovery). */
+	onProblem?: (message: string) => void;
+	/** Wall clock, epoch ms: names the day in `dir` mode (tests may replace it). */
+	now?: () => number;
+};
+
+export type RecorderStats = {
+	/** Envelopes given to write(). */
+	received: number;
+	/** Lines known to be on disk. */
+	written: number;
+	/** Bytes this recorder put on disk. */
+	bytes: number;
+	/** Envelopes dropped because the buffer was full (or that could not be serialised). */
+	dropped: number;
+	/** Lines waiting in memory. */
+	pending: number;
+	/** Writes or opens that failed. */
+	failures: number;
+	/** Files written to, in order. */
+	files: string[];
+	/** The current file. */
+	current: string | undefined;
+	lastError: string | undefined;
+};
+
+type Segment = {key: string; lines: Buffer[]; bytes: number};
+
+type Target = {
+	key: string;
+	path: string;
+	handle: FileHandle;
+	size: number;
+	/** The file does not end with a newline (a torn line): write one first. */
+	needsNewline: boolean;
+	index: number;
+	unsynced: boolean;
+};
+
+const mib = 1024 * 1024;
+const newline = Buffer.from('\n');
+const reportEveryMs = 10_000;
+const maxRetryMs = 10_000;
+
+function errorText(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	const message = error instanceof Error ? error.message : String(error);
+	switch (code) {
+		case 'ENOSPC': {
+			return `${message} — the disk is full; free some space (recording resumes by itself)`;
+		}
+
+		case 'EACCES':
+		case 'EPERM':
+		case 'EROFS': {
+			return `${message} — not writable; fix the permissions or record elsewhere`;
+		}
+
+		case 'EISDIR': {
+			return `${message} — that is a directory; give a file name (or use --record-dir)`;
+		}
+
+		case 'ENOENT': {
+			return `${message} — the folder does not exist; create it or give another path`;
+		}
+
+		default: {
+			return message;
+		}
+	}
+}
+
+export class Recorder {
+	readonly #options: RecorderOptions;
+	readonly #now: () => number;
+	readonly #maxFileBytes: number;
+	readonly #flushBytes: number;
+	readonly #maxBufferedBytes: number;
+	readonly #syncIntervalMs: number;
+	readonly #queue: Segment[] = [];
+	readonly #stats: RecorderStats = {received: 0, written: 0, bytes: 0, dropped: 0, pending: 0, failures: 0, files: [], current: undefined, lastError: undefined};
+	readonly #timer: NodeJS.Timeout;
+	#buffered = 0;
+	#target: Target | undefined;
+	#running: Promise<void> | undefined;
+	#again = false;
+	#closed = false;
+	#retryAt = 0;
+	#retryMs = 500;
+	#failing = false;
+	#droppedSinceReport = 0;
+	#lastReport = new Map<string, number>();
+	#lastSync = 0;
+
+	constructor(options: RecorderOptions) {
+		if ((options.file === undefined) === (options.dir === undefined)) {
+			throw new TypeError('Recorder needs exactly one of file or dir');
+		}
+
+		this.#options = options;
+		this.#now = options.now ?? Date.now;
+		this.#maxFileBytes = options.maxFileBytes ?? defaultMaxFileMb * 1e6;
+		this.#flushBytes = options.flushBytes ?? mib;
+		this.#maxBufferedBytes = options.maxBufferedBytes ?? 32 * mib;
+		this.#syncIntervalMs = options.syncIntervalMs ?? 10_000;
+		this.#lastSync = this.#now();
+		this.#timer = setInterval(() => {
+			void this.flush();
+		}, options.flushIntervalMs ?? 1000);
+		// The recorder alone must not keep the process alive.
+		this.#timer.unref();
+	}
+
+	/**
+	Open (create) the file now rather than at the first flush, so a path that
+	cannot be written is reported at start. Failures are reported, not thrown.
+	*/
+	async open(): Promise<void> {
+		if (this.#running !== undefined) {
+			return this.#running;
+		}
+
+		this.#running = (async () => {
+			try {
+				await this.#targetFor(this.#options.file ?? utcDay(this.#now()));
+				this.#recovered();
+			} catch (error) {
+				this.#failed('open', error);
+			}
+		})().finally(() => {
+			this.#running = undefined;
+		});
+		return this.#running;
+	}
+
+	/** Queue one envelope. Never throws, never waits. */
+	write(envelope: Envelope): void {
+		if (this.#closed) {
+			return;
+		}
+
+		this.#stats.received++;
+		const line = this.#lineFor(envelope);
+		if (line === undefined) {
+			return;
+		}
+
+		if (this.#buffered + line.length > this.#maxBufferedBytes) {
+			this.#stats.dropped++;
+			this.#droppedSinceReport++;
+			this.#report('drop', `recording buffer full (${Math.round(this.#maxBufferedBytes / mib)} MiB waiting for the disk): ${this.#droppedSinceReport} events dropped so far`);
+			return;
+		}
+
+		const key = this.#options.file ?? utcDay(this.#now());
+		let segment = this.#queue.at(-1);
+		if (segment?.key !== key) {
+			segment = {key, lines: [], bytes: 0};
+			this.#queue.push(segment);
+		}
+
+		segment.lines.push(line);
+		segment.bytes += line.length;
+		this.#buffered += line.length;
+		this.#stats.pending++;
+		if (this.#buffered >= this.#flushBytes && this.#running === undefined) {
+			void this.flush();
+		}
+	}
+
+	stats(): RecorderStats {
+		return {...this.#stats, files: [...this.#stats.files]};
+	}
+
+	/** Write everything waiting now (one attempt while the disk is failing). */
+	async flush(force = false): Promise<void> {
+		if (this.#running !== undefined) {
+			this.#again = true;
+			return this.#running;
+		}
+
+		if (!force && this.#failing && this.#now() < this.#retryAt) {
+			return;
+		}
+
+		this.#running = (async () => {
+			do {
+				this.#again = false;
+				// eslint-disable-next-line no-await-in-loop
+				const ok = await this.#drain();
+				if (!ok) {
+					break;
+				}
+			} while (this.#again);
+
+			await this.#syncIfDue(false);
+		})().catch((error: unknown) => {
+			// Nothing above should throw; if it does, it is a failed write, not a crashed monitor.
+			this.#failed('write to', error);
+		}).finally(() => {
+			this.#running = undefined;
+		});
+		return this.#running;
+	}
+
+	/** Flush, sync and close. Resolves with the final figures; reports what could not be written. */
+	async close(): Promise<RecorderStats> {
+		if (!this.#closed) {
+			this.#closed = true;
+			clearInterval(this.#timer);
+			await this.#running;
+			await this.flush(true);
+			if (this.#stats.pending > 0) {
+				this.#problem(`recording: ${this.#stats.pending} events could not be written to ${this.#describeTarget()} and are lost (${this.#stats.lastError ?? 'write failed'})`);
+			}
+
+			await this.#closeTarget();
+		}
+
+		return this.stats();
+	}
+
+	#lineFor(envelope: Envelope): Buffer | undefined {
+		try {
+			const shaped = this.#options.transform === undefined ? envelope : this.#options.transform(envelope);
+			if (shaped === undefined) {
+				return undefined;
+			}
+
+			const json = JSON.stringify(shaped);
+			// One copy: the UTF-8 bytes and the newline straight into one buffer (no concatenated string).
+			const line = Buffer.allocUnsafe(Buffer.byteLength(json, 'utf8') + 1);
+			const end = line.write(json, 0, 'utf8');
+			line[end] = 0x0A;
+			return line;
+		} catch (error) {
+			this.#stats.dropped++;
+			this.#problem(`recording: an event could not be serialised and was skipped (${error instanceof Error ? error.message : String(error)})`);
+			return undefined;
+		}
+	}
+
+	#describeTarget(): string {
+		return this.#target?.path ?? this.#options.file ?? this.#options.dir ?? '?';
+	}
+
+	#problem(message: string): void {
+		try {
+			this.#options.onProblem?.(message);
+		} catch {
+			// A failing reporter must not stop the recording.
+		}
+	}
+
+	/** Report at most once per 10 s per kind, so a full disk does not flood the screen. */
+	#report(kind: string, message: string): void {
+		const now = this.#now();
+		const last = this.#lastReport.get(kind);
+		if (last !== undefined && now - last < reportEveryMs) {
+			return;
+		}
+
+		this.#lastReport.set(kind, now);
+		this.#problem(message);
+	}
+
+	#failed(action: string, error: unknown): void {
+		this.#stats.failures++;
+		const text = errorText(error);
+		const changed = this.#stats.lastError !== text;
+		this.#stats.lastError = text;
+		this.#failing = true;
+		this.#retryAt = this.#now() + this.#retryMs;
+		this.#retryMs = Math.min(maxRetryMs, this.#retryMs * 2);
+		if (changed) {
+			this.#lastReport.delete('error');
+		}
+
+		this.#report('error', `recording: cannot ${action} ${this.#describeTarget()}: ${text}; ${this.#stats.pending} events waiting, monitoring goes on`);
+	}
+
+	#recovered(): void {
+		if (!this.#failing) {
+			return;
+		}
+
+		this.#failing = false;
+		this.#retryMs = 500;
+		this.#lastReport.delete('error');
+		const dropped = this.#droppedSinceReport;
+		this.#droppedSinceReport = 0;
+		this.#problem(`recording to ${this.#describeTarget()} resumed${dropped > 0 ? `; ${dropped} events were dropped while it failed` : ''}`);
+	}
+
+	async #open(key: string, filePath: string, index: number): Promise<Target> {
+		let handle: FileHandle;
+		try {
+			handle = await open(filePath, 'a+');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EACCES') {
+				throw error;
+			}
+
+			// Append-only permission: no reading back the tail, so assume it ends cleanly.
+			handle = await open(filePath, 'a');
+		}
+
+		let size = 0;
+		let needsNewline = false;
+		try {
+			size = (await handle.stat()).size;
+			if (size > 0) {
+				const last = Buffer.alloc(1);
+				const {bytesRead} = await handle.read(last, 0, 1, size - 1);
+				needsNewline = bytesRead === 1 && last[0] !== 0x0A;
+			}
+		} catch {
+			// Not readable (a FIFO, an append-only handle): nothing to repair.
+		}
+
+		if (!this.#stats.files.includes(filePath)) {
+			this.#stats.files.push(filePath);
+		}
+
+		this.#stats.current = filePath;
+		return {key, path: filePath, handle, size, needsNewline, index, unsynced: false};
+	}
+
+	async #closeTarget(): Promise<void> {
+		const target = this.#target;
+		if (target === undefined) {
+			return;
+		}
+
+		this.#target = undefined;
+		try {
+			if (target.unsynced) {
+				await target.handle.datasync();
+			}
+		} catch {
+			// Some files (pipes, /dev/null) cannot be synced.
+		}
+
+		try {
+			await target.handle.close();
+		} catch (error) {
+			this.#failed('close', error);
+		}
+	}
+
+	/** The file lines of `key` go to now; opens (or rotates to) it. */
+	async #targetFor(key: string): Promise<Target> {
+		if (this.#target?.key === key) {
+			return this.#target;
+		}
+
+		await this.#closeTarget();
+		if (this.#options.file !== undefined) {
+			this.#target = await this.#open(key, this.#options.file, 0);
+			return this.#target;
+		}
+
+		const dir = this.#options.dir!;
+		await mkdir(dir, {recursive: true});
+		const index = Math.max(0, lastRecordIndex(await readdir(dir), key));
+		let target = await this.#open(key, recordFilePath(dir, key, index), index);
+		if (target.size >= this.#maxFileBytes) {
+			await target.handle.close();
+			target = await this.#open(key, recordFilePath(dir, key, index + 1), index + 1);
+		}
+
+		this.#target = target;
+		return target;
+	}
+
+	async #rotate(target: Target): Promise<Target> {
+		await this.#closeTarget();
+		this.#target = await this.#open(target.key, recordFilePath(this.#options.dir!, target.key, target.index + 1), target.index + 1);
+		return this.#target;
+	}
+
+	/** Lines of the segment (from its start) that fit in the current file. */
+	#fitting(target: Target, segment: Segment, available: number): number {
+		if (this.#options.dir === undefined) {
+			return available;
+		}
+
+		let size = target.size;
+		let count = 0;
+		while (count < available) {
+			const length = segment.lines[count]!.length;
+			// A line larger than the limit still goes in, alone, into a fresh file.
+			if (size + length > this.#maxFileBytes && size > 0) {
+				break;
+			}
+
+			size += length;
+			count++;
+		}
+
+		return count;
+	}
+
+	/** Write queued lines until the queue is empty (true) or a write fails (false). */
+	async #drain(): Promise<boolean> {
+		while (this.#queue.length > 0) {
+			const segment = this.#queue[0]!;
+			const available = segment.lines.length;
+			if (available === 0) {
+				this.#queue.shift();
+				continue;
+			}
+
+			let target: Target;
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				target = await this.#targetFor(segment.key);
+			} catch (error) {
+				this.#failed('open', error);
+				return false;
+			}
+
+			let count = this.#fitting(target, segment, available);
+			if (count === 0) {
+				try {
+					// eslint-disable-next-line no-await-in-loop
+					target = await this.#rotate(target);
+				} catch (error) {
+					this.#failed('open', error);
+					return false;
+				}
+
+				// A fresh file takes at least one line, however long, so the queue always moves.
+				count = Math.max(1, this.#fitting(target, segment, available));
+			}
+
+			const lines = segment.lines.slice(0, count);
+			const prefix = target.needsNewline ? [newline] : [];
+			const chunk = Buffer.concat([...prefix, ...lines]);
+			let done = 0;
+			let failure: unknown;
+			try {
+				while (done < chunk.length) {
+					// eslint-disable-next-line no-await-in-loop
+					const {bytesWritten} = await target.handle.write(chunk, done, chunk.length - done);
+					if (bytesWritten <= 0) {
+						throw new Error('the file accepted no data');
+					}
+
+					done += bytesWritten;
+				}
+			} catch (error) {
+				failure = error;
+			}
+
+			// Account for what reached the file, whole lines only.
+			let onDisk = done - prefix.length;
+			if (prefix.length > 0 && done >= prefix.length) {
+				target.needsNewline = false;
+			}
+
+			let whole = 0;
+			let wholeBytes = 0;
+			while (whole < lines.length && onDisk >= lines[whole]!.length) {
+				onDisk -= lines[whole]!.length;
+				wholeBytes += lines[whole]!.length;
+				whole++;
+			}
+
+			if (onDisk > 0) {
+				// Part of a line reached the file: it is torn; the retry starts on a fresh line.
+				target.needsNewline = true;
+			}
+
+			target.size += done;
+			if (done > 0) {
+				target.unsynced = true;
+			}
+
+			segment.lines.splice(0, whole);
+			segment.bytes -= wholeBytes;
+			this.#buffered -= wholeBytes;
+			this.#stats.pending -= whole;
+			this.#stats.written += whole;
+			this.#stats.bytes += done;
+			if (failure !== undefined) {
+				this.#failed('write to', failure);
+				return false;
+			}
+
+			this.#recovered();
+			if (segment.lines.length === 0 && this.#queue.length > 1) {
+				this.#queue.shift();
+			}
+		}
+
+		return true;
+	}
+
+	async #syncIfDue(force: boolean): Promise<void> {
+		const target = this.#target;
+		if (target === undefined || !target.unsynced || this.#syncIntervalMs === 0) {
+			return;
+		}
+
+		const now = this.#now();
+		if (!force && now - this.#lastSync < this.#syncIntervalMs) {
+			return;
+		}
+
+		this.#lastSync = now;
+		try {
+			await target.handle.datasync();
+			target.unsynced = false;
+		} catch {
+			// Pipes and character devices cannot be synced; nothing is lost by skipping.
+			target.unsynced = false;
+		}
+	}
+}

@@ -1,0 +1,484 @@
+import {io, type Socket} from 'socket.io-client';
+import type {AppBus} from '../bus/app-bus.js';
+import type {ConnectionState, ProblemKind, SourceStatus} from '../bus/messages.js';
+import {envelopeFromPacket} from '../protocol/packet-envelope.js';
+import {cleanText} from '../protocol/untrusted-text.js';
+import {defaultBackoff, nextRetry, type BackoffPolicy} from './backoff.js';
+import {describeConnectError, describeDisconnect, innermostMessage, type Failure} from './disconnect-reason.js';
+import {decodedFromSocketPacket, type SocketPacket} from './socket-packet.js';
+import type {Source} from './source.js';
+import {tappedWebSocket, type SocketControls} from './tapped-websocket.js';
+
+/** The page rugs.fun serves its game from; the backend expects it as the Origin. */
+export const defaultOrigin = 'https://rugs.fun';
+/** Real frames reach ~530 KB; 16 MiB leaves room for growth and still bounds memory. */
+export const defaultMaxFrameBytes = 16 * 1024 * 1024;
+export const defaultConnectTimeoutMs = 20_000;
+export const defaultLatencyIntervalMs = 10_000;
+/** A connection that lived this long counts as good: the next failure starts the backoff afresh. */
+export const defaultStableAfterMs = 10_000;
+/** How long `stop()` waits for a clean WebSocket close before dropping the connection. */
+const closeGraceMs = 1000;
+const sampleLength = 80;
+
+export type DirectSourceOptions = {
+	/** Socket.IO server, e.g. `https://backend.rugs.fun?frontend-version=1.0`; a path selects a namespace. */
+	url: string;
+	/** Label on everything published: `demo` when the server is the embedded demo. */
+	kind?: 'direct' | 'demo';
+	/** Origin header sent with the WebSocket upgrade (default https://rugs.fun). */
+	origin?: string;
+	/** Give up after this many failed reconnection attempts in a row; undefined = never. */
+	maxReconnects?: number;
+	backoff?: Partial<BackoffPolicy>;
+	/** Random numbers in [0, 1) for the backoff jitter (tests make it fixed). */
+	random?: () => number;
+	/** Time allowed from opening the socket to Socket.IO's connect reply. */
+	connectTimeoutMs?: number;
+	/** Largest WebSocket frame accepted; a larger one closes the connection (reported, then reconnected). */
+	maxFrameBytes?: number;
+	/** How often the round trip is measured while connected. */
+	latencyIntervalMs?: number;
+	stableAfterMs?: number;
+};
+
+export type DirectSourceEnd =
+	| {reason: 'stopped'}
+	| {reason: 'gave-up'; attempts: number; lastFailure: string; message: string};
+
+export type DirectSourceStats = {
+	/** Envelopes published. */
+	events: number;
+	/** WebSocket frames received, and their size (bytes for binary, characters for text). */
+	frames: number;
+	bytes: number;
+	/** Problems published (bad input, lost connections). */
+	problems: number;
+	/** Successful reconnections since start. */
+	reconnects: number;
+	connected: boolean;
+	/** Last measured round trip, milliseconds. */
+	latencyMs: number | undefined;
+};
+
+export type DirectSource = Source & {
+	readonly kind: 'direct' | 'demo';
+	/** Settles once the source is over: stopped, or out of reconnection attempts. Never rejects. */
+	readonly ended: Promise<DirectSourceEnd>;
+	stats(): DirectSourceStats;
+};
+
+type Settings = {
+	url: string;
+	kind: 'direct' | 'demo';
+	origin: string;
+	maxReconnects: number | undefined;
+	backoff: BackoffPolicy;
+	random: () => number;
+	connectTimeoutMs: number;
+	maxFrameBytes: number;
+	latencyIntervalMs: number;
+	stableAfterMs: number;
+};
+
+/** One attempt: a fresh socket.io-client Manager and Socket, never reused. */
+type Connection = {
+	readonly socket: Socket;
+	controls: SocketControls | undefined;
+	/** The last frame received: the culprit when the client library fails to parse. */
+	lastFrame: unknown;
+	/**
+	The connection has carried a binary frame, so events may hold Buffers to turn
+	into base64. The rugs.fun feed sends none: its 500 KB text payloads are never walked.
+	*/
+	binary: boolean;
+	/** Bad input that closed this connection, with a sample of the frame: reported (once) when it fails. */
+	problem: {text: string; sample: string} | undefined;
+	connectedAt: number | undefined;
+	connectTimer: NodeJS.Timeout | undefined;
+	probeTimer: NodeJS.Timeout | undefined;
+	pingSentAt: number | undefined;
+	/** Settles when the WebSocket has closed. */
+	readonly closed: Promise<void>;
+};
+
+function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024) {
+		return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
+	}
+
+	return bytes >= 1024 ? `${Number((bytes / 1024).toFixed(1))} KiB` : `${bytes} bytes`;
+}
+
+function sampleOf(frame: unknown): string {
+	if (typeof frame === 'string') {
+		return frame === '' ? '(empty frame)' : `\`${cleanText(frame, sampleLength)}\``;
+	}
+
+	if (frame instanceof ArrayBuffer || ArrayBuffer.isView(frame)) {
+		return `(binary frame, ${frame.byteLength} bytes)`;
+	}
+
+	return '(no frame)';
+}
+
+function frameSize(frame: unknown): number {
+	if (typeof frame === 'string') {
+		return frame.length;
+	}
+
+	return frame instanceof ArrayBuffer || ArrayBuffer.isView(frame) ? frame.byteLength : 0;
+}
+
+/**
+The direct live source: socket.io-client over WebSocket to the rugs.fun backend
+(or any Socket.IO v4 server), listen-only.
+
+Events are taken from the Manager's `packet` event rather than `Socket#onAny`:
+both see every event with all its arguments, but when a malformed frame follows
+valid ones in the same network read, socket.io-client marks the socket
+disconnected before it delivers the valid ones (they are decoded, then emitted
+a tick later), and `onAny` never sees them. The Manager still emits them. Its
+packets also keep ack ids and the CONNECT reply, and they go through the same
+`envelopeFromPacket` as frames read by the frame decoder (the CDP path), so the
+same frame gives the same envelope whichever source saw it.
+
+Reconnection is done here, not by socket.io-client: every attempt is a fresh
+client, with the backoff of ./backoff.ts, and a server-side disconnect (where
+socket.io-client would not retry) is just another failure to recover from.
+*/
+class DirectConnection implements DirectSource {
+	readonly kind: 'direct' | 'demo';
+	readonly ended: Promise<DirectSourceEnd>;
+
+	readonly #bus: AppBus;
+	readonly #settings: Settings;
+	#resolveEnded!: (end: DirectSourceEnd) => void;
+	#phase: 'idle' | 'running' | 'over' = 'idle';
+	#connection: Connection | undefined;
+	#retryTimer: NodeJS.Timeout | undefined;
+	/** Failures since the last connection that held; the attempt number. */
+	#failures = 0;
+	#everConnected = false;
+	/** A problem was already published for the current outage. */
+	#outageReported = false;
+	#seq = 0;
+	readonly #closing = new Set<Promise<void>>();
+	readonly #counts = {events: 0, frames: 0, bytes: 0, problems: 0, reconnects: 0};
+	#latencyMs: number | undefined;
+
+	constructor(bus: AppBus, settings: Settings) {
+		this.#bus = bus;
+		this.#settings = settings;
+		this.kind = settings.kind;
+		this.ended = new Promise(resolve => {
+			this.#resolveEnded = resolve;
+		});
+	}
+
+	start(): void {
+		if (this.#phase !== 'idle') {
+			return;
+		}
+
+		this.#phase = 'running';
+		this.#connect();
+	}
+
+	async stop(): Promise<void> {
+		if (this.#phase !== 'over') {
+			const wasRunning = this.#phase === 'running';
+			this.#phase = 'over';
+			clearTimeout(this.#retryTimer);
+			this.#retryTimer = undefined;
+			this.#teardown();
+			if (wasRunning) {
+				this.#status('ended', {detail: 'stopped'});
+			}
+
+			this.#resolveEnded({reason: 'stopped'});
+		}
+
+		await Promise.all(this.#closing);
+	}
+
+	stats(): DirectSourceStats {
+		return {...this.#counts, connected: this.#connection?.connectedAt !== undefined, latencyMs: this.#latencyMs};
+	}
+
+	#connect(): void {
+		const {url, origin, maxFrameBytes, connectTimeoutMs} = this.#settings;
+		let markClosed!: () => void;
+		const closed = new Promise<void>(resolve => {
+			markClosed = resolve;
+		});
+		const transport = tappedWebSocket({
+			opened: controls => {
+				connection.controls = controls;
+			},
+			closed() {
+				markClosed();
+			},
+			frame: data => {
+				connection.lastFrame = data;
+				if (typeof data !== 'string') {
+					connection.binary = true;
+				}
+
+				this.#counts.frames++;
+				this.#counts.bytes += frameSize(data);
+			},
+			pong: () => {
+				this.#pong(connection);
+			},
+			socketError: error => {
+				if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+					connection.problem ??= {text: `a frame larger than the ${formatBytes(maxFrameBytes)} limit was refused (the limit bounds memory)`, sample: ''};
+				}
+			},
+			malformed: error => {
+				connection.problem ??= {text: `malformed Engine.IO packet (${innermostMessage(error) ?? 'unreadable'})`, sample: sampleOf(connection.lastFrame)};
+			},
+		}, maxFrameBytes);
+		const socket = io(url, {
+			forceNew: true,
+			reconnection: false,
+			autoConnect: false,
+			transportImplementations: [transport],
+			extraHeaders: {Origin: origin},
+		});
+		const connection: Connection = {
+			socket,
+			controls: undefined,
+			lastFrame: undefined,
+			binary: false,
+			problem: undefined,
+			connectedAt: undefined,
+			connectTimer: undefined,
+			probeTimer: undefined,
+			pingSentAt: undefined,
+			closed,
+		};
+		this.#connection = connection;
+		this.#latencyMs = undefined;
+		this.#status('connecting', {detail: url, attempt: this.#failures > 0 ? this.#failures : undefined});
+
+		// One timer for the whole handshake (WebSocket, Engine.IO open, Socket.IO connect):
+		// socket.io-client's own timeout stops at the Engine.IO open, so a server that
+		// never answers the Socket.IO CONNECT would otherwise leave us waiting forever.
+		socket.io.timeout(false);
+		connection.connectTimer = setTimeout(() => {
+			this.#failed(connection, {kind: 'timeout', text: `no Socket.IO connection within ${connectTimeoutMs / 1000} s`});
+		}, connectTimeoutMs);
+
+		socket.io.on('packet', packet => {
+			this.#packet(connection, packet as SocketPacket);
+		});
+		socket.on('connect', () => {
+			this.#connected(connection);
+		});
+		socket.on('connect_error', error => {
+			this.#failed(connection, describeConnectError(error));
+		});
+		socket.on('disconnect', (reason, description) => {
+			this.#failed(connection, describeDisconnect(reason, description));
+		});
+		socket.connect();
+	}
+
+	#connected(connection: Connection): void {
+		if (connection !== this.#connection || this.#phase !== 'running') {
+			return;
+		}
+
+		clearTimeout(connection.connectTimer);
+		connection.connectTimer = undefined;
+		connection.connectedAt = performance.now();
+		if (this.#everConnected) {
+			this.#counts.reconnects++;
+		}
+
+		this.#everConnected = true;
+		this.#outageReported = false;
+		this.#status('connected', {detail: this.#settings.url, reconnects: this.#counts.reconnects});
+		this.#probe(connection);
+		connection.probeTimer = setInterval(() => {
+			this.#probe(connection);
+		}, this.#settings.latencyIntervalMs);
+		connection.probeTimer.unref();
+	}
+
+	/**
+	The round trip is measured with WebSocket ping/pong frames. Engine.IO v4
+	cannot give it: the server sends the pings and the client only answers, so
+	the client never sees a request and its reply. A Socket.IO emit with an ack
+	would, but the monitor is listen-only. Every WebSocket endpoint must answer a
+	ping with a pong (RFC 6455 §5.5.2), without involving the application, so
+	this is the network round trip to whatever terminates the WebSocket (the
+	server, or a proxy in front of it) — honest, and free of server-side load.
+	*/
+	#probe(connection: Connection): void {
+		if (connection.controls === undefined || connection.pingSentAt !== undefined) {
+			// No answer to the last ping yet: keep timing that one rather than restart the clock.
+			return;
+		}
+
+		connection.pingSentAt = performance.now();
+		connection.controls.ping();
+	}
+
+	#pong(connection: Connection): void {
+		if (connection.pingSentAt === undefined || connection !== this.#connection || connection.connectedAt === undefined) {
+			return;
+		}
+
+		const latencyMs = Math.round((performance.now() - connection.pingSentAt) * 100) / 100;
+		connection.pingSentAt = undefined;
+		this.#latencyMs = latencyMs;
+		this.#status('connected', {detail: this.#settings.url, latencyMs, reconnects: this.#counts.reconnects});
+	}
+
+	/**
+	Every decoded packet becomes an envelope, including those decoded just
+	before the connection failed (they arrive a tick after the failure).
+	*/
+	#packet(connection: Connection, packet: SocketPacket): void {
+		if (this.#phase === 'over') {
+			return;
+		}
+
+		const decoded = decodedFromSocketPacket(packet, connection.binary);
+		if (decoded === undefined) {
+			return;
+		}
+
+		const envelope = envelopeFromPacket(decoded, {seq: this.#seq + 1, ts: Date.now(), source: this.kind, direction: 'received'});
+		if (envelope === undefined) {
+			return;
+		}
+
+		this.#seq++;
+		this.#counts.events++;
+		this.#bus.publish('envelope', envelope);
+	}
+
+	#failed(connection: Connection, failure: Failure): void {
+		if (connection !== this.#connection || this.#phase !== 'running') {
+			return;
+		}
+
+		const {connectedAt} = connection;
+		const wasConnected = connectedAt !== undefined;
+		if (failure.kind === 'malformed') {
+			// The frame just received is the one the client library could not parse.
+			connection.problem ??= {text: failure.text, sample: sampleOf(connection.lastFrame)};
+		}
+
+		this.#teardown();
+		if (wasConnected && performance.now() - connectedAt >= this.#settings.stableAfterMs) {
+			this.#failures = 0;
+		}
+
+		this.#failures++;
+		const {problem} = connection;
+		const reason = problem?.text ?? failure.text;
+		const {url} = this.#settings;
+		const decision = nextRetry(this.#failures, this.#settings.maxReconnects, this.#settings.backoff, this.#settings.random);
+		if (problem !== undefined) {
+			// Bad input is counted every time, outage or not.
+			const sample = problem.sample === '' ? '' : `: ${problem.sample}`;
+			this.#problem('decode', `${problem.text}${sample}; ${decision.retry ? 'reconnecting' : 'giving up'}`);
+		} else if (!this.#outageReported) {
+			const next = decision.retry ? (wasConnected ? 'reconnecting' : 'retrying') : 'giving up';
+			this.#problem('source', wasConnected ? `connection to ${url} lost: ${reason}; ${next}` : `cannot connect to ${url}: ${reason}; ${next}`);
+		}
+
+		this.#outageReported = true;
+		if (wasConnected) {
+			this.#status('disconnected', {detail: reason});
+		}
+
+		if (!decision.retry) {
+			this.#phase = 'over';
+			const lead = this.#everConnected ? `lost the connection to ${url}` : `cannot connect to ${url}`;
+			const plural = decision.attempts === 1 ? '' : 's';
+			const message = `${lead} (${reason}); gave up after ${decision.attempts} reconnection attempt${plural}. Check the URL (--url) and the network, or allow more attempts with --max-reconnects`;
+			this.#status('ended', {detail: message, attempt: decision.attempts});
+			this.#resolveEnded({reason: 'gave-up', attempts: decision.attempts, lastFailure: reason, message});
+			return;
+		}
+
+		this.#status('reconnecting', {detail: reason, attempt: decision.attempt, nextRetryMs: decision.delayMs});
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = undefined;
+			if (this.#phase === 'running') {
+				this.#connect();
+			}
+		}, decision.delayMs);
+	}
+
+	/** Close the current connection (if any) and forget it; `stop()` waits for the close. */
+	#teardown(): void {
+		const connection = this.#connection;
+		if (connection === undefined) {
+			return;
+		}
+
+		this.#connection = undefined;
+		clearTimeout(connection.connectTimer);
+		clearInterval(connection.probeTimer);
+		// Its lifecycle listeners go, so closing it reports nothing; the Manager's
+		// `packet` listener stays for packets decoded before the failure.
+		connection.socket.off();
+		connection.socket.disconnect();
+		const closing = this.#awaitClose(connection);
+		this.#closing.add(closing);
+		void closing.finally(() => this.#closing.delete(closing));
+	}
+
+	async #awaitClose(connection: Connection): Promise<void> {
+		let timer: NodeJS.Timeout | undefined;
+		const grace = new Promise<'late'>(resolve => {
+			timer = setTimeout(() => {
+				resolve('late');
+			}, closeGraceMs);
+		});
+		const outcome = await Promise.race([connection.closed, grace]);
+		clearTimeout(timer);
+		if (outcome === 'late') {
+			// A peer that does not answer the close handshake: drop the TCP connection.
+			connection.controls?.terminate();
+		}
+	}
+
+	#status(state: ConnectionState, fields: Omit<Partial<SourceStatus>, 'source' | 'state' | 'ts'>): void {
+		const status: SourceStatus = {source: this.kind, state, ts: Date.now()};
+		for (const [key, value] of Object.entries(fields)) {
+			if (value !== undefined) {
+				(status as Record<string, unknown>)[key] = value;
+			}
+		}
+
+		this.#bus.publish('status', status);
+	}
+
+	#problem(kind: ProblemKind, message: string): void {
+		this.#counts.problems++;
+		this.#bus.publish('problem', {kind, source: this.kind, ts: Date.now(), message});
+	}
+}
+
+export function createDirectSource(bus: AppBus, options: DirectSourceOptions): DirectSource {
+	return new DirectConnection(bus, {
+		url: options.url,
+		kind: options.kind ?? 'direct',
+		origin: options.origin ?? defaultOrigin,
+		maxReconnects: options.maxReconnects,
+		backoff: {...defaultBackoff, ...options.backoff},
+		random: options.random ?? Math.random,
+		connectTimeoutMs: options.connectTimeoutMs ?? defaultConnectTimeoutMs,
+		maxFrameBytes: options.maxFrameBytes ?? defaultMaxFrameBytes,
+		latencyIntervalMs: options.latencyIntervalMs ?? defaultLatencyIntervalMs,
+		stableAfterMs: options.stableAfterMs ?? defaultStableAfterMs,
+	});
+}

@@ -1,0 +1,51 @@
+import {describe, expect, test} from 'vitest';
+import {parseCommand} from '../source/app/commands.js';
+import {defaultRecordMaxMb, parseOptions} from '../source/app/options.js';
+import {runCli} from './helpers/cli.js';
+
+describe('offline commands on the command line', () => {
+	test('no command: the live monitor (and --out alone is a mistake)', () => {
+		expect(parseCommand([], {json: false})).toBeUndefined();
+		expect(parseCommand([], {out: 'x'})).toEqual({ok: false, error: expect.stringContaining('--out is for the export command')});
+	});
+
+	test('summarize and export with their files', () => {
+		expect(parseCommand(['summarize', 'a.jsonl', 'b.jsonl'], {json: false, replay: []})).toEqual({ok: true, command: {name: 'summarize', files: ['a.jsonl', 'b.jsonl'], out: undefined}});
+		expect(parseCommand(['export', 'a.jsonl'], {out: 'dir'})).toEqual({ok: true, command: {name: 'export', files: ['a.jsonl'], out: 'dir'}});
+	});
+
+	test('mistakes say what to do', () => {
+		expect(parseCommand(['summarise', 'a'], {})).toMatchObject({ok: false, error: expect.stringContaining('unknown command "summarise": expected summarize or export')});
+		expect(parseCommand(['session.jsonl'], {})).toMatchObject({ok: false, error: expect.stringContaining('rugs-tui --replay session.jsonl')});
+		expect(parseCommand(['summarize'], {})).toMatchObject({ok: false, error: expect.stringContaining('rugs-tui summarize FILE...')});
+		expect(parseCommand(['export', 'a'], {})).toMatchObject({ok: false, error: expect.stringContaining('export needs --out DIR')});
+		expect(parseCommand(['summarize', 'a'], {out: 'x'})).toMatchObject({ok: false, error: expect.stringContaining('takes no --out')});
+		expect(parseCommand(['summarize', 'a'], {json: true, recordDir: 'd'})).toMatchObject({ok: false, error: '--json, --record-dir are not used by summarize; see rugs-tui --help'});
+	});
+});
+
+describe('recording options', () => {
+	test('--record-max-mb: a default, only with --record-dir, a positive size', () => {
+		const parsed = parseOptions({replay: ['x'], recordDir: 'd'});
+		expect(parsed.ok && parsed.options.recordMaxMb).toBe(defaultRecordMaxMb);
+		const small = parseOptions({replay: ['x'], recordDir: 'd', recordMaxMb: 0.5});
+		expect(small.ok && small.options.recordMaxMb).toBe(0.5);
+		expect(parseOptions({replay: ['x'], recordDir: 'd', recordMaxMb: 0})).toMatchObject({ok: false, error: expect.stringContaining('greater than 0')});
+		expect(parseOptions({replay: ['x'], record: 'f', recordMaxMb: 10})).toMatchObject({ok: false, error: expect.stringContaining('only applies to --record-dir')});
+		expect(parseOptions({replay: ['x'], record: ''})).toMatchObject({ok: false, error: expect.stringContaining('expected a path')});
+	});
+
+	test('--help lists the commands and the recording flags', async () => {
+		const {stdout, code} = await runCli(['--help']);
+		expect(code).toBe(0);
+		for (const text of ['summarize FILE...', 'export FILE... --out DIR', '--record FILE', '--record-dir DIR', '--record-max-mb N', '--out DIR']) {
+			expect(stdout).toContain(text);
+		}
+	});
+
+	test('a usage mistake exits 2 with the message on stderr', async () => {
+		const {stderr, code} = await runCli(['export', 'x.jsonl']);
+		expect(code).toBe(2);
+		expect(stderr).toBe('rugs-tui: export needs --out DIR: the folder that receives games.csv and ticks/\n');
+	});
+});

@@ -1,0 +1,109 @@
+import {execFile} from 'node:child_process';
+import {promisify} from 'node:util';
+import {describe, expect, test} from 'vitest';
+import {readRecording} from '../source/sources/read-recording.js';
+import {captureFiles, hasCaptures} from './helpers/captures.js';
+import {binPath} from './helpers/project.js';
+
+const run = promisify(execFile);
+
+/** Every game id a capture mentions, found without the code under test: frames, trades, gameHistory entries. */
+async function gameIdsIn(files: readonly string[]): Promise<Set<string>> {
+	const ids = new Set<string>();
+	for (const file of files) {
+		for await (const item of readRecording(file)) {
+			if (!item.ok || item.envelope.direction !== 'received') {
+				continue;
+			}
+
+			const data = item.envelope.data as {gameId?: unknown; gameHistory?: Array<{id?: unknown}>} | null;
+			if (!['gameStateUpdate', 'standard/newTrade'].includes(item.envelope.event) || data === null) {
+				continue;
+			}
+
+			if (typeof data.gameId === 'string') {
+				ids.add(data.gameId);
+			}
+
+			for (const entry of data.gameHistory ?? []) {
+				if (typeof entry.id === 'string') {
+					ids.add(entry.id);
+				}
+			}
+		}
+	}
+
+	return ids;
+}
+
+const fields = ['gameId', 'rugged', 'rugTick', 'rugPrice', 'peak', 'ticksObserved', 'trades', 'sidebets', 'verified'];
+
+describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () => {
+	const files = [...captureFiles('.jsonl'), ...captureFiles('.json')];
+	const {stdout, stderr} = hasCaptures ? await run('node', [binPath, 'summarize', ...files], {maxBuffer: 64 * 1024 * 1024}) : {stdout: '', stderr: ''};
+	const lines = stdout.split('\n').filter(line => line !== '');
+	const games = lines.map(line => JSON.parse(line) as Record<string, any>);
+	const byId = new Map(games.map(game => [game['gameId'] as string, game]));
+
+	test('one line per distinct game, with every field', async () => {
+		const expected = await gameIdsIn(files);
+		expect(games.map(game => game['gameId']).sort()).toEqual([...expected].sort());
+		for (const game of games) {
+			for (const field of fields) {
+				expect(game, `${game['gameId']} has ${field}`).toHaveProperty(field);
+			}
+
+			expect(Object.keys(game['sidebets'])).toEqual(['placed', 'won', 'lost']);
+			expect(Object.keys(game['verified'])).toEqual(expect.arrayContaining(['seedHash', 'pricePath', 'liveTicks', 'sidebets']));
+		}
+	});
+
+	test('all 23 games with full price arrays verify; the 10 without prices verify by seed hash and peak', () => {
+		const withPath = games.filter(game => game['verified'].pricePath === true);
+		expect(withPath).toHaveLength(23);
+		for (const game of withPath) {
+			expect(game['verified']).toMatchObject({seedHash: true, sidebets: true});
+		}
+
+		const byPeak = games.filter(game => game['fromHistory'] && game['verified'].pricePath === null);
+		expect(byPeak).toHaveLength(10);
+		for (const game of byPeak) {
+			expect(game['verified']).toMatchObject({seedHash: true, peak: true, sidebets: true});
+			expect(Number.isInteger(game['rugTick'])).toBe(true);
+		}
+
+		expect(games.some(game => Object.values(game['verified']).includes(false))).toBe(false);
+	});
+
+	test('the games watched live: live ticks match the seeded path, counts from the frames', () => {
+		expect(byId.get('20251212-6114b2ff44ef4b71')).toMatchObject({rugTick: 16, rugPrice: 0.020000000000000018, ticksObserved: 17, trades: 3, seenLive: true, verified: {liveTicks: true}});
+		expect(byId.get('20251212-6114b2ff44ef4b71')!['startTime']).not.toBeNull();
+		// The 2025-12-12 capture begins at tick 4 of this game.
+		expect(byId.get('20251212-25dcb17086a24ad7')).toMatchObject({rugTick: 229, ticksObserved: 226, verified: {liveTicks: true, pricePath: true}});
+		// The CDP capture kept no trade payloads (lossy recorder): 0 counted, and said on stderr.
+		expect(byId.get('20251215-0229cacf684f458c')).toMatchObject({rugTick: 99, ticksObserved: 100, trades: 0, verified: {liveTicks: true}});
+		expect(stderr).toMatch(/14 trades without payload \(lossy recorder\) not counted/);
+	});
+
+	test('a game seen only live (2026-02-06 key samples): live values, nothing verified', () => {
+		expect(byId.get('20260206-003482fbeaae4ad5')).toMatchObject({
+			rugged: true,
+			rugTick: 255,
+			rugPrice: 0.0017842710071060424,
+			trades: 4,
+			fromHistory: false,
+			verified: {seedHash: null, pricePath: null, liveTicks: null, sidebets: null},
+		});
+	});
+
+	test('games seen only in cooldown are listed, not rugged', () => {
+		for (const id of ['20251212-6f491efbd808458b', '20251215-549f99ae78be4dec']) {
+			expect(byId.get(id)).toMatchObject({rugged: false, rugTick: null, ticksObserved: 0});
+		}
+	});
+
+	test('the file in a format rugs-tui does not read is reported with file:line, and the rest goes on', () => {
+		expect(stderr).toMatch(/derived-ticks-long-game-2025-11-02\.jsonl:1: not a recognised recording format/);
+		expect(stderr).toMatch(/more bad lines not shown/);
+	});
+});
