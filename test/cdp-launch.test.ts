@@ -232,7 +232,7 @@ describe('rugs-tui --launch', () => {
 		const lines = cli.stderr().split('\n').filter(line => line !== '');
 		const statuses = jsonLines(lines.slice(0, -1).join('\n')).filter(line => line['type'] === 'status');
 		expect(statuses.map(line => line['state'])).toEqual(['connecting', 'reconnecting', 'ended']);
-		const advice = `no Chrome DevTools at 127.0.0.1:${port}: start Chrome with --remote-debugging-port=${port}, or use --launch`;
+		const advice = `no Chrome DevTools at 127.0.0.1:${port}: start Chrome with --remote-debugging-port=${port} --user-data-dir=<a profile folder of its own>, or use --launch`;
 		expect(statuses[1]).toMatchObject({source: 'cdp', attempt: 1, detail: advice});
 		expect(lines.at(-1)).toBe(`rugs-tui: ${advice}; gave up after 1 reconnection attempt (allow more with --max-reconnects)`);
 	});

@@ -192,6 +192,46 @@ describe('CDP source on a real Chromium tab', () => {
 		expect(log.problems).toEqual([]);
 	});
 
+	test('a malformed frame from the server: one counted decode problem, and the stream goes on', async () => {
+		const tag = 'malformed';
+		const {client} = await tab(server.pageUrl(tag));
+		await settled(client);
+		const {log, source} = watch(tag);
+		await waitFor(() => attached(log), 'the source to attach');
+		server.io.to(tag).emit('tick', {i: 1});
+		await waitFor(() => named(log, 'tick').length === 1, 'tick 1');
+
+		// Straight onto the page's WebSocket, past socket.io's encoder.
+		const [socket] = [...server.io.of('/').sockets.values()].filter(candidate => candidate.handshake.query['tag'] === tag);
+		(socket!.conn.transport as unknown as {socket: {send(text: string): void}}).socket.send('42["gameStateUpdate",{"price":');
+		await waitFor(() => log.problems.length > 0, 'the decode problem');
+		expect(log.problems).toEqual([{kind: 'decode', source: 'cdp', ts: expect.any(Number), message: 'received frame: invalid JSON: Unexpected end of JSON input: 42["gameStateUpdate",{"price":'}]);
+		expect(source.stats().decodeErrors).toBe(1);
+
+		// The page's socket.io client gives up on that connection and reconnects; the source follows.
+		await waitFor(() => server.connections(tag) === 2 && named(log, 'welcome').length > 0, 'the page to reconnect');
+		server.io.to(tag).emit('tick', {i: 2});
+		await waitFor(() => named(log, 'tick').length === 2, 'tick 2');
+		expect(named(log, 'tick').map(envelope => envelope.data)).toEqual([{i: 1}, {i: 2}]);
+		expect(source.stats()).toMatchObject({decodeErrors: 1, connected: true});
+	});
+
+	test('the tab crashing: status says so; after a reload the stream goes on', async () => {
+		const tag = 'crash';
+		const {client} = await tab(server.pageUrl(tag));
+		await settled(client);
+		const {log} = watch(tag);
+		await waitFor(() => attached(log), 'the source to attach');
+		void client.Page.crash().catch(() => undefined);
+		await waitFor(() => log.statuses.find(status => status.state === 'reconnecting' && status.detail?.startsWith('the tab crashed: reload it in Chrome')), 'the status to report the crash');
+		await client.Page.reload({});
+		await waitFor(() => named(log, 'welcome').length > 0, 'the reloaded page to connect');
+		server.io.to(tag).emit('tick', {i: 1});
+		await waitFor(() => named(log, 'tick').length === 1, 'a tick after the reload');
+		expect(log.statuses.at(-1)).toMatchObject({state: 'connected'});
+		expect(log.problems).toEqual([]);
+	});
+
 	test('the tab going away: status says so, and the source attaches again when a matching tab is back', async () => {
 		const tag = 'closed';
 		const first = await openTab(chrome, server.pageUrl(tag));

@@ -38,10 +38,25 @@ type Client = CDP.Client;
 /** How a CDP source's run ended: stopped, or out of attempts (with what to do). */
 export type CdpSourceEnd = {reason: 'stopped'} | {reason: 'gave-up'; attempts: number; lastFailure: string; message: string};
 
+export type CdpSourceStats = {
+	/** Envelopes published. */
+	events: number;
+	/** Frames of the game's sockets that could not be decoded (each also a `decode` problem). */
+	decodeErrors: number;
+	/** Frames of the page's other WebSockets, ignored. */
+	ignoredFrames: number;
+	/** Attached again after losing the tab or the browser. */
+	reconnects: number;
+	connected: boolean;
+	/** Last delay from the server's ping to the page's pong, milliseconds. */
+	latencyMs: number | undefined;
+};
+
 export type CdpSource = Source & {
 	readonly kind: 'cdp';
 	/** Settles once the source is over: stopped, or out of reconnection attempts. Never rejects. */
 	readonly ended: Promise<CdpSourceEnd>;
+	stats(): CdpSourceStats;
 };
 
 const connectTimeoutMs = 5000;
@@ -72,7 +87,7 @@ export function describeAttachError(error: unknown, host: string, port: number):
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	const address = `${host}:${port}`;
 	if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND') {
-		return `no Chrome DevTools at ${address}: start Chrome with --remote-debugging-port=${port}, or use --launch`;
+		return `no Chrome DevTools at ${address}: start Chrome with --remote-debugging-port=${port} --user-data-dir=<a profile folder of its own>, or use --launch`;
 	}
 
 	return `cannot attach to Chrome at ${address}: ${errorText(error)}`;
@@ -283,8 +298,16 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 		connection.on('Inspector.detached', (params: {reason?: string}) => {
 			why = params.reason === 'target_closed' ? `the tab was closed (${address})` : `detached from the tab: ${cleanText(params.reason ?? 'unknown reason', 80)}`;
 		});
+		connection.on('Inspector.targetCrashed', () => {
+			// The page and its sockets are gone; a reload (by the user, or --reload) brings them back as a navigation.
+			frames.reset();
+			socketLabel = '';
+			status('reconnecting', `the tab crashed: reload it in Chrome (${connectedDetail()})`);
+		});
 
 		try {
+			// Inspector events (detached, crashed) explain a loss; not every DevTools host has the domain.
+			await withTimeout(connection.Inspector.enable(), connectTimeoutMs, 'Inspector.enable').catch(() => undefined);
 			await withTimeout(connection.Network.enable({}), connectTimeoutMs, 'Network.enable');
 			await withTimeout(connection.Page.enable(), connectTimeoutMs, 'Page.enable');
 			if (options.reload === true && !reloaded) {
@@ -362,6 +385,14 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 	return {
 		kind: 'cdp',
 		ended,
+		stats: () => ({
+			events: frames.seq,
+			decodeErrors: frames.decodeErrors,
+			ignoredFrames: frames.ignoredFrames,
+			reconnects,
+			connected: state === 'connected',
+			latencyMs,
+		}),
 		start() {
 			if (started || stopped) {
 				return;
