@@ -1,9 +1,8 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import CDP from 'chrome-remote-interface';
 import type {Envelope} from '../source/protocol/envelope.js';
-import {createCdpSource} from '../source/sources/cdp.js';
+import {createCdpSource, type CdpSource} from '../source/sources/cdp.js';
 import type {LaunchedChrome} from '../source/sources/chrome-launch.js';
-import type {Source} from '../source/sources/source.js';
 import {createBrowserLab, evaluate, openTab, waitFor} from './helpers/browser.js';
 import {createBusLog, type BusLog} from './helpers/bus-log.js';
 import {startGamePageServer, type GamePageServer} from './helpers/game-page-server.js';
@@ -41,7 +40,7 @@ async function tab(url: string): Promise<{target: CDP.Target; client: CDP.Client
 	return opened;
 }
 
-function watch(tag: string, extra: {reload?: boolean} = {}): {log: BusLog; source: Source} {
+function watch(tag: string, extra: {reload?: boolean; silenceMs?: number} = {}): {log: BusLog; source: CdpSource} {
 	const log = createBusLog();
 	const source = createCdpSource(log.bus, {host: chrome.host, port: chrome.port, target: `tag=${tag}`, retryMs: 50, maxRetryMs: 200, ...extra});
 	cleanups.push(async () => source.stop());
@@ -214,6 +213,23 @@ describe('CDP source on a real Chromium tab', () => {
 		await waitFor(() => named(log, 'tick').length === 2, 'tick 2');
 		expect(named(log, 'tick').map(envelope => envelope.data)).toEqual([{i: 1}, {i: 2}]);
 		expect(source.stats()).toMatchObject({decodeErrors: 1, connected: true});
+	});
+
+	test('a silent game socket is reported as stale, and as connected again when frames resume', async () => {
+		const tag = 'silent';
+		const {client} = await tab(server.pageUrl(tag));
+		await settled(client);
+		const {log} = watch(tag, {silenceMs: 300});
+		await waitFor(() => attached(log), 'the source to attach');
+		server.io.to(tag).emit('tick', {i: 1});
+		await waitFor(() => log.statuses.at(-1)?.state === 'connected', 'connected');
+		// Nothing more is sent: the socket goes quiet.
+		const stale = await waitFor(() => log.statuses.find(status => status.state === 'reconnecting'), 'the silence to be reported');
+		expect(stale.detail).toMatch(/^no frames from the tab's game socket for 300 ms \(tab http:\/\/127\.0\.0\.1:\d+\/game\?tag=silent at /);
+		server.io.to(tag).emit('tick', {i: 2});
+		await waitFor(() => named(log, 'tick').length === 2, 'tick 2');
+		const states = log.statuses.map(status => status.state);
+		expect(states.lastIndexOf('connected')).toBeGreaterThan(states.indexOf('reconnecting'));
 	});
 
 	test('the tab crashing: status says so; after a reload the stream goes on', async () => {

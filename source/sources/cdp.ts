@@ -238,7 +238,7 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 	const checkSilence = () => {
 		if (state === 'connected' && !stale && frames.openGameSockets > 0 && Date.now() - lastFrameAt > silenceMs) {
 			stale = true;
-			status('reconnecting', `no frames from the tab's game socket for ${Math.round(silenceMs / 1000)} s (${connectedDetail()})`);
+			status('reconnecting', `no frames from the tab's game socket for ${silenceMs >= 1000 ? `${Math.round(silenceMs / 1000)} s` : `${silenceMs} ms`} (${connectedDetail()})`);
 		}
 	};
 
@@ -399,7 +399,7 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 			}
 
 			started = true;
-			silenceTimer = setInterval(checkSilence, 1000);
+			silenceTimer = setInterval(checkSilence, Math.min(1000, Math.max(10, silenceMs / 4)));
 			silenceTimer.unref();
 			loopDone = run().catch((error: unknown) => {
 				// The loop handles its own failures; this is a bug, reported rather than thrown.
