@@ -133,7 +133,7 @@ export function createSourceManager(bus: AppBus, options: SourceManagerOptions):
 		seq++;
 		const out: Envelope = envelope.seq === seq ? envelope : {...envelope, seq};
 		published.push({at, envelope: out});
-		if (published.length > 256) {
+		if (at - published[0]!.at > windowMs) {
 			published = trim(published, at);
 		}
 
@@ -301,8 +301,9 @@ export function createSourceManager(bus: AppBus, options: SourceManagerOptions):
 					return;
 				}
 
+				// Only the last window matters at a switch: older events are let go at once (they can be 500 KB each).
 				slot.standby.push({at, envelope});
-				if (slot.standby.length > maxStandby || (slot.standby.length % 256 === 0)) {
+				if (at - slot.standby[0]!.at > windowMs || slot.standby.length > maxStandby) {
 					slot.standby = trim(slot.standby, at).slice(-maxStandby);
 				}
 			}, {name: `auto-${slot.candidate.kind}-envelope`}),
