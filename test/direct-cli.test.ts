@@ -97,10 +97,10 @@ function stderrRecords(stderr: string): Array<Record<string, unknown>> {
 	return stderr.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** The live sources `| head -50` must work for. `--demo` joins with one line once the demo server is wired. */
+/** The live sources `| head -50` must work for. */
 const liveSources: Array<{name: string; source: string; args: (server: TestServer) => string[]}> = [
 	{name: '--source direct --url', source: 'direct', args: server => ['--source', 'direct', '--url', server.url]},
-	// {name: '--demo', source: 'demo', args: () => ['--demo']},
+	{name: '--demo', source: 'demo', args: () => ['--demo']},
 ];
 
 describe('rugs-tui with a live source in --json mode', () => {
@@ -114,7 +114,8 @@ describe('rugs-tui with a live source in --json mode', () => {
 		expect(envelopes.every(envelope => envelope?.source === source && envelope.direction === 'received')).toBe(true);
 		expect(envelopes.map(envelope => envelope?.seq)).toEqual(envelopes.map((_, index) => index + 1));
 		expect(envelopes[0]).toMatchObject({event: 'connect', data: {sid: expect.any(String)}});
-		expect(envelopes.filter(envelope => envelope?.event === 'gameStateUpdate').length).toBeGreaterThan(25);
+		// gameStateUpdate, and in the logged-in demo the gameStatePlayerUpdate that comes with each.
+		expect(envelopes.filter(envelope => envelope?.event.startsWith('gameState') === true).length).toBeGreaterThan(25);
 		// The lifecycle is on stderr, as JSON lines; no problems.
 		const records = stderrRecords(run.stderr);
 		expect(records.filter(record => record['type'] === 'status').map(record => record['state'])).toEqual(expect.arrayContaining(['connecting', 'connected']));

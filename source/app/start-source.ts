@@ -1,4 +1,5 @@
 import type {AppBus} from '../bus/app-bus.js';
+import {startDemoServer} from '../sources/demo-server.js';
 import {createDirectSource} from '../sources/direct.js';
 import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
@@ -28,6 +29,19 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 			return;
 		}
 
+		case 'demo': {
+			// The embedded demo feed goes through the same direct-source code as the real feed.
+			// It plays a logged-in session so that every pane has something to show.
+			const demo = await startDemoServer({speed: options.speed === 0 ? 1 : options.speed, authenticated: true});
+			try {
+				await runLiveSource(createDirectSource(bus, {url: demo.url, kind: 'demo', maxReconnects: options.maxReconnects}), hooks.signal);
+			} finally {
+				await demo.close();
+			}
+
+			return;
+		}
+
 		case 'cdp': {
 			await runCdp(bus, options, hooks.signal);
 			return;
@@ -39,7 +53,7 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 		}
 
 		default: {
-			throw new Error(`source "${options.source}" is not available in this build yet; use --source direct, or --replay FILE`);
+			throw new Error(`unknown source "${String(options.source)}": use --source auto, direct, cdp, replay or demo`);
 		}
 	}
 }

@@ -84,9 +84,8 @@ function count(state: GameState, envelope: Envelope): GameState {
 	};
 }
 
-function me(state: GameState): string {
-	return state.username ?? 'you';
-}
+/** The logged-in user's own bets are always shown (and keyed) as 'you', whichever event reported them. */
+const me = 'you';
 
 function addBets(state: GameState, bets: readonly SidebetRow[]): GameState {
 	const sidebets = mergeBets(state.sidebets, bets, state.config.maxSidebets);
@@ -173,7 +172,7 @@ const handlers = new Map<string, HandlerFn>([
 		}
 
 		const gameId = state.game?.id;
-		const bet = gameId === undefined ? undefined : betFromLeaderboard(asRecord(data)?.['sideBet'], me(state), true, gameId);
+		const bet = gameId === undefined ? undefined : betFromLeaderboard(asRecord(data)?.['sideBet'], me, true, gameId);
 		return bet === undefined ? next : addBets(next, [bet]);
 	}],
 	['gameStatePlayerUpdate', (state, data, {ts}) => {
@@ -190,7 +189,7 @@ const handlers = new Map<string, HandlerFn>([
 			next = {...next, position: positionFrom(entry, {source: 'gameStatePlayerUpdate', name, gameId, ts}, state.position)};
 		}
 
-		const bet = gameId === undefined ? undefined : betFromLeaderboard(entry['sideBet'], me(state), true, gameId);
+		const bet = gameId === undefined ? undefined : betFromLeaderboard(entry['sideBet'], me, true, gameId);
 		return bet === undefined ? next : addBets(next, [bet]);
 	}],
 	['usernameStatus', (state, data) => {
@@ -198,11 +197,11 @@ const handlers = new Map<string, HandlerFn>([
 		return name === '' ? state : {...state, username: name};
 	}],
 	['currentSidebet', (state, data) => {
-		const bet = betFromEvent(data, me(state), true, state.game?.id);
+		const bet = betFromEvent(data, me, true, state.game?.id);
 		return bet === undefined ? state : addBets(state, [bet]);
 	}],
 	['currentSidebetResult', (state, data) => {
-		const sidebets = applyResult(state.sidebets, data, me(state), state.game?.id);
+		const sidebets = applyResult(state.sidebets, data, me, state.game?.id);
 		return sidebets === state.sidebets ? state : {...state, sidebets: sidebets.slice(0, state.config.maxSidebets)};
 	}],
 	['newSideBet', (state, data) => {
