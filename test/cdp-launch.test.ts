@@ -176,6 +176,41 @@ describe('rugs-tui --launch', () => {
 		await expect(fetch(`http://127.0.0.1:${port}/json/version`)).rejects.toThrow();
 	});
 
+	test('--source auto --launch: the launched tab first; when that browser is closed, the direct socket carries on', async () => {
+		const tag = 'launch-auto';
+		const cli = run(['--source', 'auto', '--launch', '--json', '--target', `tag=${tag}`, '--url', `${server.origin}/?tag=${tag}`], {RUGS_TUI_LAUNCH_URL: server.pageUrl(tag)});
+		const room = server.io.to(tag);
+		let knocks = 0;
+		await waitFor(() => {
+			room.emit('knock', {n: ++knocks});
+			return jsonLines(cli.stdout()).some(line => line['event'] === 'knock' && line['source'] === 'cdp');
+		}, 'the launched tab to be heard', 25_000).catch(error => {
+			throw new Error(`${String(error)}\nstderr:\n${cli.stderr()}`);
+		});
+		const [profile] = leftoverProfiles(lab.profileParent);
+		const launched = jsonLines(cli.stderr()).find(line => String(line['detail']).includes('launched the browser'));
+		const port = Number(/127\.0\.0\.1:(\d+)/.exec(String(launched?.['detail']))?.[1]);
+		const browser = await fetch(`http://127.0.0.1:${port}/json/version`).then(async response => response.json() as Promise<{webSocketDebuggerUrl: string}>);
+		// The user closes the browser window: Browser.close from outside.
+		const {default: WebSocket} = await import('ws');
+		const ws = new WebSocket(browser.webSocketDebuggerUrl);
+		await new Promise(resolve => ws.once('open', resolve));
+		ws.send(JSON.stringify({id: 1, method: 'Browser.close'}));
+		await waitFor(() => processesMentioning(path.join(lab.profileParent, profile!)).length === 0, 'the browser to close');
+		ws.terminate();
+
+		await waitFor(() => {
+			room.emit('knock', {n: ++knocks});
+			return jsonLines(cli.stdout()).some(line => line['event'] === 'knock' && line['source'] === 'direct');
+		}, 'the direct socket to take over', 25_000);
+		cli.child.kill('SIGINT');
+		expect((await cli.exited).code).toBe(130);
+		const numbers = jsonLines(cli.stdout()).filter(line => line['event'] === 'knock').map(line => (line['data'] as {n: number}).n);
+		expect(new Set(numbers).size).toBe(numbers.length);
+		expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+		expect(leftoverProfiles(lab.profileParent)).toEqual([]);
+	});
+
 	test('even a SIGKILL of rugs-tui takes the launched browser down with it (the profile is all that remains)', async () => {
 		const tag = 'launch-SIGKILL';
 		const cli = run(['--launch', '--json', '--target', `tag=${tag}`], {RUGS_TUI_LAUNCH_URL: server.pageUrl(tag)});
