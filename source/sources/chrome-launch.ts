@@ -260,7 +260,13 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		// fds 3 and 4 are a DevTools pipe (--remote-debugging-pipe) that rugs-tui never
 		// uses but holds open: if rugs-tui is killed outright (SIGKILL, OOM), the pipe
 		// closes and the browser exits by itself instead of outliving it.
-		child = spawn(executable, args, {detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe']});
+		// TMPDIR inside the profile: the browser's own temporary folders (its singleton
+		// socket, …) go with the profile, even when the browser is killed and cannot tidy up.
+		child = spawn(executable, args, {
+			detached: true,
+			stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+			env: {...process.env, TMPDIR: profileDir},
+		});
 	} catch (error) {
 		await removeProfile(profileDir);
 		throw new Error(`could not start ${executable}: ${error instanceof Error ? error.message : String(error)}`);
