@@ -262,11 +262,14 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		// closes and the browser exits by itself instead of outliving it.
 		// TMPDIR inside the profile: the browser's own temporary folders (its singleton
 		// socket, …) go with the profile, even when the browser is killed and cannot tidy up.
-		child = spawn(executable, args, {
-			detached: true,
-			stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-			env: {...process.env, TMPDIR: profileDir},
-		});
+		// Headless, its crash reports too (XDG_CONFIG_HOME); a window keeps the user's
+		// desktop settings (themes, fonts), which live there as well.
+		const env: NodeJS.ProcessEnv = {...process.env, TMPDIR: profileDir};
+		if (options.headless === true) {
+			env['XDG_CONFIG_HOME'] = profileDir;
+		}
+
+		child = spawn(executable, args, {detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env});
 	} catch (error) {
 		await removeProfile(profileDir);
 		throw new Error(`could not start ${executable}: ${error instanceof Error ? error.message : String(error)}`);
