@@ -314,6 +314,11 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 			killGroup(pid, 'SIGKILL');
 		}
 
+		if (running) {
+			// No process groups (Windows): the browser itself, at least.
+			child.kill('SIGKILL');
+		}
+
 		await Promise.race([exited, sleep(5000, undefined, {ref: false})]);
 		await removeProfile(profileDir);
 		if (entry !== undefined) {
