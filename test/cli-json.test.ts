@@ -309,3 +309,14 @@ describe('bad command lines: a clear message, exit code 2, nothing on stdout', (
 		}
 	});
 });
+
+describe('every value flag needs its value', () => {
+	for (const flag of ['--source', '--url', '--max-reconnects', '--target', '--record', '--record-dir', '--record-max-mb', '--out', '--player', '--fps']) {
+		test(`${flag} alone is refused with exit code 2`, async () => {
+			const run = await runCli(flag === '--out' ? ['export', 'recording.jsonl', flag] : [flag]);
+			expect(run.code).toBe(2);
+			expect(run.stderr).toContain(`${flag} needs a value`);
+			expect(run.stdout).toBe('');
+		});
+	}
+});

@@ -100,7 +100,22 @@ function shown(value: number | undefined): string {
 }
 
 /** Flags whose value meow would silently drop when it is missing (`--speed` alone) or read as 0 (`--speed=`). */
-const flagsNeedingValues = ['--replay', '--speed', '--events'];
+// Every flag that takes a value, except --cdp, whose value is optional (bare --cdp = 127.0.0.1:9222).
+const flagsNeedingValues = [
+	'--source',
+	'--replay',
+	'--speed',
+	'--url',
+	'--max-reconnects',
+	'--target',
+	'--events',
+	'--record',
+	'--record-dir',
+	'--record-max-mb',
+	'--out',
+	'--player',
+	'--fps',
+];
 
 /**
 A problem meow does not report: a value flag given without its value, which
