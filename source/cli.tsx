@@ -80,6 +80,13 @@ const cli = meow(help, {
 });
 
 async function main(): Promise<number> {
+	// A value flag without its value, for the monitor and the commands alike.
+	const missingValue = checkArguments(process.argv.slice(2));
+	if (missingValue !== undefined) {
+		process.stderr.write(`rugs-tui: ${missingValue}\n`);
+		return 2;
+	}
+
 	const {out, ...monitorFlags} = cli.flags;
 	const command = parseCommand(cli.input, {...monitorFlags, out, color: undefined});
 	if (command !== undefined) {
@@ -94,8 +101,7 @@ async function main(): Promise<number> {
 	}
 
 	const parsed = parseOptions(monitorFlags);
-	const error = checkArguments(process.argv.slice(2))
-		?? (parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error);
+	const error = parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error;
 	if (error !== undefined || !parsed.ok) {
 		process.stderr.write(`rugs-tui: ${error ?? 'invalid options'}\n`);
 		return 2;
