@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import stringWidth from 'string-width';
 import {cleanup} from 'ink-testing-library';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {asEnvelope} from '../source/protocol/envelope.js';
 import {App, type AppProps} from '../source/ui/app.js';
 import {keymap} from '../source/ui/keymap.js';
@@ -278,6 +278,39 @@ describe("the project's hostile-names fixture", () => {
 });
 
 describe('throttled rendering', () => {
+	it('draws at most --fps frames in any second while data flows faster (fake clock)', async () => {
+		vi.useFakeTimers({toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date', 'performance']});
+		try {
+			const feed = new FeedBuilder();
+			const game = feed.game({gameId: gameIds[0], seed: seedWithLength(gameIds[0], 400, 3000), maxTicks: 200});
+			const app = mountApp(feed.envelopes.slice(0, game.marks.ticks[0]), {fps: 5});
+			// React starts the frame clock in an effect, on the next turn of the (real) loop.
+			await new Promise(resolve => {
+				setImmediate(resolve);
+			});
+			const perSecond: number[] = [];
+			let tick = 1;
+			for (let second = 0; second < 3; second++) {
+				const before = app.frames.length;
+				// A new tick every 25 ms: 40 visible changes a second against a cap of 5.
+				for (let step = 0; step < 40; step++) {
+					publishAll(app.bus, feed.envelopes.slice(game.marks.ticks[tick - 1], game.marks.ticks[tick]));
+					tick++;
+					// eslint-disable-next-line no-await-in-loop
+					await vi.advanceTimersByTimeAsync(25);
+				}
+
+				perSecond.push(app.frames.length - before);
+			}
+
+			expect(perSecond.every(frames => frames <= 5), String(perSecond)).toBe(true);
+			expect(perSecond.every(frames => frames >= 4), String(perSecond)).toBe(true);
+			expect(app.text()).toMatch(/tick 1[12]\d\b/);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('redraws once per frame however many events arrive, and not at all when nothing changes', async () => {
 		const {feed} = activeGame();
 		const app = mountApp(feed.envelopes.slice(0, 10), {fps: 10});

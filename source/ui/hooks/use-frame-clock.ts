@@ -22,21 +22,27 @@ export function useFrameClock(store: MonitorStore, fps: number, metrics?: FrameM
 	const [frame, setFrame] = useState<Frame>(() => ({snapshot: store.snapshot(), drawnPerSecond: 0}));
 	useEffect(() => {
 		let lastVersion = store.version;
-		let lastLook = Date.now();
+		let lastLook = performance.now();
 		let lastKey: readonly unknown[] | undefined;
 		const drawn: number[] = [];
 		const timer = setInterval(() => {
 			const version = store.version;
-			const now = Date.now();
+			const now = performance.now();
 			if (version === lastVersion && now - lastLook < idleRefreshMs) {
+				return;
+			}
+
+			while (drawn.length > 0 && drawn[0]! <= now - 1000) {
+				drawn.shift();
+			}
+
+			if (drawn.length >= fps) {
+				// Timers drift: never more than the cap in any one second, whatever their spacing.
 				return;
 			}
 
 			lastVersion = version;
 			lastLook = now;
-			while (drawn.length > 0 && drawn[0]! <= now - 1000) {
-				drawn.shift();
-			}
 
 			const snapshot = store.snapshot();
 			// The frame rate shown counts this frame too.
