@@ -1,8 +1,8 @@
 import stringWidth from 'string-width';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, test} from 'vitest';
 import fc from 'fast-check';
 import {clipLine, lineWidth, plainText, segment, wrapWords} from '../source/ui/segments.js';
-import {age, amount, count, countdownSeconds, duration, fit, multiplier, percent, rate, safe, shortId, signedAmount, truncate} from '../source/ui/format.js';
+import {age, amount, count, countdownSeconds, duration, fit, multiplier, percent, rate, safe, shortId, signedAmount, singleCellCharacters, truncate, widthOf} from '../source/ui/format.js';
 
 describe('fit and truncate (display width, not string length)', () => {
 	it('pads short text and cuts long text with an ellipsis', () => {
@@ -99,5 +99,29 @@ describe('segments', () => {
 		expect(wrapWords('No position: attach to your tab', 12)).toEqual(['No position:', 'attach to', 'your tab']);
 		expect(wrapWords('supercalifragilistic word', 8)).toEqual(['superca…', 'word']);
 		expect(wrapWords('   ', 8)).toEqual([]);
+	});
+});
+
+describe('widthOf fast path', () => {
+	test('every character it treats as one cell is one cell for string-width too', () => {
+		const ranges: Array<[number, number]> = [[0x20, 0x7E], [0xA0, 0xAC], [0xAE, 0xFF], [0x20_10, 0x20_27], [0x21_90, 0x21_93], [0x25_00, 0x25_9F], [0x25_B2, 0x25_B2], [0x25_BC, 0x25_BC], [0x27_13, 0x27_13], [0x27_15, 0x27_15], [0x27_17, 0x27_17]];
+		let checked = 0;
+		for (const [from, to] of ranges) {
+			for (let code = from; code <= to; code++) {
+				const character = String.fromCodePoint(code);
+				if (singleCellCharacters.test(character)) {
+					expect(stringWidth(character), `U+${code.toString(16)}`).toBe(1);
+					checked++;
+				}
+			}
+		}
+
+		expect(checked).toBe(383);
+	});
+
+	test('wide, emoji and zero-width text still goes through string-width', () => {
+		for (const text of ['日本', '🚀x', 'e\u0301', 'a\u200Bb', '\u00AD']) {
+			expect(widthOf(text)).toBe(stringWidth(text));
+		}
 	});
 });

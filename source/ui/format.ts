@@ -14,9 +14,17 @@ export function safe(value: unknown, maxLength = 200): string {
 	return cleanText(value, maxLength);
 }
 
+/**
+Characters the panes draw that always take one cell: printable ASCII and
+Latin-1, dashes and ellipsis, ←↑→↓, box drawing and blocks (the chart, the
+progress bars), ▲ ▼, ✓ ✕ ✗. A string of only these is as wide as it is long,
+without string-width's grapheme walk (tested against string-width).
+*/
+export const singleCellCharacters = /^[\u0020-\u007E\u00A0-\u00AC\u00AE-\u00FF\u2010-\u2027\u2190-\u2193\u2500-\u259F\u25B2\u25BC\u2713\u2715\u2717]*$/;
+
 /** Display width in terminal cells. */
 export function widthOf(text: string): number {
-	return stringWidth(text);
+	return singleCellCharacters.test(text) ? text.length : stringWidth(text);
 }
 
 /** Cut `text` to at most `width` cells, ending with '…' when cut. Never splits a grapheme. */
