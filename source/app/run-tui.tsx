@@ -4,6 +4,7 @@ import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {App, type QuitReason} from '../ui/app.js';
 import {FrameMetrics} from '../ui/frame-metrics.js';
 import {correctedStdout, probeIncrementalOffset} from '../ui/ink-cursor-fix.js';
+import {installOutputCache} from '../ui/ink-output-cache.js';
 import {MonitorStore, type ProblemCounts} from '../ui/store.js';
 import {safe} from '../ui/format.js';
 import {maxFps, type Options} from './options.js';
@@ -114,6 +115,7 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	process.on('unhandledRejection', onError);
 	process.on('exit', onExit);
 
+	await installOutputCache();
 	const repaintOffset = await probeIncrementalOffset();
 	screen.enter();
 	// Recording problems reach the status bar through the bus (kind 'record'): nothing is written under the screen.
