@@ -20,7 +20,7 @@ const help = `
 	  --demo                 embedded demo feed (no network)
 	  --replay FILE          replay a recording (repeat for several files)
 	  --speed N              replay speed: 1 = recorded cadence, 0 = as fast as possible (default 1)
-	  --loop                 start the replay again after the last file
+	  --loop                 start the replay again after the last file (the monitor starts afresh)
 	  --url URL              direct source URL (default ${defaultUrl})
 	  --max-reconnects N     give up after N reconnection attempts (default unlimited)
 	  --cdp [HOST:]PORT      Chrome DevTools address (default ${defaultCdp})

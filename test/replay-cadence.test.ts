@@ -231,7 +231,7 @@ describe('abort, back-pressure and loop', () => {
 		const file = folder.write('loop.jsonl', recordingText([testEnvelope(1, 0), testEnvelope(2, 1), testEnvelope(3, 2)]));
 		const bus = createAppBus();
 		const controller = new AbortController();
-		const {envelopes} = collect(bus);
+		const {envelopes, statuses} = collect(bus);
 		bus.subscribe('envelope', () => {
 			if (envelopes.length === 10) {
 				controller.abort();
@@ -240,6 +240,7 @@ describe('abort, back-pressure and loop', () => {
 		const result = await replay(bus, {files: [file], speed: 0, loop: true, signal: controller.signal});
 		expect(result.aborted).toBe(true);
 		expect(envelopes.map(envelope => envelope.seq)).toStrictEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1]);
+		expect(statuses.filter(status => status.restart === true).map(status => status.detail)).toStrictEqual([`${file} (pass 2)`, `${file} (pass 3)`, `${file} (pass 4)`]);
 	});
 
 	test('loop over a recording with no good line ends instead of spinning', async () => {

@@ -30,6 +30,26 @@ describe('MonitorStore', () => {
 		expect(store.snapshot().state.stats.events).toBe(feed.envelopes.length);
 	});
 
+	it('starts the game state afresh when the stream restarts (a looping replay plays the same games again)', () => {
+		const bus = createAppBus();
+		const store = new MonitorStore(bus);
+		const feed = new FeedBuilder();
+		feed.game({gameId: gameIds[0], seed: seedWithLength(gameIds[0], 20, 40), maxTicks: 5});
+		for (const envelope of feed.envelopes) {
+			bus.publish('envelope', envelope);
+		}
+
+		bus.publish('status', {source: 'replay', state: 'connected', ts: 1, detail: 'a.jsonl'});
+		expect(store.snapshot().state.game?.tick).toBe(5);
+		bus.publish('status', {source: 'replay', state: 'connected', ts: 2, detail: 'a.jsonl (pass 2)', restart: true});
+		expect(store.snapshot().state.game).toBeUndefined();
+		bus.publish('envelope', feed.envelopes[0]!);
+		// Without the restart this first frame of a known game would be stale and ignored.
+		expect(store.snapshot().state.game?.id).toBe(gameIds[0]);
+		expect(store.snapshot().state.stats.staleFrames).toBe(0);
+		store.close();
+	});
+
 	it('keeps the latest source status and counts problems by kind', () => {
 		const bus = createAppBus();
 		const store = new MonitorStore(bus);

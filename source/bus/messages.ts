@@ -17,6 +17,11 @@ export type SourceStatus = {
 	latencyMs?: number;
 	/** Reconnections since start. */
 	reconnects?: number;
+	/**
+	The stream starts over and does not continue what came before (a looping
+	replay's next pass): consumers start their game state afresh.
+	*/
+	restart?: boolean;
 };
 
 export type ProblemKind = 'decode' | 'field' | 'line' | 'subscriber' | 'record' | 'source' | 'output';

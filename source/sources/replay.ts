@@ -65,9 +65,17 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 	const result: ReplayResult = {events: 0, badLines: 0, unreadableFiles: 0, aborted: false};
 	bus.publish('status', {source: 'replay', state: 'connecting', ts: Date.now(), detail: options.files.join(', ')});
 
+	let pass = 0;
 	do {
-		for (const file of options.files) {
-			bus.publish('status', {source: 'replay', state: 'connected', ts: Date.now(), detail: file});
+		pass++;
+		for (const [index, file] of options.files.entries()) {
+			if (pass > 1 && index === 0) {
+				// The same games again: a consumer must not take them for stale frames of games it has seen.
+				bus.publish('status', {source: 'replay', state: 'connected', ts: Date.now(), detail: `${file} (pass ${pass})`, restart: true});
+			} else {
+				bus.publish('status', {source: 'replay', state: 'connected', ts: Date.now(), detail: file});
+			}
+
 			let startWall: number | undefined;
 			let startTs: number | undefined;
 			let sinceYield = 0;

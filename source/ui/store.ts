@@ -101,6 +101,10 @@ export class MonitorStore {
 	}
 
 	setStatus(status: SourceStatus): void {
+		if (status.restart === true) {
+			this.#state = createState(this.#state.config);
+		}
+
 		this.#status = status;
 		this.#version++;
 	}
