@@ -87,7 +87,9 @@ describe('the demo server', () => {
 		}
 
 		const trade = received.find(item => item.event === 'standard/newTrade')!.args[1] as Record<string, unknown>;
-		expect(trade).toMatchObject({gameId: first['gameId'], coin: 'solana', type: expect.any(String), price: expect.any(Number)});
+		expect(trade).toMatchObject({coin: 'solana', type: expect.any(String), price: expect.any(Number)});
+		// Of a game the frames showed (on a loaded machine the first game may have ended before the first trade).
+		expect(frames(received).map(frame => frame['gameId'])).toContain(trade['gameId']);
 	});
 
 	test('authenticated: the logged-in user\'s events too, never a client request or an ack', async () => {

@@ -196,6 +196,20 @@ describe('games', () => {
 	});
 });
 
+test('a tick first shown with a wrong price, then corrected, still fails the live-tick check', () => {
+	const seed = 'e'.repeat(64);
+	const path = pricePath(seed, gameA);
+	const entry = {id: gameA, prices: [...path, 0.01], peakMultiplier: Math.max(...path), provablyFair: {serverSeed: seed, serverSeedHash: sha256Hex(seed)}};
+	const make = envelopeMaker();
+	const state = run([
+		make('gameStateUpdate', active(gameA, 1, path[1]! * 1.5)),
+		make('gameStateUpdate', active(gameA, 2, path[2]!, {partialPrices: partial({1: path[1]!, 2: path[2]!})})),
+		make('gameStateUpdate', {...active(gameA, path.length, 0.01), rugged: true, gameHistory: [entry]}),
+	]);
+	expect(state.game?.prices[1]).toBe(path[1]);
+	expect(state.history[0]?.verification).toMatchObject({seedHash: true, pricePath: true, liveTicks: false});
+});
+
 describe('trades', () => {
 	const trade = (id: string, tickIndex: number, extra: Record<string, unknown> = {}) => ({id, gameId: gameA, playerId: 'did:privy:x', username: 'alice', type: 'buy', price: 1.2, qty: 0.5, amount: 0.6, tickIndex, coin: 'solana', ...extra});
 

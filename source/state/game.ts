@@ -4,6 +4,8 @@ import type {CurrentGame} from './types.js';
 
 /** No real game gets near this (the seeded path stops at 5,000); it bounds memory against bad input. */
 export const maxTick = 20_000;
+/** A feed that keeps contradicting itself is already caught by a few of its contradictions. */
+const maxReplacedPrices = 16;
 
 export function newGame(id: string, ts: number): CurrentGame {
 	return {
@@ -12,6 +14,7 @@ export function newGame(id: string, ts: number): CurrentGame {
 		tick: -1,
 		price: undefined,
 		prices: [],
+		replacedPrices: [],
 		peak: 1,
 		rugTick: undefined,
 		rugPrice: undefined,
@@ -31,6 +34,8 @@ export function newGame(id: string, ts: number): CurrentGame {
 class PriceWriter {
 	prices: number[] | undefined;
 	peak: number;
+	/** Earlier prices that a later frame replaced with a different one: kept for the live-tick check. */
+	replaced: Array<readonly [number, number]> = [];
 
 	constructor(private readonly base: readonly number[], peak: number, private readonly limit: number) {
 		this.peak = peak;
@@ -48,6 +53,11 @@ class PriceWriter {
 		const current = this.current;
 		if (current[tick] === price) {
 			return;
+		}
+
+		const earlier = current[tick];
+		if (earlier !== undefined && Number.isFinite(earlier)) {
+			this.replaced.push([tick, earlier]);
 		}
 
 		this.prices ??= [...this.base];
@@ -133,6 +143,7 @@ export function applyFrame(game: CurrentGame, frame: Rec, ts: number): CurrentGa
 
 	return {
 		...game,
+		replacedPrices: writer.replaced.length === 0 ? game.replacedPrices : [...game.replacedPrices, ...writer.replaced].slice(-maxReplacedPrices),
 		phase,
 		tick,
 		price: known !== undefined && Number.isFinite(known) ? known : (framePrice ?? game.price),

@@ -85,6 +85,7 @@ export function absorbGameHistory(state: GameState, entries: unknown[]): GameSta
 		const verification = verifyGame(entry, {
 			announcedHash: announcedHashFor(state, id) ?? live?.serverSeedHash,
 			livePrices: live?.prices,
+			liveSamples: live?.replacedPrices,
 		});
 		const prices = list(entry.prices);
 		const rugPrice = num(prices?.at(-1));

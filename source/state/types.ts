@@ -13,6 +13,8 @@ export type CurrentGame = {
 	price: number | undefined;
 	/** Price by tick; NaN where no frame (nor partialPrices) carried that tick. */
 	prices: readonly number[];
+	/** [tick, price] seen live and later replaced by a different price for that tick (at most 16): verified too. */
+	replacedPrices: ReadonlyArray<readonly [number, number]>;
 	/** Highest price seen (1 before any). */
 	peak: number;
 	rugTick: number | undefined;
