@@ -2,7 +2,7 @@ import {EventEmitter} from 'node:events';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {render, Text} from 'ink';
 import {describe, expect, it} from 'vitest';
-import {correctedStdout, correctRepaint, probeIncrementalOffset} from '../source/ui/ink-cursor-fix.js';
+import {correctedStdout, correctRepaint, inkSeesCi, probeIncrementalOffset} from '../source/ui/ink-cursor-fix.js';
 
 class FakeTty extends EventEmitter {
 	readonly isTTY = true;
@@ -40,13 +40,23 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 		exitOnCtrlC: false,
 		maxFps: 1000,
 	});
+	// Wait for each frame to reach the terminal before the next one (a loaded machine can
+	// otherwise fold several rerenders into one write, or none before unmount).
+	const written = async (count: number) => {
+		for (let waited = 0; tty.chunks.length < count && waited < 5000; waited += 5) {
+			// eslint-disable-next-line no-await-in-loop
+			await sleep(5);
+		}
+	};
+
+	await written(1);
 	for (let n = 1; n <= 3; n++) {
-		// eslint-disable-next-line no-await-in-loop
-		await sleep(5);
+		const before = tty.chunks.length;
 		instance.rerender(frame(n));
+		// eslint-disable-next-line no-await-in-loop
+		await written(before + 1);
 	}
 
-	await sleep(20);
 	instance.unmount();
 	return tty.chunks.flatMap(chunk => {
 		const match = /^\u001B\[(\d+)A/.exec(chunk);
@@ -55,7 +65,8 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 }
 
 describe("Ink's incremental repaint", () => {
-	it('is measured: how many rows Ink 6.8 falls short of the top of a frame that ends with a newline', async () => {
+	// Under CI (the variable), Ink writes only the last frame: there is no repaint to measure.
+	it.skipIf(inkSeesCi())('is measured: how many rows Ink 6.8 falls short of the top of a frame that ends with a newline', async () => {
 		const offset = await probeIncrementalOffset();
 		expect([0, 1]).toContain(offset);
 		// With the correction, every repaint of a 5-line frame goes back up exactly 5 rows

@@ -41,6 +41,11 @@ class ProbeStdin extends EventEmitter {
 	}
 }
 
+/** Ink writes only the last frame when it believes it runs under CI (the CI or CONTINUOUS_INTEGRATION variable, not 0/false). */
+export function inkSeesCi(): boolean {
+	return ['CI', 'CONTINUOUS_INTEGRATION'].some(key => key in process.env && process.env[key] !== '0' && process.env[key] !== 'false');
+}
+
 const cursorUpAtStart = /^\u001B\[(\d+)A/;
 
 /**
@@ -49,6 +54,10 @@ newline: 1 for Ink 6.8.0, 0 when it gets it right. Resolves 0 when it
 cannot tell (for instance under CI, where Ink does not repaint at all).
 */
 export async function probeIncrementalOffset(): Promise<number> {
+	if (inkSeesCi()) {
+		return 0;
+	}
+
 	const stdout = new ProbeStdout();
 	const instance = render(<Text>{'a\nb\nc'}</Text>, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
@@ -60,11 +69,17 @@ export async function probeIncrementalOffset(): Promise<number> {
 		maxFps: 1000,
 	});
 	try {
-		await sleep(5);
+		// Wait for the first frame to be written (a loaded machine may take a while), else
+		// the rerender could be folded into it and there would be no repaint to measure.
+		for (let wait = 0; wait < 200 && stdout.writes.length === 0; wait++) {
+			// eslint-disable-next-line no-await-in-loop
+			await sleep(5);
+		}
+
 		stdout.writes.length = 0;
 		instance.rerender(<Text>{'a\nb\nd'}</Text>);
 		// A throttled repaint may come a tick later.
-		for (let wait = 0; wait < 20 && !stdout.writes.some(chunk => cursorUpAtStart.test(chunk)); wait++) {
+		for (let wait = 0; wait < 200 && !stdout.writes.some(chunk => cursorUpAtStart.test(chunk)); wait++) {
 			// eslint-disable-next-line no-await-in-loop
 			await sleep(5);
 		}
