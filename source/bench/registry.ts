@@ -1,3 +1,4 @@
+import {dayBenchmark} from './day.js';
 import {decodeBenchmark} from './decode.js';
 import {directBenchmark} from './direct.js';
 import {generatorBenchmark} from './generator.js';
@@ -14,4 +15,5 @@ export const benchmarks: Benchmark[] = [
 	verifyBenchmark,
 	recorderBenchmark,
 	generatorBenchmark,
+	dayBenchmark,
 ];

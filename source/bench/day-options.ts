@@ -1,0 +1,65 @@
+import type {SessionOptions} from '../sim/generate-session.js';
+
+/**
+"A day in a minute": at least 345,600 ticks (a day at 4 ticks a second) and
+8,000 games. Real games average about 200 ticks, so a day of ticks is about
+1,700 games; to have both figures in one session the games are kept to 100
+ticks at most (about 48 on average: rug ticks drawn from the real
+distribution, seeds drawn until one fits), which keeps every frame of every
+phase, the rug sequence and the gameHistory frames, with shorter price paths.
+*/
+export type DayOptions = {
+	games: number;
+	seed: string;
+	maxRugTick: number;
+	/** Render a frame of the UI every this many events (0: no rendering). */
+	renderEvery: number;
+};
+
+export const dayTargets = {games: 8000, ticks: 345_600, peakMb: 150} as const;
+
+export const defaultDayOptions: DayOptions = {games: dayTargets.games, seed: 'a-day-in-a-minute', maxRugTick: 100, renderEvery: 250};
+
+export function dayOptions(options: DayOptions): SessionOptions {
+	// The logged-in stream (the user's own position and sidebets too), so every pane has data.
+	return {seed: options.seed, games: options.games, authenticated: true, rugTicks: {max: options.maxRugTick}};
+}
+
+/** `--games N --seed S --max-rug-tick M --render-every K`, each optional. */
+export function parseDayArgs(args: readonly string[]): DayOptions {
+	const options = {...defaultDayOptions};
+	for (let index = 0; index < args.length; index += 2) {
+		const value = args[index + 1] ?? '';
+		switch (args[index]) {
+			case '--games': {
+				options.games = Number(value);
+				break;
+			}
+
+			case '--seed': {
+				options.seed = value;
+				break;
+			}
+
+			case '--max-rug-tick': {
+				options.maxRugTick = Number(value);
+				break;
+			}
+
+			case '--render-every': {
+				options.renderEvery = Number(value);
+				break;
+			}
+
+			default: {
+				throw new Error(`unknown argument ${args[index]}: use --games N, --seed S, --max-rug-tick M, --render-every K`);
+			}
+		}
+	}
+
+	return options;
+}
+
+export function dayArgs(options: DayOptions): string[] {
+	return ['--games', String(options.games), '--seed', options.seed, '--max-rug-tick', String(options.maxRugTick), '--render-every', String(options.renderEvery)];
+}
