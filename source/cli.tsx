@@ -1,7 +1,7 @@
 import process from 'node:process';
 import meow from 'meow';
 import {parseCommand} from './app/commands.js';
-import {parseOptions, defaultFps, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
+import {parseOptions, checkArguments, checkReplayFiles, defaultFps, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
 import {runExport} from './app/run-export.js';
 import {runJson} from './app/run-json.js';
 import {runSummarize} from './app/run-summarize.js';
@@ -91,8 +91,10 @@ async function main(): Promise<number> {
 	}
 
 	const parsed = parseOptions(monitorFlags);
-	if (!parsed.ok) {
-		process.stderr.write(`rugs-tui: ${parsed.error}\n`);
+	const error = checkArguments(process.argv.slice(2))
+		?? (parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error);
+	if (error !== undefined || !parsed.ok) {
+		process.stderr.write(`rugs-tui: ${error ?? 'invalid options'}\n`);
 		return 2;
 	}
 
@@ -105,7 +107,13 @@ async function main(): Promise<number> {
 }
 
 try {
-	process.exitCode = await main();
+	const code = await main();
+	if (code === 130 || code === 143) {
+		// Ended by a signal: do not linger for output a stalled reader may never take.
+		process.exit(code);
+	}
+
+	process.exitCode = code;
 } catch (error) {
 	process.stderr.write(`rugs-tui: ${error instanceof Error ? error.message : String(error)}\n`);
 	process.exitCode = 1;

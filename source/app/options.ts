@@ -1,3 +1,5 @@
+import {statSync} from 'node:fs';
+
 /**
 The monitor's options, checked once: every problem with the command line is
 reported with what to do, before anything connects.
@@ -92,6 +94,69 @@ function fail(error: string): ParsedOptions {
 	return {ok: false, error};
 }
 
+/** A number flag's value as the user will recognise it (meow turns `--speed abc` into NaN). */
+function shown(value: number | undefined): string {
+	return value === undefined || Number.isNaN(value) ? '(not a number)' : String(value);
+}
+
+/** Flags whose value meow would silently drop when it is missing (`--speed` alone) or read as 0 (`--speed=`). */
+// Every flag that takes a value, except --cdp, whose value is optional (bare --cdp = 127.0.0.1:9222).
+const flagsNeedingValues = [
+	'--source',
+	'--replay',
+	'--speed',
+	'--url',
+	'--max-reconnects',
+	'--target',
+	'--events',
+	'--record',
+	'--record-dir',
+	'--record-max-mb',
+	'--out',
+	'--player',
+	'--fps',
+];
+
+/**
+A problem meow does not report: a value flag given without its value, which
+it would drop (`--speed` alone) or read as 0 (`--speed=`). Returns the error,
+or undefined when there is none. (Stray words are commands: see commands.ts.)
+*/
+export function checkArguments(argv: readonly string[]): string | undefined {
+	for (const [index, argument] of argv.entries()) {
+		if (argument === '--') {
+			break;
+		}
+
+		for (const flag of flagsNeedingValues) {
+			const next = argv[index + 1];
+			if (argument === `${flag}=` || (argument === flag && (next === undefined || next.startsWith('--')))) {
+				return `${flag} needs a value (see --help)`;
+			}
+		}
+	}
+
+	return undefined;
+}
+
+/** Each replay file must be a readable file; say which is not, before anything starts. */
+export function checkReplayFiles(files: readonly string[]): string | undefined {
+	for (const file of files) {
+		try {
+			if (statSync(file).isDirectory()) {
+				return `--replay ${file}: is a directory; give a recording file`;
+			}
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			return code === 'ENOENT'
+				? `--replay ${file}: no such file`
+				: `--replay ${file}: cannot read it (${code ?? String(error)})`;
+		}
+	}
+
+	return undefined;
+}
+
 export function parseOptions(flags: RawFlags): ParsedOptions {
 	const replayFiles = (flags.replay ?? []).filter(file => file !== '');
 	let source = (flags.source ?? 'auto') as SourceChoice;
@@ -123,17 +188,17 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 
 	const speed = flags.speed ?? 1;
 	if (!Number.isFinite(speed) || speed < 0) {
-		return fail(`--speed ${flags.speed}: expected a number ≥ 0 (1 = recorded cadence, 0 = as fast as possible)`);
+		return fail(`--speed ${shown(flags.speed)}: expected a number ≥ 0 (1 = recorded cadence, 0 = as fast as possible)`);
 	}
 
 	const fps = flags.fps ?? defaultFps;
 	if (!Number.isFinite(fps) || fps < minFps || fps > maxFps) {
-		return fail(`--fps ${flags.fps}: expected ${minFps}–${maxFps}`);
+		return fail(`--fps ${shown(flags.fps)}: expected ${minFps}–${maxFps}`);
 	}
 
 	const maxReconnects = flags.maxReconnects;
 	if (maxReconnects !== undefined && (!Number.isInteger(maxReconnects) || maxReconnects < 0)) {
-		return fail(`--max-reconnects ${maxReconnects}: expected a whole number ≥ 0`);
+		return fail(`--max-reconnects ${shown(maxReconnects)}: expected a whole number ≥ 0`);
 	}
 
 	if (flags.record !== undefined && flags.recordDir !== undefined) {

@@ -1,4 +1,5 @@
 import type {Writable} from 'node:stream';
+import {setTimeout as delay} from 'node:timers/promises';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
 import type {Options} from './options.js';
@@ -11,6 +12,9 @@ export type JsonRunIo = {
 	/** Unwritten output a live run may hold (default liveOutputLimitBytes). */
 	liveOutputLimitBytes?: number;
 };
+
+/** After Ctrl-C, how long buffered output may take to reach a reader before the run ends anyway. */
+const flushGraceMs = 1000;
 
 /**
 A live source cannot wait for a slow reader (`| less` scrolled back, a stalled
@@ -65,6 +69,8 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 	const stop = (signal: NodeJS.Signals) => {
 		signalled = signal;
 		controller.abort();
+		// A source waiting for a reader that stopped reading must still stop.
+		writer.releaseWaiters();
 	};
 
 	process.once('SIGINT', stop);
@@ -85,11 +91,13 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 	}
 
 	if (!closedEarly) {
-		await new Promise<void>(resolve => {
+		const flushed = new Promise<void>(resolve => {
 			io.stdout.write('', () => {
 				resolve();
 			});
 		});
+		// Normally wait for the reader to take everything; after a signal, not forever.
+		await (signalled === undefined ? flushed : Promise.race([flushed, delay(flushGraceMs, undefined, {ref: false})]));
 	}
 
 	// Conventional shell codes for a run ended by a signal: 130 for SIGINT, 143 for SIGTERM.

@@ -7,6 +7,14 @@ through `onError`), and a handler that returns a promise is treated as busy
 until it settles — later messages wait in that subscriber's own bounded queue
 while everyone else keeps receiving them at once. When a slow subscriber's
 queue is full, its oldest message is dropped and counted.
+
+A message published from inside a handler is delivered once the current one
+has reached every subscriber (still before the outer `publish` returns), so
+all subscribers see all messages in the same order. A subscriber that keeps
+publishing from its handler cannot hang the bus: past `maxNested` messages in
+one publish the rest are dropped and reported. A subscriber that fails while
+handling a message published by the error reporter is counted, not reported
+again, so a failing `problem` subscriber cannot feed itself.
 */
 
 export type Handler<T> = (message: T) => void | Promise<void>;
@@ -34,15 +42,21 @@ type Subscriber<T> = {
 	readonly topic: string;
 	readonly handler: Handler<T>;
 	readonly maxQueue: number;
-	queue: T[];
+	queue: Array<Queued<T>>;
 	busy: boolean;
 	active: boolean;
+	/** Handling a message published by the error reporter: its failures are not reported again. */
+	handlingReport: boolean;
 	delivered: number;
 	errors: number;
 	dropped: number;
 };
 
+type Queued<T> = {message: T; fromReport: boolean};
+
 const defaultMaxQueue = 10_000;
+/** Messages that may be published from handlers during one outer publish. */
+const maxNested = 10_000;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
 	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
@@ -52,6 +66,10 @@ export class EventBus<Topics extends Record<string, unknown>> {
 	readonly #subscribers = new Map<keyof Topics, Array<Subscriber<any>>>();
 	readonly #onError: ((report: SubscriberError) => void) | undefined;
 	#reportingError = false;
+	/** Messages published from handlers during the current outer publish, in order. */
+	#nested: Array<{topic: keyof Topics; message: unknown; fromReport: boolean}> = [];
+	#publishing = false;
+	#overflow: {topic: string; dropped: number} | undefined;
 
 	constructor(options: {onError?: (report: SubscriberError) => void} = {}) {
 		this.#onError = options.onError;
@@ -66,6 +84,7 @@ export class EventBus<Topics extends Record<string, unknown>> {
 			queue: [],
 			busy: false,
 			active: true,
+			handlingReport: false,
 			delivered: 0,
 			errors: 0,
 			dropped: 0,
@@ -82,27 +101,35 @@ export class EventBus<Topics extends Record<string, unknown>> {
 	}
 
 	publish<K extends keyof Topics>(topic: K, message: Topics[K]): void {
-		const list = this.#subscribers.get(topic);
-		if (list === undefined) {
+		const fromReport = this.#reportingError;
+		if (this.#publishing) {
+			if (this.#nested.length >= maxNested) {
+				this.#overflow ??= {topic: String(topic), dropped: 0};
+				this.#overflow.dropped++;
+				return;
+			}
+
+			this.#nested.push({topic, message, fromReport});
 			return;
 		}
 
-		for (const subscriber of list) {
-			if (!subscriber.active) {
-				continue;
+		this.#publishing = true;
+		try {
+			this.#dispatch(topic, message, fromReport);
+			// The queue may grow while it is drained; index, do not shift.
+			for (let index = 0; index < this.#nested.length; index++) {
+				const item = this.#nested[index]!;
+				this.#dispatch(item.topic, item.message as Topics[keyof Topics], item.fromReport);
 			}
+		} finally {
+			this.#nested = [];
+			this.#publishing = false;
+		}
 
-			if (subscriber.busy) {
-				if (subscriber.queue.length >= subscriber.maxQueue) {
-					subscriber.queue.shift();
-					subscriber.dropped++;
-				}
-
-				subscriber.queue.push(message);
-				continue;
-			}
-
-			this.#deliver(subscriber, message);
+		const overflow = this.#overflow;
+		if (overflow !== undefined) {
+			this.#overflow = undefined;
+			this.#report('publish', overflow.topic, new Error(`more than ${maxNested} messages published during one publish (a subscriber publishing from its own handler?); dropped ${overflow.dropped}`));
 		}
 	}
 
@@ -137,22 +164,51 @@ export class EventBus<Topics extends Record<string, unknown>> {
 		}
 	}
 
-	#deliver<T>(subscriber: Subscriber<T>, message: T): void {
+	#dispatch<K extends keyof Topics>(topic: K, message: Topics[K], fromReport: boolean): void {
+		const list = this.#subscribers.get(topic);
+		if (list === undefined) {
+			return;
+		}
+
+		for (const subscriber of list) {
+			if (!subscriber.active) {
+				continue;
+			}
+
+			if (subscriber.busy) {
+				if (subscriber.queue.length >= subscriber.maxQueue) {
+					subscriber.queue.shift();
+					subscriber.dropped++;
+				}
+
+				subscriber.queue.push({message, fromReport});
+				continue;
+			}
+
+			this.#deliver(subscriber, message, fromReport);
+		}
+	}
+
+	#deliver<T>(subscriber: Subscriber<T>, message: T, fromReport: boolean): void {
+		subscriber.handlingReport = fromReport;
 		let result: unknown;
+		let async: boolean;
 		try {
 			result = subscriber.handler(message);
+			async = isThenable(result);
 		} catch (error) {
 			this.#failed(subscriber, error);
 			return;
 		}
 
 		subscriber.delivered++;
-		if (!isThenable(result)) {
+		if (!async) {
 			return;
 		}
 
 		subscriber.busy = true;
-		result.then(
+		// Promise.resolve: a thenable whose then() throws becomes a rejection here, not a throw into publish().
+		Promise.resolve(result).then(
 			() => {
 				this.#settled(subscriber);
 			},
@@ -166,12 +222,19 @@ export class EventBus<Topics extends Record<string, unknown>> {
 	#settled<T>(subscriber: Subscriber<T>): void {
 		subscriber.busy = false;
 		while (subscriber.active && !subscriber.busy && subscriber.queue.length > 0) {
-			this.#deliver(subscriber, subscriber.queue.shift()!);
+			const {message, fromReport} = subscriber.queue.shift()!;
+			this.#deliver(subscriber, message, fromReport);
 		}
 	}
 
 	#failed<T>(subscriber: Subscriber<T>, error: unknown): void {
 		subscriber.errors++;
+		if (!subscriber.handlingReport) {
+			this.#report(subscriber.name, subscriber.topic, error);
+		}
+	}
+
+	#report(name: string, topic: string, error: unknown): void {
 		if (this.#onError === undefined || this.#reportingError) {
 			return;
 		}
@@ -179,7 +242,7 @@ export class EventBus<Topics extends Record<string, unknown>> {
 		// A failing error reporter must not recurse into itself.
 		this.#reportingError = true;
 		try {
-			this.#onError({topic: subscriber.topic, name: subscriber.name, error});
+			this.#onError({topic, name, error});
 		} catch {
 			// Nothing more can be done: the error is already counted.
 		} finally {

@@ -68,7 +68,8 @@ export function makeEnvelope(init: EnvelopeInit): Envelope {
 		source: init.source,
 		direction: init.direction,
 		event: init.event,
-		data,
+		// JSON drops an undefined key: the line would lose `data` and no longer read back as an envelope.
+		data: data === undefined ? null : data,
 	};
 	if (extra !== undefined) {
 		envelope.extra = extra;

@@ -1,3 +1,5 @@
+import {cleanText} from './untrusted-text.js';
+
 /**
 Stateful decoder for the frames of one Engine.IO v4 / Socket.IO v5 connection,
 as seen on a WebSocket (directly, or through Chrome DevTools where binary frames
@@ -29,21 +31,51 @@ export type DecoderOptions = {
 /** How binary attachments appear in decoded arguments: JSON-safe, lossless. */
 export type BinaryAttachment = {$binary: string};
 
-const engineTypes: Record<string, EnginePacketType | 'message'> = {
-	0: 'open',
-	1: 'close',
-	2: 'ping',
-	3: 'pong',
-	4: 'message',
-	5: 'upgrade',
-	6: 'noop',
-};
+/** Engine.IO packet types by their digit; 4 (message) carries a Socket.IO packet and is handled apart. */
+const engineTypes: ReadonlyArray<EnginePacketType | undefined> = ['open', 'close', 'ping', 'pong', undefined, 'upgrade', 'noop'];
 
-const reservedEvents = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+/**
+Event names Socket.IO reserves (socket.io-parser rejects them too). A switch on
+the length, not a Set: a name fresh from JSON.parse has no cached hash, and
+hashing it for Set.has cost about 4% of decoding a typical trade frame.
+*/
+function isReservedEvent(name: string): boolean {
+	switch (name.length) {
+		case 7: {
+			return name === 'connect';
+		}
+
+		case 10: {
+			return name === 'disconnect';
+		}
+
+		case 11: {
+			return name === 'newListener';
+		}
+
+		case 13: {
+			return name === 'connect_error' || name === 'disconnecting';
+		}
+
+		case 14: {
+			return name === 'removeListener';
+		}
+
+		default: {
+			return false;
+		}
+	}
+}
 
 const defaultMaxFrameLength = 16 * 1024 * 1024;
 const defaultMaxAttachments = 32;
 const sampleLength = 80;
+
+const digit0 = 48;
+const digit9 = 57;
+const letterB = 98;
+const slash = 47;
+const dash = 45;
 
 type PendingBinary = {
 	kind: 'event' | 'ack';
@@ -55,14 +87,26 @@ type PendingBinary = {
 	sample: string;
 };
 
+/** The start of a bad frame, for the error report: feed text, so cleaned of escapes and control characters. */
 function sampleOf(frame: string): string {
-	return frame.length > sampleLength ? `${frame.slice(0, sampleLength)}…` : frame;
+	return cleanText(frame, sampleLength + 1);
 }
 
 function isDigit(code: number): boolean {
-	return code >= 48 && code <= 57;
+	return code >= digit0 && code <= digit9;
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/*
+Speed: this runs for every frame of the feed (4–50 a second, some of them
+300–500 KB), so the cost beyond the one JSON.parse it cannot avoid is kept to
+a few character checks. Each frame allocates only its result array (sized
+exactly, not grown by push), its packet, and the sliced JSON text; an event's
+arguments are the parsed array itself with the name shifted off (no copy).
+*/
 export class FrameDecoder {
 	/** Frames or attachments that could not be decoded. */
 	errors = 0;
@@ -91,203 +135,202 @@ export class FrameDecoder {
 	/** Decode one text frame. */
 	decodeText(frame: string): DecodedPacket[] {
 		this.frames++;
-		const out: DecodedPacket[] = [];
 		if (typeof frame !== 'string') {
-			this.#fail(out, 'frame is not text', String(frame));
-			return out;
+			// Not String(frame): an object's own toString could throw.
+			return [this.#error(`frame is not text (${frame === null ? 'null' : typeof frame})`, '')];
 		}
 
-		if (this.#pending !== undefined) {
-			// A text frame while attachments are outstanding: the binary event is lost,
-			// but this frame is decoded normally (socket.io-parser would throw here forever).
-			const {expected, buffers, sample} = this.#pending;
-			this.#pending = undefined;
-			this.#fail(out, `missing binary attachment (${buffers.length} of ${expected} received)`, sample);
+		const first = frame.charCodeAt(0);
+		if (first === letterB) {
+			// An Engine.IO base64 binary message (long-polling form): an attachment, not a new packet.
+			const size = frame.length - 1;
+			return this.#attachment(size > this.#maxFrameLength ? undefined : Buffer.from(frame.slice(1), 'base64'), size, sampleOf(frame));
 		}
 
-		if (frame.length > this.#maxFrameLength) {
-			this.#fail(out, `frame too large (${frame.length} > ${this.#maxFrameLength})`, frame);
-			return out;
+		// A text frame while attachments are outstanding: the binary event is lost,
+		// but this frame is decoded normally (socket.io-parser would throw here forever).
+		const lost = this.#pending === undefined ? undefined : this.#dropPending();
+		const packet = this.#textPacket(frame, first);
+		if (lost === undefined) {
+			return packet === undefined ? [] : [packet];
 		}
 
-		const type = engineTypes[frame.charAt(0)];
-		if (type === undefined) {
-			if (frame.charCodeAt(0) === 98 /* b */) {
-				// Long-polling style base64 binary message.
-				this.#attachment(Buffer.from(frame.slice(1), 'base64'), out, frame);
-				return out;
-			}
-
-			this.#fail(out, frame.length === 0 ? 'empty frame' : 'unknown Engine.IO packet type', frame);
-			return out;
-		}
-
-		switch (type) {
-			case 'message': {
-				this.#socketPacket(frame, out);
-				break;
-			}
-
-			case 'open': {
-				const data = this.#json(frame, 1, out);
-				if (data !== failed) {
-					if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-						out.push({kind: 'engine', type, data});
-					} else {
-						this.#fail(out, 'open packet without a handshake object', frame);
-					}
-				}
-
-				break;
-			}
-
-			default: {
-				const packet: DecodedPacket = {kind: 'engine', type};
-				if (frame.length > 1) {
-					packet.data = frame.slice(1);
-				}
-
-				out.push(packet);
-			}
-		}
-
-		return out;
+		return packet === undefined ? [lost] : [lost, packet];
 	}
 
 	/** Decode one binary frame (raw bytes, or base64 text from CDP with `base64: true`). */
-	decodeBinary(payload: Uint8Array | string, base64 = false): DecodedPacket[] {
+	decodeBinary(payload: Uint8Array | ArrayBuffer | string, base64 = false): DecodedPacket[] {
 		this.frames++;
-		const out: DecodedPacket[] = [];
-		let bytes: Uint8Array;
+		if (payload instanceof ArrayBuffer) {
+			// What a WebSocket with binaryType 'arraybuffer' delivers.
+			payload = new Uint8Array(payload);
+		} else if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
+			return [this.#rejectAttachment(`binary frame is not bytes (${payload === null ? 'null' : typeof payload})`, '')];
+		}
+
 		if (typeof payload === 'string') {
 			if (!base64) {
-				this.#fail(out, 'binary frame given as text without base64', payload);
-				return out;
+				return [this.#rejectAttachment('binary frame given as text without base64', payload)];
 			}
 
-			bytes = Buffer.from(payload, 'base64');
-		} else {
-			bytes = payload;
+			// Base64 takes 4 characters for 3 bytes: do not decode what would be too large anyway.
+			const tooLarge = payload.length > (this.#maxFrameLength / 3 * 4) + 4;
+			return this.#attachment(tooLarge ? undefined : Buffer.from(payload, 'base64'), payload.length, `<${payload.length} base64 characters>`);
 		}
 
-		if (bytes.length > this.#maxFrameLength) {
-			this.#fail(out, `binary frame too large (${bytes.length} > ${this.#maxFrameLength})`, `<${bytes.length} bytes>`);
-			return out;
-		}
-
-		this.#attachment(bytes, out, `<${bytes.length} bytes>`);
-		return out;
+		return this.#attachment(payload, payload.length, `<${payload.length} bytes>`);
 	}
 
-	#attachment(bytes: Uint8Array, out: DecodedPacket[], sample: string): void {
+	#textPacket(frame: string, first: number): DecodedPacket | undefined {
+		if (frame.length > this.#maxFrameLength) {
+			return this.#error(`frame too large (${frame.length} > ${this.#maxFrameLength})`, frame);
+		}
+
+		if (first === 52 /* 4: message */) {
+			return this.#socketPacket(frame);
+		}
+
+		const type = engineTypes[first - digit0];
+		if (type === undefined) {
+			return this.#error(frame.length === 0 ? 'empty frame' : 'unknown Engine.IO packet type', frame);
+		}
+
+		if (type === 'open') {
+			const data = parseJson(frame, 1);
+			if (data instanceof JsonFailure) {
+				return this.#error(`invalid JSON: ${data.message}`, frame);
+			}
+
+			return isPlainObject(data) ? {kind: 'engine', type, data} : this.#error('open packet without a handshake object', frame);
+		}
+
+		return frame.length > 1 ? {kind: 'engine', type, data: frame.slice(1)} : {kind: 'engine', type};
+	}
+
+	/** One attachment of the pending binary event; `bytes` undefined when it was too large to take. */
+	#attachment(bytes: Uint8Array | undefined, size: number, sample: string): DecodedPacket[] {
+		if (bytes === undefined || bytes.length > this.#maxFrameLength) {
+			return [this.#rejectAttachment(`binary frame too large (${bytes?.length ?? size} > ${this.#maxFrameLength})`, sample)];
+		}
+
 		const pending = this.#pending;
 		if (pending === undefined) {
-			this.#fail(out, 'binary frame without a binary event waiting for it', sample);
-			return;
+			return [this.#error('binary frame without a binary event waiting for it', sample)];
 		}
 
 		pending.buffers.push(bytes);
 		if (pending.buffers.length < pending.expected) {
-			return;
+			return [];
 		}
 
 		this.#pending = undefined;
-		const args = replacePlaceholders(pending.args, pending.buffers) as unknown[];
-		this.#emitEventOrAck(pending.kind, pending.ns, pending.ackId, args, pending.sample, out);
-	}
-
-	#socketPacket(frame: string, out: DecodedPacket[]): void {
-		const typeCode = frame.charCodeAt(1);
-		if (!isDigit(typeCode) || typeCode > 54 /* 6 */) {
-			this.#fail(out, frame.length === 1 ? 'empty Socket.IO packet' : 'unknown Socket.IO packet type', frame);
-			return;
+		const bad = replacePlaceholders(pending.args, pending.buffers);
+		if (bad !== undefined) {
+			return [this.#error(`binary placeholder without attachment (num ${bad}, ${pending.buffers.length} attachments)`, pending.sample)];
 		}
 
-		const type = typeCode - 48;
+		const packet = this.#eventOrAck(pending.kind, pending.ns, pending.ackId, pending.args, pending.sample);
+		return [packet];
+	}
+
+	/**
+	An attachment that cannot be used. The binary event waiting for it is dropped
+	with it (one error): keeping it would put the NEXT attachment in its place.
+	*/
+	#rejectAttachment(reason: string, sample: string): DecodedPacket {
+		const pending = this.#pending;
+		this.#pending = undefined;
+		return this.#error(pending === undefined ? reason : `${reason}; binary event dropped`, pending?.sample ?? sample);
+	}
+
+	#dropPending(): DecodedPacket {
+		const {expected, buffers, sample} = this.#pending!;
+		this.#pending = undefined;
+		return this.#error(`missing binary attachment (${buffers.length} of ${expected} received)`, sample);
+	}
+
+	#socketPacket(frame: string): DecodedPacket | undefined {
+		const length = frame.length;
+		const typeCode = frame.charCodeAt(1);
+		if (!(typeCode >= digit0 && typeCode <= 54 /* 6 */)) {
+			return this.#error(length === 1 ? 'empty Socket.IO packet' : 'unknown Socket.IO packet type', frame);
+		}
+
+		const type = typeCode - digit0;
 		let i = 2;
 		let attachments = 0;
 		if (type === 5 || type === 6) {
 			const start = i;
-			while (i < frame.length && isDigit(frame.charCodeAt(i))) {
+			while (i < length && isDigit(frame.charCodeAt(i))) {
 				i++;
 			}
 
-			if (i === start || frame.charAt(i) !== '-') {
-				this.#fail(out, 'binary packet without an attachment count', frame);
-				return;
+			if (i === start || frame.charCodeAt(i) !== dash) {
+				return this.#error('binary packet without an attachment count', frame);
 			}
 
 			attachments = Number(frame.slice(start, i));
 			i++;
 			if (attachments < 1 || attachments > this.#maxAttachments) {
-				this.#fail(out, `bad attachment count ${attachments}`, frame);
-				return;
+				return this.#error(`bad attachment count ${attachments}`, frame);
 			}
 		}
 
 		let ns = '/';
-		if (frame.charAt(i) === '/') {
-			const comma = frame.indexOf(',', i);
-			const end = comma === -1 ? frame.length : comma;
-			ns = frame.slice(i, end);
-			i = comma === -1 ? end : end + 1;
-		}
-
-		let ackId: number | undefined;
-		const idStart = i;
-		while (i < frame.length && isDigit(frame.charCodeAt(i))) {
-			i++;
-		}
-
-		if (i > idStart) {
-			ackId = Number(frame.slice(idStart, i));
-			if (!Number.isSafeInteger(ackId)) {
-				this.#fail(out, 'ack id out of range', frame);
-				return;
+		if (frame.charCodeAt(i) === slash) {
+			const end = frame.indexOf(',', i);
+			if (end === -1) {
+				ns = frame.slice(i);
+				i = length;
+			} else {
+				ns = frame.slice(i, end);
+				i = end + 1;
 			}
 		}
 
-		const hasPayload = i < frame.length;
+		let ackId: number | undefined;
+		let code = frame.charCodeAt(i);
+		if (code >= digit0 && code <= digit9) {
+			const idStart = i;
+			do {
+				code = frame.charCodeAt(++i);
+			} while (code >= digit0 && code <= digit9);
+
+			ackId = Number(frame.slice(idStart, i));
+			if (!Number.isSafeInteger(ackId)) {
+				return this.#error('ack id out of range', frame);
+			}
+		}
+
+		const hasPayload = i < length;
 		let payload: unknown;
 		if (hasPayload) {
-			payload = this.#json(frame, i, out);
-			if (payload === failed) {
-				return;
+			payload = parseJson(frame, i);
+			if (payload instanceof JsonFailure) {
+				return this.#error(`invalid JSON: ${payload.message}`, frame);
 			}
 		}
 
 		switch (type) {
 			case 0: {
 				// CONNECT
-				if (hasPayload && (typeof payload !== 'object' || payload === null || Array.isArray(payload))) {
-					this.#fail(out, 'connect packet with a non-object payload', frame);
-					return;
+				if (!hasPayload) {
+					return {kind: 'connect', ns, data: null};
 				}
 
-				out.push({kind: 'connect', ns, data: hasPayload ? payload : null});
-				return;
+				return isPlainObject(payload) ? {kind: 'connect', ns, data: payload} : this.#error('connect packet with a non-object payload', frame);
 			}
 
 			case 1: {
 				// DISCONNECT
-				if (hasPayload) {
-					this.#fail(out, 'disconnect packet with a payload', frame);
-					return;
-				}
-
-				out.push({kind: 'disconnect', ns});
-				return;
+				return hasPayload ? this.#error('disconnect packet with a payload', frame) : {kind: 'disconnect', ns};
 			}
 
 			case 4: {
 				// CONNECT_ERROR
-				if (!hasPayload || (typeof payload !== 'string' && (typeof payload !== 'object' || payload === null || Array.isArray(payload)))) {
-					this.#fail(out, 'connect_error packet without an error object', frame);
-					return;
-				}
-
-				out.push({kind: 'connect_error', ns, data: payload});
-				return;
+				return typeof payload === 'string' || isPlainObject(payload)
+					? {kind: 'connect_error', ns, data: payload}
+					: this.#error('connect_error packet without an error object', frame);
 			}
 
 			default: {
@@ -298,95 +341,105 @@ export class FrameDecoder {
 		// EVENT 2, ACK 3, BINARY_EVENT 5, BINARY_ACK 6
 		const kind = type === 2 || type === 5 ? 'event' : 'ack';
 		if (!Array.isArray(payload)) {
-			this.#fail(out, `${kind} packet without an argument array`, frame);
-			return;
+			return this.#error(`${kind} packet without an argument array`, frame);
 		}
 
 		if (kind === 'ack' && ackId === undefined) {
-			this.#fail(out, 'ack packet without an ack id', frame);
-			return;
+			return this.#error('ack packet without an ack id', frame);
 		}
 
 		if (attachments > 0) {
 			this.#pending = {kind, ns, ackId, args: payload, expected: attachments, buffers: [], sample: sampleOf(frame)};
-			return;
+			return undefined;
 		}
 
-		this.#emitEventOrAck(kind, ns, ackId, payload, frame, out);
+		return this.#eventOrAck(kind, ns, ackId, payload, frame);
 	}
 
-	#emitEventOrAck(kind: 'event' | 'ack', ns: string, ackId: number | undefined, args: unknown[], frame: string, out: DecodedPacket[]): void {
+	/** `args` is the decoder's own freshly parsed array: the event name is shifted off it, not copied. */
+	#eventOrAck(kind: 'event' | 'ack', ns: string, ackId: number | undefined, args: unknown[], frame: string): DecodedPacket {
 		if (kind === 'ack') {
-			out.push({kind, ns, ackId: ackId!, args});
-			return;
+			return {kind, ns, ackId: ackId!, args};
 		}
 
 		const name = args[0];
-		if (typeof name !== 'string' && typeof name !== 'number') {
-			this.#fail(out, 'event without a name', frame);
-			return;
+		let event: string;
+		if (typeof name === 'string') {
+			event = name;
+		} else if (typeof name === 'number') {
+			event = String(name);
+		} else {
+			return this.#error('event without a name', frame);
 		}
 
-		const event = String(name);
-		if (reservedEvents.has(event)) {
-			this.#fail(out, `reserved event name "${event}"`, frame);
-			return;
+		if (isReservedEvent(event)) {
+			return this.#error(`reserved event name "${event}"`, frame);
 		}
 
-		const packet: DecodedPacket = {kind, ns, event, args: args.slice(1)};
+		args.shift();
+		const packet: DecodedPacket = {kind, ns, event, args};
 		if (ackId !== undefined) {
 			packet.ackId = ackId;
 		}
 
-		out.push(packet);
+		return packet;
 	}
 
-	#json(frame: string, start: number, out: DecodedPacket[]): unknown {
-		try {
-			return JSON.parse(start === 0 ? frame : frame.slice(start)) as unknown;
-		} catch (error) {
-			const message = error instanceof Error ? error.message : String(error);
-			this.#fail(out, `invalid JSON: ${message}`, frame);
-			return failed;
-		}
-	}
-
-	#fail(out: DecodedPacket[], reason: string, frame: string): void {
+	#error(reason: string, frame: string): DecodedPacket {
 		this.errors++;
-		out.push({kind: 'error', reason, sample: sampleOf(frame)});
+		return {kind: 'error', reason, sample: sampleOf(frame)};
 	}
 }
 
-const failed = Symbol('failed');
-
-function isPlaceholder(value: unknown): value is {_placeholder: true; num: number} {
-	return (
-		typeof value === 'object'
-		&& value !== null
-		&& (value as Record<string, unknown>)['_placeholder'] === true
-		&& typeof (value as Record<string, unknown>)['num'] === 'number'
-	);
+class JsonFailure {
+	constructor(readonly message: string) {}
 }
 
-/** Put each attachment where its placeholder was, as a JSON-safe `{$binary: base64}`. */
-function replacePlaceholders(value: unknown, buffers: readonly Uint8Array[]): unknown {
-	if (isPlaceholder(value)) {
-		const buffer = buffers[value.num];
-		return buffer === undefined ? value : ({$binary: Buffer.from(buffer).toString('base64')} satisfies BinaryAttachment);
+/** The JSON value that starts at `start`, or why it is not one (JSON.parse quotes the text: cleaned). */
+function parseJson(frame: string, start: number): unknown {
+	try {
+		return JSON.parse(frame.slice(start)) as unknown;
+	} catch (error) {
+		return new JsonFailure(cleanText(error instanceof Error ? error.message : String(error), 200));
 	}
+}
 
-	if (Array.isArray(value)) {
-		return value.map(item => replacePlaceholders(item, buffers));
-	}
+function isPlaceholder(value: Record<string, unknown>): boolean {
+	return value['_placeholder'] === true && typeof value['num'] === 'number';
+}
 
-	if (typeof value === 'object' && value !== null) {
-		const copy: Record<string, unknown> = {};
-		for (const [key, item] of Object.entries(value)) {
-			copy[key] = replacePlaceholders(item, buffers);
+/**
+Put each attachment where its placeholder was, as a JSON-safe `{$binary: base64}`,
+in place (the arguments are the decoder's own parsed JSON; assigning to an own
+`__proto__` key keeps it a plain property). Returns the `num` of a placeholder
+that has no attachment, or undefined when all were filled.
+*/
+function replacePlaceholders(container: unknown[] | Record<string, unknown>, buffers: readonly Uint8Array[]): number | undefined {
+	const keys = Array.isArray(container) ? undefined : Object.keys(container);
+	const count = keys === undefined ? (container as unknown[]).length : keys.length;
+	for (let index = 0; index < count; index++) {
+		const key = keys === undefined ? index : keys[index]!;
+		const value = (container as Record<string | number, unknown>)[key];
+		if (typeof value !== 'object' || value === null) {
+			continue;
 		}
 
-		return copy;
+		if (!Array.isArray(value) && isPlaceholder(value as Record<string, unknown>)) {
+			const num = (value as {num: number}).num;
+			const buffer = Number.isInteger(num) ? buffers[num] : undefined;
+			if (buffer === undefined) {
+				return num;
+			}
+
+			(container as Record<string | number, unknown>)[key] = {$binary: Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString('base64')} satisfies BinaryAttachment;
+			continue;
+		}
+
+		const bad = replacePlaceholders(value as unknown[] | Record<string, unknown>, buffers);
+		if (bad !== undefined) {
+			return bad;
+		}
 	}
 
-	return value;
+	return undefined;
 }

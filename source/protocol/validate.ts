@@ -173,7 +173,9 @@ Check a payload against what the captures show. Returns the problems found
 (an empty array when there are none); unknown events and fields are not checked.
 */
 export function checkPayload(event: string, data: unknown): FieldIssue[] {
-	const schema = (schemas as Record<string, Schema | undefined>)[event];
+	// Own keys only: the event name comes from the feed, and `__proto__` or
+	// `constructor` would otherwise find Object.prototype's members.
+	const schema = Object.hasOwn(schemas, event) ? (schemas as Record<string, Schema>)[event] : undefined;
 	if (schema === undefined) {
 		return [];
 	}

@@ -71,6 +71,14 @@ export class NdjsonWriter {
 		return this.#drain;
 	}
 
+	/**
+	Resolve a pending ready() at once: the run is ending (Ctrl-C), and whoever
+	waits must not wait for a reader that may never read again.
+	*/
+	releaseWaiters(): void {
+		this.#release();
+	}
+
 	#release(): void {
 		const resolve = this.#resolveDrain;
 		this.#drain = undefined;

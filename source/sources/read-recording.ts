@@ -1,6 +1,7 @@
 import {createReadStream} from 'node:fs';
-import {open, readFile} from 'node:fs/promises';
+import {open, readFile, stat} from 'node:fs/promises';
 import {createInterface} from 'node:readline';
+import {cleanText} from '../protocol/untrusted-text.js';
 import {parseRecordingLine, recordFromValue, type ParsedRecord} from './recording-format.js';
 
 export type RecordingItem = ParsedRecord & {
@@ -64,11 +65,13 @@ or an object of named records) is read whole.
 */
 export async function * readRecording(path: string): AsyncGenerator<RecordingItem> {
 	if (await looksLikeDocument(path)) {
-		const text = await readFile(path, 'utf8');
-		if (text.length > maxDocumentBytes) {
-			yield {ok: false, reason: 'JSON document too large to read whole', line: 1};
+		// Checked before reading: the point is not to load it.
+		if ((await stat(path)).size > maxDocumentBytes) {
+			yield {ok: false, reason: `JSON document larger than ${maxDocumentBytes / 1024 / 1024} MB: write it as JSON lines to replay it`, line: 1};
 			return;
 		}
+
+		const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
 
 		let value: unknown;
 		try {
@@ -82,7 +85,7 @@ export async function * readRecording(path: string): AsyncGenerator<RecordingIte
 				return;
 			}
 
-			const message = error instanceof Error ? error.message : String(error);
+			const message = cleanText(error instanceof Error ? error.message : String(error), 200);
 			yield {ok: false, reason: `invalid JSON document (${message})`, line: 1};
 			return;
 		}
@@ -99,6 +102,7 @@ export async function * readRecording(path: string): AsyncGenerator<RecordingIte
 			continue;
 		}
 
-		yield {...parseRecordingLine(text, line), line};
+		// A byte-order mark (editors on Windows add one) is not part of the first record.
+		yield {...parseRecordingLine(line === 1 ? text.replace(/^\uFEFF/, '') : text, line), line};
 	}
 }

@@ -1,5 +1,6 @@
 import {asEnvelope, makeEnvelope, type Direction, type Envelope, type SourceKind} from '../protocol/envelope.js';
 import {isTraceObject} from '../protocol/events.js';
+import {cleanText} from '../protocol/untrusted-text.js';
 
 /**
 Reading recordings: the project's own envelope lines, and the two formats
@@ -115,7 +116,8 @@ export function parseRecordingLine(line: string, lineNumber: number): ParsedReco
 	try {
 		value = JSON.parse(line);
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
+		// JSON.parse quotes the line, which may hold escapes and control characters: cleaned.
+		const message = cleanText(error instanceof Error ? error.message : String(error), 200);
 		return {ok: false, reason: `invalid JSON (${message})`};
 	}
 

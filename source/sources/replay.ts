@@ -16,12 +16,41 @@ export type ReplayOptions = {
 	ready?: () => Promise<void> | undefined;
 	/** Monotonic clock in milliseconds (tests may replace it). */
 	now?: () => number;
+	/** Wait this many milliseconds, or until the signal aborts (tests may replace it, with `now`). */
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
-export type ReplayResult = {events: number; badLines: number; aborted: boolean};
+export type ReplayResult = {events: number; badLines: number; unreadableFiles: number; aborted: boolean};
 
 /** How many envelopes go out back to back at full speed before yielding to the event loop. */
 const burst = 64;
+
+async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+	await sleep(ms, undefined, {signal}).catch(() => undefined);
+}
+
+/** Why a recording could not be read, in words. */
+function readError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	switch (code) {
+		case 'ENOENT': {
+			return 'no such file';
+		}
+
+		case 'EISDIR': {
+			return 'is a directory, not a recording';
+		}
+
+		case 'EACCES':
+		case 'EPERM': {
+			return 'permission denied';
+		}
+
+		default: {
+			return error instanceof Error ? error.message : String(error);
+		}
+	}
+}
 
 /**
 Play recordings onto the bus at their recorded cadence (scaled by `speed`).
@@ -31,8 +60,9 @@ start of its file, so a slow consumer never makes the replay drift.
 */
 export async function replay(bus: AppBus, options: ReplayOptions): Promise<ReplayResult> {
 	const now = options.now ?? (() => performance.now());
+	const wait = options.sleep ?? sleepUnlessAborted;
 	const {signal, speed} = options;
-	const result: ReplayResult = {events: 0, badLines: 0, aborted: false};
+	const result: ReplayResult = {events: 0, badLines: 0, unreadableFiles: 0, aborted: false};
 	bus.publish('status', {source: 'replay', state: 'connecting', ts: Date.now(), detail: options.files.join(', ')});
 
 	do {
@@ -55,19 +85,26 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 					}
 
 					const {envelope} = item;
+					let slept = false;
 					if (speed > 0) {
 						startWall ??= now();
 						startTs ??= envelope.ts;
 						const due = startWall + ((envelope.ts - startTs) / speed);
-						const wait = due - now();
-						if (wait > 1) {
+						const delay = due - now();
+						if (delay > 1) {
 							// eslint-disable-next-line no-await-in-loop
-							await sleep(wait, undefined, {signal}).catch(() => undefined);
+							await wait(delay, signal);
+							slept = true;
 							if (signal?.aborted) {
 								result.aborted = true;
 								return result;
 							}
 						}
+					}
+
+					// Also at speeds so high that no wait is due: never starve the event loop (rendering, Ctrl-C).
+					if (slept) {
+						sinceYield = 0;
 					} else if (++sinceYield >= burst) {
 						sinceYield = 0;
 						// eslint-disable-next-line no-await-in-loop
@@ -78,6 +115,10 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 					if (pending !== undefined) {
 						// eslint-disable-next-line no-await-in-loop
 						await pending;
+						if (signal?.aborted) {
+							result.aborted = true;
+							return result;
+						}
 					}
 
 					result.events++;
@@ -85,9 +126,8 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 				}
 			} catch (error) {
 				// An unreadable file (missing, a directory, permissions) ends that file, not the replay.
-				const message = error instanceof Error ? error.message : String(error);
-				result.badLines++;
-				bus.publish('problem', {kind: 'source', source: 'replay', ts: Date.now(), message: `${file}: ${message}`});
+				result.unreadableFiles++;
+				bus.publish('problem', {kind: 'source', source: 'replay', ts: Date.now(), message: `cannot read ${file}: ${readError(error)}`});
 			}
 		}
 	} while (options.loop === true && !signal?.aborted && result.events > 0);
@@ -96,7 +136,7 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 		source: 'replay',
 		state: 'ended',
 		ts: Date.now(),
-		detail: `replay finished: ${result.events} events, ${result.badLines} bad lines`,
+		detail: `replay finished: ${result.events} events, ${result.badLines} bad lines${result.unreadableFiles > 0 ? `, ${result.unreadableFiles} unreadable files` : ''}`,
 	});
 	return result;
 }
