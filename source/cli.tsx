@@ -14,7 +14,8 @@ const help = `
 	  $ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV)
 
 	Sources
-	  --source auto|direct|cdp|replay|demo   where events come from (default auto)
+	  --source auto|direct|cdp|replay|demo   where events come from (default auto: your Chrome tab
+	                         through CDP when one is open on rugs.fun, else the direct socket)
 	  --demo                 embedded demo feed (no network)
 	  --replay FILE          replay a recording (repeat for several files)
 	  --speed N              replay speed: 1 = recorded cadence, 0 = as fast as possible (default 1)
@@ -24,8 +25,9 @@ const help = `
 	  --cdp [HOST:]PORT      Chrome DevTools address (default ${defaultCdp})
 	  --target TEXT          attach to the tab whose URL contains TEXT (default rugs.fun)
 	  --reload               reload the tab after attaching, for a clean start
-	  --launch               start Chrome/Chromium with a fresh profile and open rugs.fun
-	  --allow-remote-cdp     allow a non-loopback --cdp host
+	  --launch               start Chrome/Chromium (CHROME_PATH or the usual places) with a fresh
+	                         temporary profile, open rugs.fun and watch it; closed and deleted on exit
+	  --allow-remote-cdp     allow a non-loopback --cdp host (CDP is full control of that browser)
 
 	Output
 	  --json                 write every event as one JSON line on stdout (no UI)
@@ -33,7 +35,8 @@ const help = `
 	  --record FILE          append every event to FILE as JSON lines (all events: --events does not filter it)
 	  --record-dir DIR       record into DIR: rugs-YYYY-MM-DD.jsonl per UTC day, then -1, -2… by size
 	  --record-max-mb N      with --record-dir: start the next file at N MB (default ${defaultRecordMaxMb})
-	  --redact               drop auth events and player identifiers from output and recordings
+	  --redact               for --json and recordings: drop auth events, replace player ids and
+	                         usernames with per-run pseudonyms, strip credentials and trace ids
 
 	Offline commands (read --record output and the Python recorders' formats)
 	  --out DIR              export: folder for games.csv and ticks/<gameId>.csv
@@ -77,6 +80,13 @@ const cli = meow(help, {
 });
 
 async function main(): Promise<number> {
+	// A value flag without its value, for the monitor and the commands alike.
+	const missingValue = checkArguments(process.argv.slice(2));
+	if (missingValue !== undefined) {
+		process.stderr.write(`rugs-tui: ${missingValue}\n`);
+		return 2;
+	}
+
 	const {out, ...monitorFlags} = cli.flags;
 	const command = parseCommand(cli.input, {...monitorFlags, out, color: undefined});
 	if (command !== undefined) {
@@ -91,8 +101,7 @@ async function main(): Promise<number> {
 	}
 
 	const parsed = parseOptions(monitorFlags);
-	const error = checkArguments(process.argv.slice(2))
-		?? (parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error);
+	const error = parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error;
 	if (error !== undefined || !parsed.ok) {
 		process.stderr.write(`rugs-tui: ${error ?? 'invalid options'}\n`);
 		return 2;

@@ -186,6 +186,21 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		return fail('--source replay needs --replay FILE');
 	}
 
+	if (flags.launch === true) {
+		// --launch means watching the browser it launches: CDP, or auto (that browser first, direct as fallback).
+		if (source !== 'cdp' && source !== 'auto') {
+			return fail(`--launch watches the browser it starts, so it cannot be combined with ${flags.source === undefined ? `--${source}` : `--source ${source}`}`);
+		}
+
+		if (flags.cdp !== undefined) {
+			return fail('--launch picks a free DevTools port itself: drop --cdp (or drop --launch to attach to a Chrome you started)');
+		}
+
+		if (flags.source === undefined) {
+			source = 'cdp';
+		}
+	}
+
 	const speed = flags.speed ?? 1;
 	if (!Number.isFinite(speed) || speed < 0) {
 		return fail(`--speed ${shown(flags.speed)}: expected a number ≥ 0 (1 = recorded cadence, 0 = as fast as possible)`);

@@ -2,6 +2,7 @@ import type {AppBus} from '../bus/app-bus.js';
 import type {Envelope} from '../protocol/envelope.js';
 import {Recorder, type RecorderStats} from '../record/recorder.js';
 import type {Options} from './options.js';
+import {outputFilter, type OutputFilter} from './output-filter.js';
 
 /** Outputs that run beside any display: recordings. */
 export type Outputs = {
@@ -19,9 +20,17 @@ export type OutputHooks = {
 	under Ink's patched console) so stderr does not tear the frame.
 	*/
 	warn?: (message: string) => void;
-	/** Reshape or drop envelopes before they are recorded (redaction hooks in here). */
+	/** Reshape or drop envelopes before they are recorded, after `--redact` (which attachOutputs applies itself). */
 	transform?: (envelope: Envelope) => Envelope | undefined;
 };
+
+/** `--redact` first, then the caller's own transform. */
+function composeTransforms(first: OutputFilter, second: OutputHooks['transform']): OutputFilter {
+	return second === undefined ? first : envelope => {
+		const output = first(envelope);
+		return output === undefined ? undefined : second(output);
+	};
+}
 
 /** Attach the outputs the options ask for to the bus (shared by the TUI and `--json` modes). */
 export function attachOutputs(bus: AppBus, options: Options, hooks: OutputHooks = {}): Outputs {
@@ -38,7 +47,7 @@ export function attachOutputs(bus: AppBus, options: Options, hooks: OutputHooks 
 		file: options.recordFile,
 		dir: options.recordDir,
 		maxFileBytes: options.recordMaxMb * 1e6,
-		transform: hooks.transform,
+		transform: composeTransforms(outputFilter(options), hooks.transform),
 		onProblem(message) {
 			bus.publish('problem', {kind: 'record', message, ts: Date.now()});
 			hooks.warn?.(message);

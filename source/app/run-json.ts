@@ -3,6 +3,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
 import type {Options} from './options.js';
+import {outputFilter} from './output-filter.js';
 import {attachOutputs} from './outputs.js';
 import {startSource} from './start-source.js';
 
@@ -51,8 +52,14 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 	});
 
 	let droppedReported = false;
+	const filter = outputFilter(options);
 	bus.subscribe('envelope', envelope => {
-		writer.write(envelope);
+		const output = filter(envelope);
+		if (output === undefined) {
+			return;
+		}
+
+		writer.write(output);
 		if (writer.dropped > 0 && !droppedReported) {
 			droppedReported = true;
 			diagnostic(io.stderr, {type: 'problem', kind: 'output', message: 'stdout is not keeping up with the live feed: dropping events until it does (the count is reported at the end); read it faster, or record to a file with --record FILE'});

@@ -1,37 +1,17 @@
 import type {AppBus} from '../bus/app-bus.js';
 import {startDemoServer} from '../sources/demo-server.js';
-import {createDirectSource, type DirectSource} from '../sources/direct.js';
+import {createDirectSource} from '../sources/direct.js';
 import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
+import {runAuto, runCdp, runLiveSource} from './run-live.js';
+
+export {runLiveSource} from './run-live.js';
 
 export type SourceHooks = {
 	signal: AbortSignal;
 	/** Back-pressure from the consumer, honoured by sources that can wait (replay). */
 	ready?: () => Promise<void> | undefined;
 };
-
-/**
-Run a live source until the signal aborts it, or until it gives up on its own
-(out of reconnection attempts): then the run fails with the source's message,
-which says what to do.
-*/
-export async function runLiveSource(source: DirectSource, signal: AbortSignal): Promise<void> {
-	const aborted = new Promise<void>(resolve => {
-		if (signal.aborted) {
-			resolve();
-		} else {
-			signal.addEventListener('abort', () => {
-				resolve();
-			}, {once: true});
-		}
-	});
-	source.start();
-	const end = await Promise.race([source.ended, aborted.then(() => undefined)]);
-	await source.stop();
-	if (end?.reason === 'gave-up') {
-		throw new Error(end.message);
-	}
-}
 
 /**
 Run the chosen source until it ends (a replay reaches its last line) or the
@@ -62,8 +42,18 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 			return;
 		}
 
+		case 'cdp': {
+			await runCdp(bus, options, hooks.signal);
+			return;
+		}
+
+		case 'auto': {
+			await runAuto(bus, options, hooks.signal);
+			return;
+		}
+
 		default: {
-			throw new Error(`source "${options.source}" is not available in this build yet; use --source direct, or --replay FILE`);
+			throw new Error(`unknown source "${String(options.source)}": use --source auto, direct, cdp, replay or demo`);
 		}
 	}
 }

@@ -1,3 +1,4 @@
+import {cdpBenchmark} from './cdp.js';
 import {dayBenchmark} from './day.js';
 import {decodeBenchmark} from './decode.js';
 import {directBenchmark} from './direct.js';
@@ -12,6 +13,7 @@ export const benchmarks: Benchmark[] = [
 	decodeBenchmark,
 	reducerBenchmark,
 	directBenchmark,
+	cdpBenchmark,
 	verifyBenchmark,
 	recorderBenchmark,
 	generatorBenchmark,

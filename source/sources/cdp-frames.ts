@@ -1,0 +1,315 @@
+import type {Direction, Envelope} from '../protocol/envelope.js';
+import {FrameDecoder, type DecodedPacket, type DecoderOptions} from '../protocol/frame-decoder.js';
+import {envelopeFromPacket} from '../protocol/packet-envelope.js';
+
+/**
+Pure translation of Chrome DevTools `Network.webSocket*` events into envelopes.
+
+Each WebSocket of the page is one `requestId` with its own frame decoder, since
+a binary event's attachments follow it on the same socket. Only the game's
+sockets count: those whose URL names Socket.IO or the game's backend host. A
+socket opened before rugs-tui attached never announces itself
+(`webSocketCreated` came before `Network.enable`), so frames of an unknown
+`requestId` are tried: the socket is adopted once a frame decodes as a
+Socket.IO packet, and ignored for good after a few that do not — a chat or
+analytics socket on the same page is never mistaken for the game.
+*/
+
+export type CdpFrameOutput =
+	| {kind: 'envelope'; envelope: Envelope}
+	/** A frame of a game socket that could not be decoded (counted; decoding goes on). */
+	| {kind: 'decode-error'; message: string}
+	/** A game socket reported a WebSocket-level error. */
+	| {kind: 'socket-error'; requestId: string; message: string}
+	/** A game socket appeared: announced (`created`) or recognised mid-stream (`joined`). */
+	| {kind: 'socket-open'; requestId: string; how: 'created' | 'joined'; url?: string}
+	| {kind: 'socket-closed'; requestId: string; url?: string}
+	/** Engine.IO handshake seen: the server's ping timing. */
+	| {kind: 'handshake'; requestId: string; pingInterval?: number; pingTimeout?: number}
+	/** Milliseconds from the server's ping arriving to the page's pong leaving. */
+	| {kind: 'latency'; requestId: string; ms: number};
+
+export type CdpFramesOptions = {
+	/** Whether a WebSocket URL is the game's; default: `isGameSocketUrl` with the rugs.fun backend. */
+	isGameSocket?: (url: string) => boolean;
+	/** Clock for envelope `ts` (epoch ms). */
+	now?: () => number;
+	decoder?: DecoderOptions;
+	/** Frames of an unknown socket tried before it is ignored for good. */
+	maxProbeFrames?: number;
+};
+
+export const defaultBackendHost = 'backend.rugs.fun';
+
+/** A game socket: its URL mentions Socket.IO, or it goes to the game's backend host. */
+export function isGameSocketUrl(url: string, backendHost: string = defaultBackendHost): boolean {
+	if (url.includes('socket.io')) {
+		return true;
+	}
+
+	try {
+		return new URL(url).hostname.toLowerCase() === backendHost.toLowerCase();
+	} catch {
+		return false;
+	}
+}
+
+type SocketState = {
+	/** game: decoded and published; foreign: ignored; probing: unknown socket being tried. */
+	role: 'game' | 'foreign' | 'probing';
+	url: string | undefined;
+	decoder: FrameDecoder;
+	probes: number;
+	/** CDP monotonic time (seconds) of the last server ping not yet answered. */
+	pingAt: number | undefined;
+};
+
+type FrameParams = {requestId: string; timestamp: number | undefined; opcode: number; payload: string};
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+}
+
+function frameParams(params: unknown): FrameParams | undefined {
+	const record = asRecord(params);
+	const response = asRecord(record?.['response']);
+	const requestId = record?.['requestId'];
+	const opcode = response?.['opcode'];
+	const payload = response?.['payloadData'];
+	if (typeof requestId !== 'string' || typeof opcode !== 'number' || typeof payload !== 'string') {
+		return undefined;
+	}
+
+	const timestamp = record?.['timestamp'];
+	return {requestId, opcode, payload, timestamp: typeof timestamp === 'number' ? timestamp : undefined};
+}
+
+function isSocketIoPacket(packet: DecodedPacket): boolean {
+	return packet.kind !== 'error' && (packet.kind !== 'engine' || packet.type === 'open');
+}
+
+export class CdpFrames {
+	/** Envelopes produced so far (their `seq` is this count). */
+	seq = 0;
+	/** Frames of game sockets that failed to decode. */
+	decodeErrors = 0;
+	/** Frames seen on sockets that are not the game's. */
+	ignoredFrames = 0;
+
+	readonly #sockets = new Map<string, SocketState>();
+	readonly #isGameSocket: (url: string) => boolean;
+	readonly #now: () => number;
+	readonly #decoderOptions: DecoderOptions | undefined;
+	readonly #maxProbeFrames: number;
+
+	constructor(options: CdpFramesOptions = {}) {
+		this.#isGameSocket = options.isGameSocket ?? (url => isGameSocketUrl(url));
+		this.#now = options.now ?? Date.now;
+		this.#decoderOptions = options.decoder;
+		this.#maxProbeFrames = options.maxProbeFrames ?? 8;
+	}
+
+	/** Game sockets currently open (announced or adopted). */
+	get openGameSockets(): number {
+		let count = 0;
+		for (const socket of this.#sockets.values()) {
+			if (socket.role === 'game') {
+				count++;
+			}
+		}
+
+		return count;
+	}
+
+	/**
+	Forget every socket: after a main-frame navigation the page's sockets are gone
+	without any `webSocketClosed` (a reload sends none).
+	*/
+	reset(): void {
+		this.#sockets.clear();
+	}
+
+	/** Handle one CDP event; anything that is not a `Network.webSocket*` event yields nothing. */
+	handle(method: string, params: unknown): CdpFrameOutput[] {
+		switch (method) {
+			case 'Network.webSocketCreated': {
+				return this.#created(params);
+			}
+
+			case 'Network.webSocketFrameReceived': {
+				return this.#frame(params, 'received');
+			}
+
+			case 'Network.webSocketFrameSent': {
+				return this.#frame(params, 'sent');
+			}
+
+			case 'Network.webSocketClosed': {
+				return this.#closed(params);
+			}
+
+			case 'Network.webSocketFrameError': {
+				return this.#frameError(params);
+			}
+
+			default: {
+				return [];
+			}
+		}
+	}
+
+	#newState(role: SocketState['role'], url: string | undefined): SocketState {
+		return {role, url, decoder: new FrameDecoder(this.#decoderOptions), probes: 0, pingAt: undefined};
+	}
+
+	#created(params: unknown): CdpFrameOutput[] {
+		const record = asRecord(params);
+		const requestId = record?.['requestId'];
+		const url = record?.['url'];
+		if (typeof requestId !== 'string' || typeof url !== 'string') {
+			return [];
+		}
+
+		if (!this.#isGameSocket(url)) {
+			this.#sockets.set(requestId, this.#newState('foreign', url));
+			return [];
+		}
+
+		this.#sockets.set(requestId, this.#newState('game', url));
+		return [{kind: 'socket-open', requestId, how: 'created', url}];
+	}
+
+	#closed(params: unknown): CdpFrameOutput[] {
+		const requestId = asRecord(params)?.['requestId'];
+		if (typeof requestId !== 'string') {
+			return [];
+		}
+
+		const socket = this.#sockets.get(requestId);
+		this.#sockets.delete(requestId);
+		if (socket?.role !== 'game') {
+			return [];
+		}
+
+		const output: CdpFrameOutput = {kind: 'socket-closed', requestId};
+		if (socket.url !== undefined) {
+			output.url = socket.url;
+		}
+
+		return [output];
+	}
+
+	#frameError(params: unknown): CdpFrameOutput[] {
+		const record = asRecord(params);
+		const requestId = record?.['requestId'];
+		if (typeof requestId !== 'string' || this.#sockets.get(requestId)?.role !== 'game') {
+			return [];
+		}
+
+		const message = record?.['errorMessage'];
+		return [{kind: 'socket-error', requestId, message: typeof message === 'string' ? message : 'unknown WebSocket error'}];
+	}
+
+	#frame(params: unknown, direction: Direction): CdpFrameOutput[] {
+		const frame = frameParams(params);
+		if (frame === undefined) {
+			return [];
+		}
+
+		let socket = this.#sockets.get(frame.requestId);
+		if (socket === undefined) {
+			socket = this.#newState('probing', undefined);
+			this.#sockets.set(frame.requestId, socket);
+		}
+
+		if (socket.role === 'foreign') {
+			this.ignoredFrames++;
+			return [];
+		}
+
+		// Opcode 1 is text, 2 binary (base64 in CDP); control frames never carry events.
+		if (frame.opcode !== 1 && frame.opcode !== 2) {
+			return [];
+		}
+
+		const errorsBefore = socket.decoder.errors;
+		const packets = frame.opcode === 1 ? socket.decoder.decodeText(frame.payload) : socket.decoder.decodeBinary(frame.payload, true);
+		const out: CdpFrameOutput[] = [];
+		if (socket.role === 'probing') {
+			if (socket.decoder.errors > errorsBefore) {
+				// Not (yet) recognisable: maybe not the game's socket, maybe the tail of a
+				// binary event whose head we missed. Start the next frame afresh.
+				this.ignoredFrames++;
+				socket.decoder = new FrameDecoder(this.#decoderOptions);
+				if (++socket.probes >= this.#maxProbeFrames) {
+					socket.role = 'foreign';
+				}
+
+				return [];
+			}
+
+			if (!packets.some(packet => isSocketIoPacket(packet))) {
+				// Engine.IO ping/pong, or a binary event still waiting for attachments: undecided.
+				return [];
+			}
+
+			socket.role = 'game';
+			out.push({kind: 'socket-open', requestId: frame.requestId, how: 'joined'});
+		}
+
+		for (const packet of packets) {
+			this.#packet(packet, frame, direction, socket, out);
+		}
+
+		return out;
+	}
+
+	#packet(packet: DecodedPacket, frame: FrameParams, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
+		if (packet.kind === 'error') {
+			this.decodeErrors++;
+			out.push({kind: 'decode-error', message: `${direction} frame: ${packet.reason}: ${packet.sample}`});
+			return;
+		}
+
+		if (packet.kind === 'engine') {
+			this.#engine(packet, frame, direction, socket, out);
+			return;
+		}
+
+		const envelope = envelopeFromPacket(packet, {seq: this.seq + 1, ts: this.#now(), source: 'cdp', direction});
+		if (envelope !== undefined) {
+			this.seq++;
+			out.push({kind: 'envelope', envelope});
+		}
+	}
+
+	#engine(packet: Extract<DecodedPacket, {kind: 'engine'}>, frame: FrameParams, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
+		if (packet.type === 'open' && direction === 'received') {
+			const data = asRecord(packet.data);
+			const handshake: CdpFrameOutput = {kind: 'handshake', requestId: frame.requestId};
+			if (typeof data?.['pingInterval'] === 'number') {
+				handshake.pingInterval = data['pingInterval'];
+			}
+
+			if (typeof data?.['pingTimeout'] === 'number') {
+				handshake.pingTimeout = data['pingTimeout'];
+			}
+
+			out.push(handshake);
+			return;
+		}
+
+		// Engine.IO v4: the server pings, the page answers. Both frames carry the
+		// browser's own monotonic timestamps, so the delay is measured where it happens.
+		if (packet.type === 'ping' && direction === 'received') {
+			socket.pingAt = frame.timestamp;
+			return;
+		}
+
+		if (packet.type === 'pong' && direction === 'sent' && socket.pingAt !== undefined && frame.timestamp !== undefined) {
+			const ms = Math.max(0, (frame.timestamp - socket.pingAt) * 1000);
+			socket.pingAt = undefined;
+			out.push({kind: 'latency', requestId: frame.requestId, ms});
+		}
+	}
+}
