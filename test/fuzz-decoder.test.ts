@@ -5,6 +5,7 @@ import {FrameDecoder, type DecodedPacket} from '../source/protocol/frame-decoder
 import {envelopeFromPacket} from '../source/protocol/packet-envelope.js';
 import {jsonLine} from '../source/record/json-line.js';
 import {wireFrame} from '../source/sim/generate-session.js';
+import {CdpFrames} from '../source/sources/cdp-frames.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import type {GameState} from '../source/state/types.js';
@@ -232,6 +233,39 @@ describe('frame decoder fuzzing', () => {
 				expect(decoder.awaitingAttachments).toBe(false);
 			}
 		}), 400);
+	}, testTimeout());
+});
+
+describe('the CDP path: DevTools frame events, mutated', () => {
+	const gameUrl = 'wss://backend.rugs.fun/socket.io/?frontend-version=1.0&EIO=4&transport=websocket';
+
+	test('mutated frames received and sent on the game socket, text and binary: never throws, one decode error per bad frame, the rest envelopes in order', () => {
+		const frame = fc.tuple(fc.constantFrom(...corpus), mutations, fc.constantFrom('Network.webSocketFrameReceived', 'Network.webSocketFrameSent'), fc.constantFrom(1, 1, 1, 2));
+		check(fc.property(fc.array(frame, {minLength: 1, maxLength: 30}), cases => {
+			const frames = new CdpFrames({now: () => 1_765_577_818_000});
+			frames.handle('Network.webSocketCreated', {requestId: 'game', url: gameUrl});
+			let state = createState();
+			let errors = 0;
+			let envelopes = 0;
+			for (const [text, steps, method, opcode] of cases) {
+				const payloadData = opcode === 2 ? Buffer.from(mutate(text, steps), 'latin1').toString('base64') : mutate(text, steps);
+				const out = frames.handle(method, {requestId: 'game', timestamp: 1, response: {opcode, mask: false, payloadData}});
+				for (const item of out) {
+					if (item.kind === 'decode-error') {
+						errors++;
+						expect(item.message.length).toBeLessThan(400);
+					} else if (item.kind === 'envelope') {
+						envelopes++;
+						expect(item.envelope.seq).toBe(envelopes);
+						state = reduce(state, item.envelope);
+					}
+				}
+			}
+
+			expect(frames.decodeErrors).toBe(errors);
+			expect(frames.seq).toBe(envelopes);
+			expect(state.stats.internalErrors).toBe(0);
+		}), 300);
 	}, testTimeout());
 });
 
