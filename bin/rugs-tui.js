@@ -5,4 +5,8 @@ if ('NO_COLOR' in process.env || process.argv.includes('--no-color')) {
 	process.env.FORCE_COLOR = '0';
 }
 
+// React and Ink check NODE_ENV when they load: without it they run their
+// development builds (extra checks on every render, several times the CPU).
+process.env.NODE_ENV ??= 'production';
+
 await import('../dist/cli.js');

@@ -5,6 +5,7 @@ import {parseOptions, checkArguments, checkReplayFiles, defaultFps, defaultUrl, 
 import {runExport} from './app/run-export.js';
 import {runJson} from './app/run-json.js';
 import {runSummarize} from './app/run-summarize.js';
+import {runTui} from './app/run-tui.js';
 
 const help = `
 	Usage
@@ -45,6 +46,7 @@ const help = `
 	  --player NAME          show NAME's position from the leaderboard
 	  --fps N                redraw at most N times per second (default ${defaultFps})
 	  --no-color             no colours (NO_COLOR is honoured too)
+	  (in the monitor: 1-5 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)
 
 	  --help                 show this help
 	  --version              show the version
@@ -108,7 +110,16 @@ async function main(): Promise<number> {
 	}
 
 	const {options} = parsed;
-	if (!options.json && process.stdout.isTTY !== true) {
+	if (!options.json && process.stdout.isTTY === true) {
+		const code = await runTui(options, {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
+		// The terminal is restored; a source that does not let go must not keep the process alive.
+		setTimeout(() => {
+			process.exit(code);
+		}, 2000).unref();
+		return code;
+	}
+
+	if (!options.json) {
 		process.stderr.write('rugs-tui: stdout is not a terminal; writing events as JSON lines (as --json does)\n');
 	}
 

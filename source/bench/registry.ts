@@ -5,6 +5,7 @@ import {directBenchmark} from './direct.js';
 import {generatorBenchmark} from './generator.js';
 import {recorderBenchmark} from './recorder.js';
 import {reducerBenchmark} from './reducer.js';
+import {tuiBenchmark} from './tui.js';
 import type {Benchmark} from './types.js';
 import {verifyBenchmark} from './verify.js';
 
@@ -17,5 +18,6 @@ export const benchmarks: Benchmark[] = [
 	verifyBenchmark,
 	recorderBenchmark,
 	generatorBenchmark,
+	tuiBenchmark,
 	dayBenchmark,
 ];

@@ -1,0 +1,208 @@
+import {writeFileSync} from 'node:fs';
+import {render, type Instance} from 'ink';
+import {createAppBus, type AppBus} from '../bus/app-bus.js';
+import {App, type QuitReason} from '../ui/app.js';
+import {FrameMetrics} from '../ui/frame-metrics.js';
+import {correctedStdout, probeIncrementalOffset} from '../ui/ink-cursor-fix.js';
+import {MonitorStore, type ProblemCounts} from '../ui/store.js';
+import {safe} from '../ui/format.js';
+import {maxFps, type Options} from './options.js';
+import {attachOutputs} from './outputs.js';
+import {startSource} from './start-source.js';
+import {TerminalScreen} from './terminal-screen.js';
+
+export type TuiIo = {
+	stdin: NodeJS.ReadStream;
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+};
+
+/** Why the TUI ended. */
+export type TuiEnd =
+	| {kind: 'key'; reason: QuitReason}
+	| {kind: 'signal'; signal: NodeJS.Signals}
+	| {kind: 'error'; error: unknown}
+	| {kind: 'unmounted'};
+
+/** Set to a file name to get the frame metrics (redraws, event-to-screen latency) written there at exit: the bench uses it. */
+export const metricsVariable = 'RUGS_TUI_METRICS';
+
+const signalCodes: Partial<Record<NodeJS.Signals, number>> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
+const handledSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** How long a source may take to stop before the TUI exits anyway. */
+const stopTimeoutMs = 3000;
+
+export function exitCodeFor(end: TuiEnd): number {
+	switch (end.kind) {
+		case 'key': {
+			return end.reason === 'ctrl-c' ? 130 : 0;
+		}
+
+		case 'signal': {
+			return signalCodes[end.signal] ?? 1;
+		}
+
+		case 'error': {
+			return 1;
+		}
+
+		case 'unmounted': {
+			return 0;
+		}
+	}
+}
+
+/** The few lines printed once the terminal is back: what went wrong while the screen was taken. */
+export function problemSummary(problems: ProblemCounts): string | undefined {
+	if (problems.total === 0) {
+		return undefined;
+	}
+
+	const kinds = Object.entries(problems.byKind).map(([kind, n]) => `${n} ${kind}`).join(', ');
+	const lines = [`rugs-tui: ${problems.total} problem(s) while running (${kinds}); most recent first:`];
+	for (const problem of problems.recent.slice(0, 5)) {
+		lines.push(`  ${problem.kind}: ${safe(problem.message, 300)}`);
+	}
+
+	if (problems.total > 5) {
+		lines.push('  (run with --json to see every problem as it happens)');
+	}
+
+	return `${lines.join('\n')}\n`;
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.stack ?? error.message : String(error);
+}
+
+/**
+The live monitor in the terminal: the alternate screen, the Ink app fed by
+the store, the chosen source and outputs. Returns the exit code once the user
+quits (q, Ctrl-C), a signal arrives, or something crashes — in every case
+after the terminal has been restored (main screen, cursor, cooked mode).
+Problems are never written to stderr while the alternate screen is up: the
+status bar shows them, and a summary follows on the main screen.
+*/
+export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAppBus()): Promise<number> {
+	const metricsFile = process.env[metricsVariable];
+	const metrics = metricsFile === undefined || metricsFile === ''
+		? undefined
+		: new FrameMetrics({speed: options.source === 'replay' ? options.speed : 0});
+	const screen = new TerminalScreen(io.stdout, io.stdin);
+
+	let finish: (end: TuiEnd) => void = () => undefined;
+	const ended = new Promise<TuiEnd>(resolve => {
+		finish = resolve;
+	});
+	const onSignal = (signal: NodeJS.Signals) => {
+		finish({kind: 'signal', signal});
+	};
+
+	const onError = (error: unknown) => {
+		finish({kind: 'error', error});
+	};
+
+	const onExit = () => {
+		screen.restore();
+	};
+
+	for (const signal of handledSignals) {
+		process.on(signal, onSignal);
+	}
+
+	process.on('uncaughtException', onError);
+	process.on('unhandledRejection', onError);
+	process.on('exit', onExit);
+
+	const repaintOffset = await probeIncrementalOffset();
+	screen.enter();
+	// Recording problems reach the status bar through the bus (kind 'record'): nothing is written under the screen.
+	const outputs = attachOutputs(bus, options);
+	const store = new MonitorStore(bus, {
+		config: {player: options.player},
+		recording() {
+			const stats = outputs.recording();
+			return stats === undefined ? undefined : {bytes: stats.bytes, dropped: stats.dropped, failures: stats.failures, current: stats.current};
+		},
+		onEnvelope: metrics === undefined ? undefined : (version, envelope) => {
+			metrics.arrived(version, envelope.ts);
+		},
+	});
+	const controller = new AbortController();
+	let instance: Instance | undefined;
+	try {
+		instance = render(
+			<App
+				store={store}
+				fps={options.fps}
+				player={options.player}
+				metrics={metrics}
+				onQuit={reason => {
+					finish({kind: 'key', reason});
+				}}
+			/>,
+			{
+				stdout: correctedStdout(io.stdout, repaintOffset),
+				stdin: io.stdin,
+				stderr: io.stderr,
+				// The frame clock enforces the current cap (+/- move it); Ink's own limit is the highest cap allowed.
+				maxFps,
+				incrementalRendering: true,
+				exitOnCtrlC: false,
+				patchConsole: true,
+				onRender: metrics === undefined ? undefined : () => {
+					metrics.rendered();
+				},
+			},
+		);
+		instance.waitUntilExit().then(() => {
+			finish({kind: 'unmounted'});
+		}, onError);
+	} catch (error) {
+		onError(error);
+	}
+
+	const source = startSource(bus, options, {signal: controller.signal}).catch((error: unknown) => {
+		bus.publish('problem', {kind: 'source', ts: Date.now(), message: error instanceof Error ? error.message : String(error)});
+	});
+
+	const end = await ended;
+	try {
+		instance?.unmount();
+	} catch {
+		// The terminal is restored below whatever state Ink is in.
+	}
+
+	screen.restore();
+	for (const signal of handledSignals) {
+		process.off(signal, onSignal);
+	}
+
+	process.off('uncaughtException', onError);
+	process.off('unhandledRejection', onError);
+	process.off('exit', onExit);
+
+	controller.abort();
+	await Promise.race([source, new Promise(resolve => {
+		setTimeout(resolve, stopTimeoutMs).unref();
+	})]);
+	await outputs.close().catch((error: unknown) => {
+		io.stderr.write(`rugs-tui: closing outputs failed: ${errorText(error)}\n`);
+	});
+	store.close();
+
+	if (end.kind === 'error') {
+		io.stderr.write(`rugs-tui: stopped by an unexpected error (the terminal has been restored):\n${errorText(end.error)}\n`);
+	}
+
+	const summary = problemSummary(store.problems);
+	if (summary !== undefined) {
+		io.stderr.write(summary);
+	}
+
+	if (metrics !== undefined && metricsFile !== undefined) {
+		writeFileSync(metricsFile, `${JSON.stringify(metrics.report())}\n`);
+	}
+
+	return exitCodeFor(end);
+}

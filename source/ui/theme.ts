@@ -1,0 +1,56 @@
+import type {Phase} from '../state/types.js';
+import {overallVerdict, type Verdict, type Verification} from '../verify/verify-game.js';
+
+/**
+Colours and marks. Every colour has a text twin (the badge's word, ✓/✗/?) so
+the screen still reads right under NO_COLOR or --no-color.
+*/
+
+export type Colour = 'green' | 'red' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'gray' | 'white';
+
+export const phaseColours: Record<Phase, Colour> = {
+	COOLDOWN: 'blue',
+	PRESALE: 'yellow',
+	ACTIVE: 'green',
+	RUGGED: 'red',
+};
+
+const tradeColours: Record<string, Colour> = {
+	buy: 'green',
+	sell: 'red',
+	// eslint-disable-next-line @typescript-eslint/naming-convention
+	short_open: 'magenta',
+	// eslint-disable-next-line @typescript-eslint/naming-convention
+	short_close: 'cyan',
+};
+
+export function tradeColour(type: string): Colour | undefined {
+	return tradeColours[type];
+}
+
+export type Mark = {mark: string; colour: Colour; words: string};
+
+/** ✓ verified, ✗ a check failed, ? nothing could be checked, · not verified yet (no gameHistory entry seen). */
+export function verificationMark(verification: Verification | undefined): Mark {
+	if (verification === undefined) {
+		return {mark: '·', colour: 'gray', words: 'not verified yet'};
+	}
+
+	return verdictMark(overallVerdict(verification));
+}
+
+export function verdictMark(verdict: Verdict): Mark {
+	if (verdict === true) {
+		return {mark: '✓', colour: 'green', words: 'verified'};
+	}
+
+	return verdict === false ? {mark: '✗', colour: 'red', words: 'FAILED'} : {mark: '?', colour: 'yellow', words: 'not checkable'};
+}
+
+export function pnlColour(value: number | undefined): Colour | undefined {
+	if (value === undefined || value === 0) {
+		return undefined;
+	}
+
+	return value > 0 ? 'green' : 'red';
+}

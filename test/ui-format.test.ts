@@ -1,0 +1,103 @@
+import stringWidth from 'string-width';
+import {describe, expect, it} from 'vitest';
+import fc from 'fast-check';
+import {clipLine, lineWidth, plainText, segment, wrapWords} from '../source/ui/segments.js';
+import {age, amount, count, countdownSeconds, duration, fit, multiplier, percent, rate, safe, shortId, signedAmount, truncate} from '../source/ui/format.js';
+
+describe('fit and truncate (display width, not string length)', () => {
+	it('pads short text and cuts long text with an ellipsis', () => {
+		expect(fit('abc', 5)).toBe('abc  ');
+		expect(fit('abc', 5, 'right')).toBe('  abc');
+		expect(truncate('abcdef', 4)).toBe('abc…');
+		expect(truncate('abc', 0)).toBe('');
+	});
+
+	it('counts wide characters and emoji as two cells and never splits them', () => {
+		expect(fit('日本語', 4)).toBe('日… ');
+		expect(stringWidth(fit('日本語', 4))).toBe(4);
+		expect(truncate('👨‍👩‍👧family', 4)).toBe('👨‍👩‍👧f…');
+		expect(truncate('a👨‍👩‍👧b', 3)).toBe('a…');
+		expect(stringWidth(fit('🚀🚀🚀', 5))).toBe(5);
+	});
+
+	it('always yields exactly the width asked for, whatever the text', () => {
+		fc.assert(fc.property(fc.string({unit: 'grapheme', maxLength: 40}), fc.integer({min: 1, max: 60}), (text, width) => {
+			expect(stringWidth(fit(safe(text), width))).toBe(width);
+		}));
+	});
+});
+
+describe('safe: feed text never reaches the terminal with escape sequences', () => {
+	it('strips clear-screen, cursor moves and control characters', () => {
+		expect(safe('evil\u001B[2J\u001B[Hname')).toBe('evilname');
+		expect(safe('a\u0007b\u0085c\r\nd')).toBe('abcd');
+		// A C1 CSI introducer takes its sequence with it.
+		expect(safe('x\u009B2Jy')).toBe('xy');
+		expect(safe(42)).toBe('');
+	});
+});
+
+describe('numbers', () => {
+	it('formats multipliers, amounts, percentages and counts', () => {
+		expect(multiplier(1)).toBe('1.00x');
+		expect(multiplier(23.456)).toBe('23.46x');
+		expect(multiplier(123.4)).toBe('123.4x');
+		expect(multiplier(0.0051)).toBe('0.0051x');
+		expect(multiplier(undefined)).toBe('–');
+		expect(amount(0.001)).toBe('0.001');
+		expect(amount(1.23456)).toBe('1.235');
+		expect(amount(12345.6)).toBe('12,346');
+		expect(signedAmount(0.0123)).toBe('+0.0123');
+		expect(signedAmount(-0.000_115_942)).toBe('-0.000116');
+		expect(percent(-11.5942)).toBe('-11.6%');
+		expect(percent(150)).toBe('+150%');
+		expect(count(1234)).toBe('1,234');
+		expect(count(0)).toBe('0');
+		expect(count(999)).toBe('999');
+		expect(count(-1_234_567.4)).toBe('-1,234,567');
+		expect(multiplier(12_345)).toBe('12,345x');
+	});
+
+	it('formats ages from tenths of a second to hours', () => {
+		expect(duration(300)).toBe('0.3s');
+		expect(duration(12_500)).toBe('12s');
+		expect(duration(184_000)).toBe('3m04s');
+		expect(duration(7_500_000)).toBe('2h05m');
+		expect(duration(undefined)).toBe('–');
+	});
+
+	it('keeps what changes every frame coarse: ages, countdowns and rates', () => {
+		expect(age(300)).toBe('<1s');
+		expect(age(3400)).toBe('3s');
+		expect(age(75_000)).toBe('1m15s');
+		expect(countdownSeconds(12_000)).toBe('12s');
+		expect(countdownSeconds(10_100)).toBe('11s');
+		expect(countdownSeconds(undefined)).toBe('–');
+		expect(rate(0)).toBe('0');
+		expect(rate(0.4)).toBe('<1');
+		expect(rate(9.6)).toBe('10');
+	});
+
+	it('shortens ids from the middle', () => {
+		expect(stringWidth(shortId('20251212-6114b2ff44ef4b71', 16))).toBe(16);
+		expect(shortId('20251212-6114b2ff44ef4b71', 16)).toMatch(/^20251212-6.*….*4b71$/);
+		expect(shortId('short', 16)).toBe('short');
+		expect(shortId(undefined, 16)).toBe('–');
+	});
+});
+
+describe('segments', () => {
+	it('clips a styled line to the width, cutting the last segment that does not fit', () => {
+		const line = [segment('abc', {dim: true}), segment('defgh', {colour: 'red'}), segment('ij')];
+		expect(clipLine(line, 20)).toBe(line);
+		expect(clipLine(line, 6)).toEqual([segment('abc', {dim: true}), segment('de…', {colour: 'red'})]);
+		expect(plainText([clipLine(line, 3)])).toBe('ab…');
+		expect(lineWidth([segment('日本'), segment('x')])).toBe(5);
+	});
+
+	it('wraps words into lines that fit, cutting words longer than a line', () => {
+		expect(wrapWords('No position: attach to your tab', 12)).toEqual(['No position:', 'attach to', 'your tab']);
+		expect(wrapWords('supercalifragilistic word', 8)).toEqual(['superca…', 'word']);
+		expect(wrapWords('   ', 8)).toEqual([]);
+	});
+});
