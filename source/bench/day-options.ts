@@ -12,13 +12,15 @@ export type DayOptions = {
 	games: number;
 	seed: string;
 	maxRugTick: number;
-	/** Render a frame of the UI every this many events (0: no rendering). */
-	renderEvery: number;
+	/** Mount the UI (drawing while the day streams through the store). */
+	ui: boolean;
+	/** The UI's frame rate (--fps): 5 keeps the full day within the benchmark's minutes; tests draw faster. */
+	fps: number;
 };
 
 export const dayTargets = {games: 8000, ticks: 345_600, peakMb: 150} as const;
 
-export const defaultDayOptions: DayOptions = {games: dayTargets.games, seed: 'a-day-in-a-minute', maxRugTick: 100, renderEvery: 250};
+export const defaultDayOptions: DayOptions = {games: dayTargets.games, seed: 'a-day-in-a-minute', maxRugTick: 100, ui: true, fps: 5};
 
 export function dayOptions(options: DayOptions): SessionOptions {
 	// The public feed (what the direct source sees): the logged-in stream doubles the events
@@ -26,7 +28,7 @@ export function dayOptions(options: DayOptions): SessionOptions {
 	return {seed: options.seed, games: options.games, authenticated: false, rugTicks: {max: options.maxRugTick}};
 }
 
-/** `--games N --seed S --max-rug-tick M --render-every K`, each optional. */
+/** `--games N --seed S --max-rug-tick M --ui 0|1 --fps N`, each optional. */
 export function parseDayArgs(args: readonly string[]): DayOptions {
 	const options = {...defaultDayOptions};
 	for (let index = 0; index < args.length; index += 2) {
@@ -47,13 +49,18 @@ export function parseDayArgs(args: readonly string[]): DayOptions {
 				break;
 			}
 
-			case '--render-every': {
-				options.renderEvery = Number(value);
+			case '--fps': {
+				options.fps = Number(value);
+				break;
+			}
+
+			case '--ui': {
+				options.ui = value !== '0' && value !== 'false';
 				break;
 			}
 
 			default: {
-				throw new Error(`unknown argument ${args[index]}: use --games N, --seed S, --max-rug-tick M, --render-every K`);
+				throw new Error(`unknown argument ${args[index]}: use --games N, --seed S, --max-rug-tick M, --ui 0|1, --fps N`);
 			}
 		}
 	}
@@ -62,5 +69,5 @@ export function parseDayArgs(args: readonly string[]): DayOptions {
 }
 
 export function dayArgs(options: DayOptions): string[] {
-	return ['--games', String(options.games), '--seed', options.seed, '--max-rug-tick', String(options.maxRugTick), '--render-every', String(options.renderEvery)];
+	return ['--games', String(options.games), '--seed', options.seed, '--max-rug-tick', String(options.maxRugTick), '--ui', options.ui ? '1' : '0', '--fps', String(options.fps)];
 }

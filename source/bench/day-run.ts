@@ -4,15 +4,18 @@ import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {FrameDecoder} from '../protocol/frame-decoder.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
-import {createState, reduce} from '../state/reducer.js';
-import type {GameState, StateStats} from '../state/types.js';
+import {createAppBus} from '../bus/app-bus.js';
+import type {StateStats} from '../state/types.js';
+import type {Size} from '../ui/layout.js';
+import {MonitorStore} from '../ui/store.js';
 import {dayArgs, parseDayArgs} from './day-options.js';
+import {mountUi} from './ui-harness.js';
 
 /**
 The monitor side of "a day in a minute", run as its own process (with
 --expose-gc) by the day benchmark and the memory test: the day's frames, read
 from the feed process line by line, go through the frame decoder, the envelope,
-the reducer and (every `renderEvery` events) a render of the UI, at full speed.
+the store and the UI (drawing at its frame rate), at full speed.
 Memory is sampled as the games go by; one JSON line of results goes to stdout.
 */
 
@@ -36,13 +39,16 @@ export type DayResult = {
 	bytes: number;
 	decodeErrors: number;
 	stats: StateStats;
-	renders: number;
+	/** Resizes of the UI, frames Ink drew (unchanged screens are skipped), the ms Ink took producing them, bytes written to the terminal. */
+	resizes: number;
+	drawn: number;
+	inkRenderMs: number;
+	written: number;
 	wallMs: number;
 	/** Feed time the session covers (last envelope ts − first). */
 	playedMs: number;
 	decodeMs: number;
 	reduceMs: number;
-	renderMs: number;
 	gcExposed: boolean;
 	/** Before the first frame: the process with its modules loaded. */
 	start: MemorySample;
@@ -54,6 +60,9 @@ export type DayResult = {
 const options = parseDayArgs(process.argv.slice(2));
 const collect = (globalThis as {gc?: () => void}).gc;
 const sampleEveryPercent = 2;
+const sizes: readonly Size[] = [{columns: 120, rows: 40}, {columns: 80, rows: 24}];
+/** Events between two resizes of the UI (full layout ⇄ compact). */
+const resizeEvery = 20_000;
 
 function peakRss(): number | undefined {
 	try {
@@ -80,36 +89,16 @@ function sample(at: number): MemorySample {
 	return {at, games, events, rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external};
 }
 
-type Render = (state: GameState) => void;
-
-/** The UI's render path, when this build has one (the Ink UI lands separately). */
-async function loadRender(): Promise<Render | undefined> {
-	if (options.renderEvery <= 0) {
-		return undefined;
-	}
-
-	try {
-		// A variable specifier: this build may not have the UI yet.
-		const specifier = './day-render.js';
-		const module = await import(specifier) as {createDayRender?: () => Render};
-		return module.createDayRender?.();
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-			return undefined;
-		}
-
-		throw error;
-	}
-}
-
 async function run(): Promise<DayResult> {
-	const render = await loadRender();
 	const feedPath = fileURLToPath(new URL('day-feed.js', import.meta.url));
 	const start = sample(0);
 	const startedAt = performance.now();
 	const feed = spawn(process.execPath, [feedPath, ...dayArgs(options)], {stdio: ['ignore', 'pipe', 'inherit']});
 	const decoder = new FrameDecoder();
-	let state = createState();
+	// The monitor's own path: envelopes on the application bus, folded into the state by the UI's store.
+	const bus = createAppBus();
+	const store = new MonitorStore(bus);
+	let state = store.snapshot().state;
 	const samples: MemorySample[] = [];
 	let nextPercent = sampleEveryPercent;
 	let ticks = 0;
@@ -119,9 +108,10 @@ async function run(): Promise<DayResult> {
 	let lastTs = 0;
 	let decodeMs = 0;
 	let reduceMs = 0;
-	let renderMs = 0;
-	let renders = 0;
 	let bytes = 0;
+	let drawn = 0;
+	let inkRenderMs = 0;
+	let written = 0;
 
 	const take = (line: string): void => {
 		// `ts<TAB>frame`: the arrival time the feed gives it, then the frame as the wire carries it.
@@ -142,7 +132,8 @@ async function run(): Promise<DayResult> {
 			firstTs ??= ts;
 			lastTs = ts;
 			const previous = state.game;
-			state = reduce(state, envelope);
+			bus.publish('envelope', envelope);
+			state = store.snapshot().state;
 			events++;
 			if (previous !== undefined && state.game?.id !== previous.id) {
 				// A game was replaced by the next: it is over.
@@ -151,13 +142,7 @@ async function run(): Promise<DayResult> {
 			}
 		}
 
-		const t2 = performance.now();
-		reduceMs += t2 - t1;
-		if (render !== undefined && events >= (renders + 1) * options.renderEvery) {
-			render(state);
-			renders++;
-			renderMs += performance.now() - t2;
-		}
+		reduceMs += performance.now() - t1;
 
 		while (games * 100 >= nextPercent * options.games && nextPercent < 100) {
 			samples.push(sample(nextPercent));
@@ -169,12 +154,21 @@ async function run(): Promise<DayResult> {
 		}
 	};
 
+	// The UI as the TUI runs it: its frame clock draws in wall time while the day pours through at
+	// full speed, as `rugs-tui --replay … --speed 0 --fps N` would; now and then a resize.
+	const ui = options.ui ? mountUi(store, sizes[0]!, {fps: options.fps}) : undefined;
+	let resizes = 0;
 	feed.stdout.setEncoding('utf8');
 	for await (const chunk of feed.stdout as AsyncIterable<string>) {
 		const lines = (rest + chunk).split('\n');
 		rest = lines.pop()!;
 		for (const line of lines) {
 			take(line);
+		}
+
+		if (ui !== undefined && events >= (resizes + 1) * resizeEvery) {
+			resizes++;
+			ui.resize(sizes[resizes % sizes.length]!);
 		}
 	}
 
@@ -193,10 +187,20 @@ async function run(): Promise<DayResult> {
 		throw new Error(`the feed process exited with ${exit}`);
 	}
 
+	if (ui !== undefined) {
+		// The last frame, showing the end of the day.
+		await ui.frame();
+		drawn = ui.drawn;
+		inkRenderMs = ui.inkRenderMs;
+		written = ui.written;
+	}
+
 	// The game still on screen at the end (the next one's cooldown) has played no tick.
 	ticks += Math.max(0, (state.game?.tick ?? -1) + 1);
 	const wallMs = performance.now() - startedAt;
+	// With the UI still mounted: what it holds counts.
 	samples.push(sample(100));
+	ui?.close();
 	return {
 		games,
 		ticks,
@@ -205,12 +209,14 @@ async function run(): Promise<DayResult> {
 		bytes,
 		decodeErrors: decoder.errors,
 		stats: state.stats,
-		renders,
+		resizes,
+		drawn,
+		inkRenderMs,
+		written,
 		wallMs,
 		playedMs: lastTs - (firstTs ?? lastTs),
 		decodeMs,
 		reduceMs,
-		renderMs,
 		gcExposed: collect !== undefined,
 		start,
 		samples,

@@ -10,7 +10,8 @@ const mb = 1e6;
 export async function runDay(options: DayOptions): Promise<DayResult> {
 	const runner = fileURLToPath(new URL('day-run.js', import.meta.url));
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', runner, ...dayArgs(options)], {stdio: ['ignore', 'pipe', 'inherit']});
+		// Production React and Ink, as the bin shim runs them (the development builds keep debug data per render).
+		const child = spawn(process.execPath, ['--expose-gc', runner, ...dayArgs(options)], {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, NODE_ENV: 'production'}});
 		let out = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 			out += chunk;
@@ -56,7 +57,7 @@ export function dayRows(result: DayResult, options: DayOptions): BenchRow[] {
 	const start = {name: 'process at start (modules loaded, nothing streamed)', value: result.start.rss / mb};
 	const {rssNoise, heapGrowth, rssGrowth} = dayNoise(result);
 	const covered = result.games >= options.games && result.ticks >= (options.games >= dayTargets.games ? dayTargets.ticks : 0);
-	const coverage = `${result.games} games, ${result.ticks} ticks, ${result.events} events, ${(result.bytes / 1e9).toFixed(2)} GB of frames, ${(result.playedMs / 3_600_000).toFixed(1)} h of feed time in ${(result.wallMs / 1000).toFixed(0)} s; ${result.renders} UI renders`;
+	const coverage = `${result.games} games, ${result.ticks} ticks, ${result.events} events, ${(result.bytes / 1e9).toFixed(2)} GB of frames, ${(result.playedMs / 3_600_000).toFixed(1)} h of feed time in ${(result.wallMs / 1000).toFixed(0)} s; the UI drew ${result.drawn} frames (${result.resizes} resizes)`;
 	const peak = withRatio({
 		name: 'a day in a minute: peak RSS (VmHWM)',
 		value: result.peakRss / mb,
@@ -99,11 +100,11 @@ export function dayRows(result: DayResult, options: DayOptions): BenchRow[] {
 		met: heapGrowth <= mb,
 	}, withRatio({
 		name: 'a day in a minute: events through decoder, state and UI',
-		value: result.events / ((result.decodeMs + result.reduceMs + result.renderMs) / 1000),
+		value: result.events / (result.wallMs / 1000),
 		unit: 'events/s',
 		baseline: {name: 'decoder alone, same frames', value: result.events / (result.decodeMs / 1000)},
 		better: 'higher',
-		note: `decoder ${(result.decodeMs / 1000).toFixed(1)} s, state ${(result.reduceMs / 1000).toFixed(1)} s, UI ${(result.renderMs / 1000).toFixed(1)} s`,
+		note: `wall time of the whole run; decoder ${(result.decodeMs / 1000).toFixed(1)} s, store ${(result.reduceMs / 1000).toFixed(1)} s, Ink output ${(result.inkRenderMs / 1000).toFixed(1)} s for ${result.drawn} frames`,
 	}));
 	return rows;
 }
@@ -112,7 +113,7 @@ export const dayBenchmark: Benchmark = {
 	name: 'a day in a minute',
 	async run(context) {
 		const options = context.quick ? {...defaultDayOptions, games: 400} : defaultDayOptions;
-		context.log(`day: ${options.games} games of at most ${options.maxRugTick} ticks, a UI render every ${options.renderEvery} events, in a child process with --expose-gc`);
+		context.log(`day: ${options.games} games of at most ${options.maxRugTick} ticks${options.ui ? ', the UI drawing at --fps' : ''}, in a child process with --expose-gc`);
 		const result = await runDay(options);
 		context.log(`day: ${result.games} games, ${result.ticks} ticks, ${result.events} events in ${(result.wallMs / 1000).toFixed(0)} s`);
 		return dayRows(result, options);
