@@ -139,7 +139,7 @@ async function measure(chrome: LaunchedChrome, port: number, label: string, set:
 	const totalBytes = frames.reduce((sum, frame) => sum + frame.length, 0);
 	// About 20 MB per sample (2 MB in quick mode), and at least 200 frames.
 	const count = Math.max(200, Math.round(frames.length * ((quick ? 2e6 : 2e7) / Math.max(1, totalBytes))));
-	const samples = quick ? 2 : 5;
+	const samples = quick ? 2 : 3;
 	// Warm up both paths (JIT, the browser's caches).
 	await timeRun(chrome, port, set, Math.min(count, 200), rugsTuiWatcher(chrome));
 	await timeRun(chrome, port, set, Math.min(count, 200), bareWatcher(chrome));

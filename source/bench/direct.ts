@@ -114,8 +114,8 @@ async function measure(port: number, label: string, set: string, frames: readonl
 	const sizes = frames.map(frame => frame.length);
 	const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
 	// About 60 MB per sample (6 in quick mode), and at least 200 events.
-	const count = Math.max(200, Math.round(frames.length * ((quick ? 6e6 : 6e7) / Math.max(1, totalBytes))));
-	const samples = quick ? 3 : 7;
+	const count = Math.max(200, Math.round(frames.length * ((quick ? 6e6 : 4e7) / Math.max(1, totalBytes))));
+	const samples = quick ? 3 : 5;
 	await timeDirect(port, set, Math.min(count, 200), sizes);
 	await timeBareWs(port, set, Math.min(count, 200));
 	const direct: Timing[] = [];

@@ -60,8 +60,8 @@ function sample(seed: string, games: number): Sample {
 export const generatorBenchmark: Benchmark = {
 	name: 'session generator',
 	async run(context) {
-		const games = context.quick ? 40 : 400;
-		const samples = context.quick ? 1 : 3;
+		const games = context.quick ? 40 : 150;
+		const samples = context.quick ? 1 : 2;
 		sample('warm-up', 20);
 		const runs: Sample[] = [];
 		for (let index = 0; index < samples; index++) {

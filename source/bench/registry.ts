@@ -1,9 +1,11 @@
 import {cdpBenchmark} from './cdp.js';
+import {dayBenchmark} from './day.js';
 import {decodeBenchmark} from './decode.js';
 import {directBenchmark} from './direct.js';
 import {generatorBenchmark} from './generator.js';
 import {recorderBenchmark} from './recorder.js';
 import {reducerBenchmark} from './reducer.js';
+import {renderBenchmark} from './render.js';
 import {tuiBenchmark} from './tui.js';
 import type {Benchmark} from './types.js';
 import {verifyBenchmark} from './verify.js';
@@ -17,5 +19,7 @@ export const benchmarks: Benchmark[] = [
 	verifyBenchmark,
 	recorderBenchmark,
 	generatorBenchmark,
+	renderBenchmark,
 	tuiBenchmark,
+	dayBenchmark,
 ];

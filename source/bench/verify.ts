@@ -23,8 +23,8 @@ function timePerGame(cases: readonly Case[], work: (item: Case) => unknown, budg
 }
 
 function measure(label: string, cases: readonly Case[], context: BenchContext): BenchRow {
-	const samples = context.quick ? 3 : 7;
-	const budget = context.quick ? 100 : 400;
+	const samples = context.quick ? 3 : 5;
+	const budget = context.quick ? 100 : 250;
 	const full = (item: Case) => verifyGame(item.entry, item.input);
 	// The floor: recomputing the seeded path, which any verification must do.
 	const bare = (item: Case) => pricePath(item.entry.provablyFair!.serverSeed!, item.entry.id!, parseVersion(item.entry.gameVersion));

@@ -414,30 +414,33 @@ in place (the arguments are the decoder's own parsed JSON; assigning to an own
 `__proto__` key keeps it a plain property). Returns the `num` of a placeholder
 that has no attachment, or undefined when all were filled.
 */
-function replacePlaceholders(container: unknown[] | Record<string, unknown>, buffers: readonly Uint8Array[]): number | undefined {
-	const keys = Array.isArray(container) ? undefined : Object.keys(container);
-	const count = keys === undefined ? (container as unknown[]).length : keys.length;
-	for (let index = 0; index < count; index++) {
-		const key = keys === undefined ? index : keys[index]!;
-		const value = (container as Record<string | number, unknown>)[key];
-		if (typeof value !== 'object' || value === null) {
-			continue;
-		}
-
-		if (!Array.isArray(value) && isPlaceholder(value as Record<string, unknown>)) {
-			const num = (value as {num: number}).num;
-			const buffer = Number.isInteger(num) ? buffers[num] : undefined;
-			if (buffer === undefined) {
-				return num;
+function replacePlaceholders(root: unknown[] | Record<string, unknown>, buffers: readonly Uint8Array[]): number | undefined {
+	// An explicit stack, not recursion: the arguments come from the feed and JSON.parse
+	// accepts nesting far deeper than the call stack (a hostile frame must not throw here).
+	const stack: Array<unknown[] | Record<string, unknown>> = [root];
+	while (stack.length > 0) {
+		const container = stack.pop()!;
+		const keys = Array.isArray(container) ? undefined : Object.keys(container);
+		const count = keys === undefined ? (container as unknown[]).length : keys.length;
+		for (let index = 0; index < count; index++) {
+			const key = keys === undefined ? index : keys[index]!;
+			const value = (container as Record<string | number, unknown>)[key];
+			if (typeof value !== 'object' || value === null) {
+				continue;
 			}
 
-			(container as Record<string | number, unknown>)[key] = {$binary: Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString('base64')} satisfies BinaryAttachment;
-			continue;
-		}
+			if (!Array.isArray(value) && isPlaceholder(value as Record<string, unknown>)) {
+				const num = (value as {num: number}).num;
+				const buffer = Number.isInteger(num) ? buffers[num] : undefined;
+				if (buffer === undefined) {
+					return num;
+				}
 
-		const bad = replacePlaceholders(value as unknown[] | Record<string, unknown>, buffers);
-		if (bad !== undefined) {
-			return bad;
+				(container as Record<string | number, unknown>)[key] = {$binary: Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString('base64')} satisfies BinaryAttachment;
+				continue;
+			}
+
+			stack.push(value as unknown[] | Record<string, unknown>);
 		}
 	}
 

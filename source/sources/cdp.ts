@@ -364,6 +364,9 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 				reason = ended;
 				// The attach worked: the next failure starts a fresh back-off.
 				failures = 0;
+				// Losing an attached tab or browser is an outage: one counted problem, however many attempts follow
+				// (as the direct source reports a lost connection); the status shows each attempt.
+				bus.publish('problem', {kind: 'source', source: 'cdp', ts: Date.now(), message: `${reason}; reconnecting`});
 			}
 
 			failures++;

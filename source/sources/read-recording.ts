@@ -48,6 +48,15 @@ function * documentItems(value: unknown): Generator<RecordingItem> {
 	}
 }
 
+/** The records of JSON-lines text already in memory, numbered as the streaming reader numbers them. */
+function * textLines(text: string): Generator<RecordingItem> {
+	for (const [index, line] of text.split(/\r\n|\n|\r/).entries()) {
+		if (line.trim() !== '') {
+			yield {...parseRecordingLine(line, index + 1), line: index + 1};
+		}
+	}
+}
+
 /**
 Every record of a recording, in file order, with bad lines reported (never
 thrown) so a reader can say which line was wrong and go on. JSON-lines files
@@ -68,6 +77,14 @@ export async function * readRecording(path: string): AsyncGenerator<RecordingIte
 		try {
 			value = JSON.parse(text);
 		} catch (error) {
+			// Not a document after all: a JSON-lines recording whose first line merely starts
+			// like one (torn to a lone `{` by a killed writer, or an array). Its good lines must not be lost.
+			const lines = [...textLines(text)];
+			if (lines.some(item => item.ok)) {
+				yield * lines;
+				return;
+			}
+
 			const message = cleanText(error instanceof Error ? error.message : String(error), 200);
 			yield {ok: false, reason: `invalid JSON document (${message})`, line: 1};
 			return;

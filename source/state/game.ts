@@ -129,8 +129,10 @@ export function applyFrame(game: CurrentGame, frame: Rec, ts: number): CurrentGa
 		tick = frameTick;
 	}
 
-	if (!rugged && frame['rugged'] === true) {
-		rugTick = frameTick !== undefined && frameTick >= tick ? frameTick : tick;
+	const rugAt = frameTick !== undefined && frameTick >= tick ? frameTick : tick;
+	// A rug frame before any tick says nothing about when: no rug tick (-1 would settle every bet as won).
+	if (!rugged && frame['rugged'] === true && rugAt >= 0) {
+		rugTick = rugAt;
 		tick = Math.max(tick, rugTick);
 		rugPrice = framePrice ?? writer.current[rugTick];
 	}

@@ -1,5 +1,6 @@
 import type {GameHistoryEntry} from '../protocol/events.js';
 import {verifyGame} from '../verify/verify-game.js';
+import {maxTick} from './game.js';
 import {asRecord, list, num, str} from './read.js';
 import type {CurrentGame, FinishedGame, GameState} from './types.js';
 
@@ -89,7 +90,9 @@ export function absorbGameHistory(state: GameState, entries: unknown[]): GameSta
 		});
 		const prices = list(entry.prices);
 		const rugPrice = num(prices?.at(-1));
-		const rugTick = prices === undefined ? verification.rugTick ?? undefined : prices.length - 1;
+		// The rug tick is the last index of the recorded prices; an empty or absurdly long list says nothing.
+		const recordedRug = prices !== undefined && prices.length > 0 && prices.length - 1 <= maxTick ? prices.length - 1 : undefined;
+		const rugTick = recordedRug ?? verification.rugTick ?? undefined;
 		const finished: FinishedGame = {
 			id,
 			rugTick,

@@ -117,9 +117,16 @@ export function priceChart(prices: readonly number[], options: ChartOptions): Pr
 	let min = Math.min(...values);
 	let max = Math.max(...values);
 	if (max === min) {
-		// A flat line still needs a range for the labels.
-		max += 0.01;
-		min = Math.max(0, min - 0.01);
+		// A flat line still needs a range for the labels: 0.01 around it, or 1% of it for large prices
+		// (at 1e167, adding 0.01 changes nothing, and asciichart loops for ever on an empty range).
+		const pad = Math.max(0.01, Math.abs(max) / 100);
+		max += pad;
+		min = Math.max(0, min - pad);
+	}
+
+	if (!(max > min) || !Number.isFinite(max - min)) {
+		// Prices no chart can show (from a broken or hostile feed): no plot rather than a hung screen.
+		return {lines: [], markers: '', labelWidth: 0};
 	}
 
 	// Every label below 1000x fits in 7 cells ("0.0051x", "123.4x"); larger ones widen the column.

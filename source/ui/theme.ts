@@ -25,7 +25,9 @@ const tradeColours: Record<string, Colour> = {
 };
 
 export function tradeColour(type: string): Colour | undefined {
-	return tradeColours[type];
+	// Own keys only: the type comes from the feed, and "constructor" or "toString" would
+	// find Object.prototype's functions (a colour that is a function crashed the whole UI).
+	return Object.hasOwn(tradeColours, type) ? tradeColours[type] : undefined;
 }
 
 export type Mark = {mark: string; colour: Colour; words: string};

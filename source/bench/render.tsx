@@ -1,0 +1,107 @@
+import {Text} from 'ink';
+import {createAppBus} from '../bus/app-bus.js';
+import type {Envelope} from '../protocol/envelope.js';
+import {generateSession} from '../sim/generate-session.js';
+import type {Size} from '../ui/layout.js';
+import {MonitorStore} from '../ui/store.js';
+import {median, withRatio, type Benchmark, type BenchRow} from './types.js';
+import {mountUi} from './ui-harness.js';
+
+/**
+What one frame of the UI costs: the App mounted in Ink as the TUI mounts it
+(one instance, incremental rendering, its frame clock), fed a generated
+session a few events per frame; the CPU time of the process per frame drawn.
+Beside it, measured alternately in the same run: Ink drawing one plain text
+of the same size per frame (the floor any Ink UI of that size stands on).
+*/
+
+const size: Size = {columns: 120, rows: 40};
+/** The frame clock's rate here: fast, so a sample takes a couple of seconds. */
+const fps = 60;
+
+type Sample = {cpuMsPerFrame: number; inkMsPerFrame: number; frames: number};
+
+async function sample(envelopes: readonly Envelope[], start: number, frames: number, plain: boolean): Promise<Sample> {
+	const bus = createAppBus();
+	const store = new MonitorStore(bus);
+	// The state as it stands when the sample starts: history, trades and a game under way.
+	for (const envelope of envelopes.slice(0, start)) {
+		bus.publish('envelope', envelope);
+	}
+
+	const filler = `${'x'.repeat(size.columns - 10)}\n`.repeat(size.rows - 2);
+	const ui = mountUi(store, size, {
+		fps,
+		element: plain ? () => <Text>{`${store.version} `.padEnd(10)}{filler}</Text> : undefined,
+	});
+	try {
+		await ui.frame();
+		const drawnBefore = ui.drawn;
+		const inkBefore = ui.inkRenderMs;
+		const cpu = process.cpuUsage();
+		let next = start;
+		while (ui.drawn - drawnBefore < frames) {
+			// About a frame's worth of the feed (its busiest phases run at ~10 events a second).
+			for (let count = 0; count < 2 && next < envelopes.length; count++) {
+				bus.publish('envelope', envelopes[next++]!);
+			}
+
+			// eslint-disable-next-line no-await-in-loop
+			await ui.frame();
+		}
+
+		const used = process.cpuUsage(cpu);
+		const drawn = ui.drawn - drawnBefore;
+		return {cpuMsPerFrame: (used.user + used.system) / 1000 / drawn, inkMsPerFrame: (ui.inkRenderMs - inkBefore) / drawn, frames: drawn};
+	} finally {
+		ui.close();
+		store.close();
+	}
+}
+
+export const renderBenchmark: Benchmark = {
+	name: 'render',
+	async run(context) {
+		if (process.env['NODE_ENV'] !== 'production') {
+			context.log('render: NODE_ENV is not production: React runs its development build and these figures are not the TUI\'s (npm run bench sets it)');
+		}
+
+		const envelopes = [...generateSession({seed: 'render-bench', games: 6})];
+		const frames = context.quick ? 40 : 150;
+		const samples = context.quick ? 1 : 3;
+		// Start in the fourth game: history, the tape and sidebets are full.
+		const start = Math.floor(envelopes.length / 2);
+		await sample(envelopes, start, 10, false);
+		await sample(envelopes, start, 10, true);
+		const app: Sample[] = [];
+		const plain: Sample[] = [];
+		for (let index = 0; index < samples; index++) {
+			// eslint-disable-next-line no-await-in-loop
+			app.push(await sample(envelopes, start, frames, false));
+			// eslint-disable-next-line no-await-in-loop
+			plain.push(await sample(envelopes, start, frames, true));
+		}
+
+		context.log(`render: ${samples} × ${frames} frames at ${size.columns}×${size.rows}, the frame clock at ${fps} fps`);
+		const rows: BenchRow[] = [
+			withRatio({
+				name: `render one frame of the UI at ${size.columns}×${size.rows} (CPU)`,
+				value: median(app.map(item => item.cpuMsPerFrame)),
+				unit: 'ms/frame',
+				baseline: {name: 'Ink drawing one plain text of the same size', value: median(plain.map(item => item.cpuMsPerFrame))},
+				better: 'lower',
+				// N ms a frame at 10 frames a second is 10·N ms a second: N% of a core.
+				note: `process CPU per frame drawn (store updates included); at the default 10 fps that is at most ${median(app.map(item => item.cpuMsPerFrame)).toFixed(1)}% of a core`,
+			}),
+			withRatio({
+				name: `render: Ink's output step per frame at ${size.columns}×${size.rows}`,
+				value: median(app.map(item => item.inkMsPerFrame)),
+				unit: 'ms/frame',
+				baseline: {name: 'Ink drawing one plain text of the same size', value: median(plain.map(item => item.inkMsPerFrame))},
+				better: 'lower',
+				note: 'Ink\'s own renderTime (layout to text), part of the figure above',
+			}),
+		];
+		return rows;
+	},
+};

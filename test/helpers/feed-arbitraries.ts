@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import {makeEnvelope, type Envelope} from '../../source/protocol/envelope.js';
+import {nastyJson, nastyNumber, nastyString} from './fuzz.js';
+
+/**
+Arbitraries for feed-shaped event sequences in which any field may be wrong:
+game frames of a few game ids (so the id changes mid-game), ticks and prices
+that are mostly plausible and sometimes huge, negative, NaN-like strings or
+of the wrong type, leaderboards, gameHistory, trades, sidebets, the user's
+events, unknown events and `sent` requests. Shared by the reducer and
+rendering fuzz tests.
+*/
+
+export const gameIdPool = ['20251212-aaaaaaaaaaaaaaaa', '20251212-bbbbbbbbbbbbbbbb', '20251212-cccccccccccccccc'];
+const pool = gameIdPool;
+
+const any = nastyJson({maxDepth: 2});
+const gameId = fc.oneof({weight: 8, arbitrary: fc.constantFrom(...pool)}, {weight: 1, arbitrary: any});
+const tick = fc.oneof({weight: 6, arbitrary: fc.integer({min: 0, max: 120})}, {weight: 2, arbitrary: nastyNumber}, {weight: 1, arbitrary: nastyString});
+const price = fc.oneof({weight: 6, arbitrary: fc.double({min: 0.001, max: 50, noNaN: true})}, {weight: 2, arbitrary: nastyNumber}, {weight: 1, arbitrary: nastyString});
+const flag = fc.oneof({weight: 4, arbitrary: fc.boolean()}, {weight: 1, arbitrary: any});
+const sideBet = fc.oneof(
+	fc.record({startedAtTick: tick, end: tick, gameId, betAmount: price, xPayout: price}, {requiredKeys: []}),
+	any,
+);
+const leaderboard = fc.oneof(
+	{weight: 4, arbitrary: fc.array(fc.oneof(fc.record({id: fc.oneof(fc.string({maxLength: 12}), any), username: fc.oneof(nastyString, fc.constant(null)), pnl: price, positionQty: price, avgCost: price, sideBet}, {requiredKeys: []}), any), {maxLength: 6})},
+	{weight: 1, arbitrary: any},
+);
+const historyEntry = fc.oneof(
+	fc.record({
+		id: gameId,
+		timestamp: fc.oneof(fc.integer({min: 0, max: 2 ** 45}), nastyNumber),
+		prices: fc.oneof(fc.array(price, {maxLength: 150}), any),
+		peakMultiplier: price,
+		provablyFair: fc.oneof(fc.record({serverSeed: fc.oneof(fc.string({unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64}), nastyString), serverSeedHash: fc.oneof(fc.string({unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64}), nastyString)}, {requiredKeys: []}), any),
+		globalSidebets: fc.oneof(fc.array(fc.record({type: fc.constantFrom('placed', 'payout', 'x'), endTick: tick, payout: price, startedAtTick: tick}, {requiredKeys: []}), {maxLength: 5}), any),
+		gameVersion: fc.oneof(fc.constantFrom('v1', 'v2', 'v3'), any),
+	}, {requiredKeys: []}),
+	any,
+);
+const partialPrices = fc.oneof(
+	fc.record({startTick: tick, endTick: tick, values: fc.oneof(fc.dictionary(fc.oneof(fc.integer({min: 0, max: 120}).map(String), nastyString, fc.constantFrom('1e9', '-1', '0x10', '1.5', '20001')), price, {maxKeys: 6, noNullPrototype: true}), any)}, {requiredKeys: []}),
+	any,
+);
+
+const gameFrame = fc.record({
+	gameId,
+	active: flag,
+	rugged: fc.oneof({weight: 5, arbitrary: fc.constant(false)}, {weight: 1, arbitrary: flag}),
+	price,
+	tickCount: tick,
+	cooldownTimer: fc.oneof(fc.integer({min: 0, max: 15_000}), nastyNumber),
+	allowPreRoundBuys: flag,
+	tradeCount: fc.oneof(fc.nat(), nastyNumber),
+	connectedPlayers: fc.oneof(fc.nat(), nastyNumber),
+	partialPrices,
+	leaderboard,
+	gameHistory: fc.oneof(fc.array(historyEntry, {maxLength: 4}), any),
+	provablyFair: fc.oneof(fc.record({serverSeedHash: fc.oneof(fc.string({unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64}), nastyString), version: any}, {requiredKeys: []}), any),
+	prices: fc.oneof(fc.array(price, {maxLength: 30}), any),
+}, {requiredKeys: []});
+
+const trade = fc.record({id: fc.oneof(fc.string({maxLength: 6}), any), gameId, playerId: fc.oneof(fc.string({maxLength: 12}), any), username: fc.oneof(nastyString, fc.constant(null)), type: fc.oneof(fc.constantFrom('buy', 'sell', 'short_open', 'short_close'), nastyString), price, qty: price, amount: price, tickIndex: tick}, {requiredKeys: []});
+const sidebetEvent = fc.record({gameId, startTick: tick, endTick: tick, betAmount: price, xPayout: price, payout: price, profit: price, username: nastyString}, {requiredKeys: []});
+const trace = {__trace: true, traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01'};
+
+export type Step = {event: string; args: unknown[]; direction: 'received' | 'sent'};
+export const step: fc.Arbitrary<Step> = fc.oneof(
+	{weight: 12, arbitrary: gameFrame.map(data => ({event: 'gameStateUpdate', args: [data]}))},
+	{weight: 3, arbitrary: trade.map(data => ({event: 'standard/newTrade', args: [trace, data]}))},
+	{weight: 1, arbitrary: fc.record({cash: price, positionQty: price, avgCost: price, cumulativePnL: price, sideBet}, {requiredKeys: []}).map(data => ({event: 'playerUpdate', args: [data]}))},
+	{weight: 1, arbitrary: fc.record({gameId, leaderboardEntry: fc.oneof(fc.record({username: nastyString, positionQty: price, pnl: price, sideBet}, {requiredKeys: []}), any)}, {requiredKeys: []}).map(data => ({event: 'gameStatePlayerUpdate', args: [data]}))},
+	{weight: 1, arbitrary: fc.record({username: nastyString, hasUsername: flag}, {requiredKeys: []}).map(data => ({event: 'usernameStatus', args: [trace, data]}))},
+	{weight: 1, arbitrary: fc.tuple(fc.constantFrom('currentSidebet', 'currentSidebetResult', 'newSideBet'), sidebetEvent).map(([event, data]) => ({event, args: [data]}))},
+	{weight: 1, arbitrary: fc.tuple(fc.oneof(fc.constantFrom('gameStateUpdate', 'standard/newTrade', 'playerUpdate', 'newChatMessage', 'ack'), nastyString), fc.array(any, {maxLength: 3})).map(([event, args]) => ({event, args}))},
+).chain(item => fc.constantFrom<'received' | 'sent'>('received', 'received', 'received', 'sent').map(direction => ({...item, direction})));
+
+export function envelopes(steps: readonly Step[]): Envelope[] {
+	return steps.map(({event, args, direction}, index) => makeEnvelope({seq: index + 1, ts: 1_765_577_818_000 + (index * 250), source: 'replay', direction, event, args}));
+}
+
