@@ -53,7 +53,7 @@ test('400 games at full speed: memory bounded and flat once warm, nothing lost, 
 	};
 
 	// What the state and the UI hold does not grow from game 160–240 to game 360–400. Ink's own
-	// text-measure cache did (5 KB a frame, about 1 MB here; see source/ui/text-measure.ts).
+	// text-measure cache did (5 KB a frame, about 1 MB here; see source/ui/components/Lines.tsx).
 	expect(heapBetween(90, 100) - heapBetween(40, 60)).toBeLessThan(512 * 1024);
 	// The whole process stays far below the 150 MB target.
 	expect(result.peakRss).toBeLessThan(150 * 1e6);

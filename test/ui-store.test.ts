@@ -104,6 +104,34 @@ describe('RateMeter', () => {
 	});
 });
 
+describe('RateMeter.completedPerSecond', () => {
+	it('counts whole past seconds only, so it moves once a second', () => {
+		const meter = new RateMeter(5);
+		for (let ms = 0; ms < 10_000; ms += 100) {
+			meter.add(ms);
+		}
+
+		// Seconds 5–9, ten events each.
+		expect(meter.completedPerSecond(10_000)).toBe(10);
+		meter.add(10_100, 50);
+		// The current second is left out: the same figure until it ends.
+		expect(meter.completedPerSecond(10_900)).toBe(10);
+		// Seconds 6–10: 40 + 50 events.
+		expect(meter.completedPerSecond(11_000)).toBe(18);
+		expect(meter.completedPerSecond(30_000)).toBe(0);
+	});
+
+	it('reads like perSecond until a whole second has been watched', () => {
+		const meter = new RateMeter(5);
+		meter.add(1500, 5);
+		expect(meter.completedPerSecond(1900)).toBe(meter.perSecond(1900));
+		meter.add(2500, 3);
+		// Second 1 was entered half way through: second 2 is the first complete one.
+		expect(meter.completedPerSecond(3200)).toBe(3);
+		expect(new RateMeter().completedPerSecond(5)).toBe(0);
+	});
+});
+
 describe('FrameMetrics', () => {
 	it('measures event-to-screen latency from arrival to the frame that shows it', () => {
 		let now = 0;

@@ -1,9 +1,17 @@
 /**
 Ink rebuilds every frame from scratch: each line it writes is tokenized into
 one object per character (`getStyledChars`) with a cache that lives for one
-frame only. A monitor redraws mostly the same lines four times a second, so
-this keeps those results across frames, in a bounded cache (cleared when
-full), for a large cut in per-frame CPU.
+frame only, then every row of the screen is a grid of such objects turned
+back into text character by character (style diffs between neighbours). A
+monitor redraws mostly the same lines four times a second, so this
+
+1. keeps the tokenizing across frames, in a bounded cache (cleared when full);
+2. assembles each row from the lines written into it (a fast path for
+   `Output.get`): when the writes of a frame are unclipped and no two overlap
+   (always so for this UI, whose panes sit side by side), a row is its lines
+   in column order with blanks between them, each line already
+   self-contained text. Anything else (a clip, an overlap, an odd position)
+   takes Ink's own path, so the result never differs in what it shows.
 
 It reaches into Ink's internals (build/output.js, not part of its public
 API), so it is defensive: if the shape is not the one it knows (another Ink
@@ -12,14 +20,32 @@ character objects (it only places them in the frame's grid), which is what
 makes sharing them between frames safe.
 */
 
+import {singleCellCharacters} from './format.js';
+
 type Caches = {
 	getStyledChars(line: string): unknown[];
 	getStringWidth(text: string): number;
 };
 
-type OutputClass = new (options: {width: number; height: number}) => {caches?: Caches};
+type Operation =
+	| {type: 'write'; x: number; y: number; text: string; transformers: Array<(line: string, index: number) => string>}
+	| {type: 'clip'; clip: unknown}
+	| {type: 'unclip'};
+
+type OutputInstance = {
+	width: number;
+	height: number;
+	operations: Operation[];
+	caches: Caches;
+	get(): {output: string; height: number};
+};
+
+type OutputClass = (new (options: {width: number; height: number}) => OutputInstance) & {prototype: OutputInstance};
 
 const maxEntries = 4000;
+
+/** Frames assembled by the fast path and by Ink's own (tests, diagnostics). */
+export const frameStats = {fast: 0, ink: 0};
 let installed = false;
 
 function bounded<V>(compute: (key: string) => V): (key: string) => V {
@@ -37,6 +63,77 @@ function bounded<V>(compute: (key: string) => V): (key: string) => V {
 
 		return value;
 	};
+}
+
+type Span = {start: number; end: number; text: string};
+
+/** A written line as a piece of a row: its columns (as Ink counts them, cell by cell) and its text, styles closed. */
+type Piece = {width: number; text: string};
+
+const reset = '\u001B[0m';
+// eslint-disable-next-line no-control-regex
+const styleCode = /\u001B\[[\d;]*m/g;
+
+/**
+Rows of the frame from its write operations, or undefined when the frame
+needs Ink's own path (a clip, overlapping writes, a position Ink would treat
+specially).
+*/
+export function assembleRows(output: OutputInstance, piece: (line: string) => Piece): string[] | undefined {
+	const rows: Array<Span[] | undefined> = Array.from({length: output.height});
+	for (const operation of output.operations) {
+		if (operation.type !== 'write') {
+			return undefined;
+		}
+
+		const {x, y, text, transformers} = operation;
+		if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0) {
+			return undefined;
+		}
+
+		const lines = text.split('\n');
+		for (let index = 0; index < lines.length; index++) {
+			if (y + index < 0 || y + index >= output.height) {
+				// Ink drops lines outside the frame too.
+				continue;
+			}
+
+			let line = lines[index]!;
+			for (const transformer of transformers) {
+				line = transformer(line, index);
+			}
+
+			const {width, text: shown} = piece(line);
+			if (width === 0) {
+				continue;
+			}
+
+			const spans = (rows[y + index] ??= []);
+			const end = x + width;
+			// Past the frame's width Ink's grid has holes, which it closes up: leave that to Ink.
+			if (end > output.width || spans.some(span => x < span.end && span.start < end)) {
+				return undefined;
+			}
+
+			spans.push({start: x, end, text: shown});
+		}
+	}
+
+	return rows.map(spans => {
+		if (spans === undefined) {
+			return '';
+		}
+
+		spans.sort((a, b) => a.start - b.start);
+		let row = '';
+		let column = 0;
+		for (const span of spans) {
+			row += ' '.repeat(span.start - column) + span.text;
+			column = span.end;
+		}
+
+		return row.trimEnd();
+	});
 }
 
 export async function installOutputCache(): Promise<boolean> {
@@ -70,6 +167,37 @@ export async function installOutputCache(): Promise<boolean> {
 		const sharedWidths = bounded(uncached(stringWidth));
 		prototype.getStyledChars = sharedChars;
 		prototype.getStringWidth = sharedWidths;
+
+		const inkGet = Output.prototype.get;
+		if (typeof inkGet === 'function' && Array.isArray(new Output({width: 1, height: 1}).operations)) {
+			const piece = bounded((line: string): Piece => {
+				// Columns exactly as Ink places the characters: each at least one cell wide. Most
+				// lines are styles around single-cell characters, counted without tokenizing.
+				const visible = line.replaceAll(styleCode, '');
+				let width = 0;
+				if (!visible.includes('\u001B') && singleCellCharacters.test(visible)) {
+					width = visible.length;
+				} else {
+					for (const character of sharedChars(line) as Array<{value: string}>) {
+						width += Math.max(1, sharedWidths(character.value));
+					}
+				}
+
+				// Ink reads every line on its own, from no style; close what a line leaves open.
+				return {width, text: line.includes('\u001B') ? line + reset : line};
+			});
+			Output.prototype.get = function (this: OutputInstance) {
+				const rows = assembleRows(this, piece);
+				if (rows === undefined) {
+					frameStats.ink++;
+					return inkGet.call(this);
+				}
+
+				frameStats.fast++;
+				return {output: rows.join('\n'), height: this.height};
+			};
+		}
+
 		installed = true;
 		return true;
 	} catch {

@@ -37,6 +37,33 @@ export class RateMeter {
 		return total / span;
 	}
 
+	/**
+	Average over the last `windowSeconds` completed seconds, the current one
+	left out, so that the figure moves only when a second ends (a status bar
+	that shows it is not redrawn for it in between). Until a whole second has
+	passed since the first event's, the same as `perSecond`.
+	*/
+	completedPerSecond(nowMs: number): number {
+		this.#advance(nowMs);
+		if (this.#start === undefined) {
+			return 0;
+		}
+
+		const current = this.#second!;
+		// The first event's second was only partly watched: it does not count as complete.
+		const completed = Math.min(this.#windowSeconds, current - Math.floor(this.#start / 1000) - 1);
+		if (completed <= 0) {
+			return this.perSecond(nowMs);
+		}
+
+		let total = 0;
+		for (let step = 1; step <= completed; step++) {
+			total += this.#buckets[(current - step) % this.#buckets.length]!;
+		}
+
+		return total / completed;
+	}
+
 	#advance(nowMs: number): void {
 		const second = Math.floor(nowMs / 1000);
 		if (this.#second === undefined) {

@@ -126,7 +126,7 @@ export class MonitorStore {
 			state: this.#state,
 			status: this.#status,
 			problems: this.#problems,
-			eventsPerSecond: this.#rate.perSecond(now),
+			eventsPerSecond: this.#rate.completedPerSecond(now),
 			lastArrival: this.#lastArrival,
 			takenAt: now,
 			recording: this.#recording?.(),

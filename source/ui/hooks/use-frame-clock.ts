@@ -1,11 +1,12 @@
 import {useEffect, useState} from 'react';
 import {displayKey, sameKey} from '../display-key.js';
 import type {FrameMetrics} from '../frame-metrics.js';
+import {RateMeter} from '../rate-meter.js';
 import type {MonitorStore, StoreSnapshot} from '../store.js';
 
 export type Frame = {
 	snapshot: StoreSnapshot;
-	/** Frames actually drawn in the last second (≤ the cap). */
+	/** Frames actually drawn in the last whole second (≤ the cap). */
 	drawnPerSecond: number;
 };
 
@@ -25,6 +26,8 @@ export function useFrameClock(store: MonitorStore, fps: number, metrics?: FrameM
 		let lastLook = performance.now();
 		let lastKey: readonly unknown[] | undefined;
 		const drawn: number[] = [];
+		// The frame rate shown: frames of the last whole second, so showing it does not itself cause redraws.
+		const drawnMeter = new RateMeter(1);
 		const timer = setInterval(() => {
 			const version = store.version;
 			const now = performance.now();
@@ -45,8 +48,8 @@ export function useFrameClock(store: MonitorStore, fps: number, metrics?: FrameM
 			lastLook = now;
 
 			const snapshot = store.snapshot();
-			// The frame rate shown counts this frame too.
-			const key = displayKey(snapshot, drawn.length + 1);
+			const shownFps = Math.round(drawnMeter.completedPerSecond(now));
+			const key = displayKey(snapshot, shownFps);
 			if (sameKey(lastKey, key)) {
 				// Nothing visible changed: what arrived is already what the screen shows.
 				metrics?.settled(version);
@@ -55,8 +58,9 @@ export function useFrameClock(store: MonitorStore, fps: number, metrics?: FrameM
 
 			lastKey = key;
 			drawn.push(now);
+			drawnMeter.add(now);
 			metrics?.showing(version);
-			setFrame({snapshot, drawnPerSecond: drawn.length});
+			setFrame({snapshot, drawnPerSecond: shownFps});
 		}, Math.max(1, Math.round(1000 / fps)));
 		return () => {
 			clearInterval(timer);
