@@ -9,6 +9,7 @@ import type {StateStats} from '../state/types.js';
 import type {Size} from '../ui/layout.js';
 import {MonitorStore} from '../ui/store.js';
 import {dayArgs, parseDayArgs} from './day-options.js';
+import {installOutputCache} from '../ui/ink-output-cache.js';
 import {mountUi} from './ui-harness.js';
 
 /**
@@ -156,6 +157,11 @@ async function run(): Promise<DayResult> {
 
 	// The UI as the TUI runs it: its frame clock draws in wall time while the day pours through at
 	// full speed, as `rugs-tui --replay … --speed 0 --fps N` would; now and then a resize.
+	if (options.ui) {
+		// Ink as the TUI runs it (run-tui.tsx installs the same).
+		await installOutputCache();
+	}
+
 	const ui = options.ui ? mountUi(store, sizes[0]!, {fps: options.fps}) : undefined;
 	let resizes = 0;
 	feed.stdout.setEncoding('utf8');
