@@ -137,8 +137,8 @@ function bareWatcher(chrome: LaunchedChrome) {
 
 async function measure(chrome: LaunchedChrome, port: number, label: string, set: string, frames: readonly string[], quick: boolean): Promise<BenchRow[]> {
 	const totalBytes = frames.reduce((sum, frame) => sum + frame.length, 0);
-	// About 20 MB per sample (2 MB in quick mode), and at least 200 frames.
-	const count = Math.max(200, Math.round(frames.length * ((quick ? 2e6 : 2e7) / Math.max(1, totalBytes))));
+	// About 12 MB per sample (2 MB in quick mode), and at least 200 frames.
+	const count = Math.max(200, Math.round(frames.length * ((quick ? 2e6 : 1.2e7) / Math.max(1, totalBytes))));
 	const samples = quick ? 2 : 3;
 	// Warm up both paths (JIT, the browser's caches).
 	await timeRun(chrome, port, set, Math.min(count, 200), rugsTuiWatcher(chrome));

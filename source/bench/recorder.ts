@@ -162,7 +162,7 @@ export const recorderBenchmark: Benchmark = {
 			const recorded: Timing[] = [];
 			const floor: Timing[] = [];
 			const file = path.join(dir, 'bench.jsonl');
-			for (let sample = 0; sample < (context.quick ? 2 : 5); sample++) {
+			for (let sample = 0; sample < (context.quick ? 2 : 3); sample++) {
 				// eslint-disable-next-line no-await-in-loop
 				recorded.push(await timeRecorder(envelopes, rounds, file));
 				// eslint-disable-next-line no-await-in-loop
@@ -182,7 +182,7 @@ export const recorderBenchmark: Benchmark = {
 			const events = envelopes.length * copies;
 			const withRecord: Timing[] = [];
 			const jsonOnly: Timing[] = [];
-			for (let sample = 0; sample < (context.quick ? 1 : 3); sample++) {
+			for (let sample = 0; sample < (context.quick ? 1 : 2); sample++) {
 				const target = path.join(dir, `cli-${sample}.jsonl`);
 				// eslint-disable-next-line no-await-in-loop
 				jsonOnly.push({seconds: await timeCli(input, []), events, bytes: inputBytes});

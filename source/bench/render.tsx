@@ -82,8 +82,8 @@ export const renderBenchmark: Benchmark = {
 		}
 
 		const envelopes = [...generateSession({seed: 'render-bench', games: 12})];
-		const frames = context.quick ? 40 : 150;
-		const samples = context.quick ? 1 : 3;
+		const frames = context.quick ? 40 : 100;
+		const samples = context.quick ? 1 : 2;
 		// Start in the seventh game: history, the tape and sidebets are full.
 		const start = Math.floor(envelopes.length / 2);
 		await sample(envelopes, start, 10, false);

@@ -5,7 +5,8 @@ frame only, then every row of the screen is a grid of such objects turned
 back into text character by character (style diffs between neighbours). A
 monitor redraws mostly the same lines four times a second, so this
 
-1. keeps the tokenizing across frames, in a bounded cache (cleared when full);
+1. keeps the tokenizing across frames (what the last two frames drew: memory
+   stays at two frames' worth however long it runs);
 2. assembles each row from the lines written into it (a fast path for
    `Output.get`): when the writes of a frame are unclipped and no two overlap
    (always so for this UI, whose panes sit side by side), a row is its lines
@@ -42,28 +43,35 @@ type OutputInstance = {
 
 type OutputClass = (new (options: {width: number; height: number}) => OutputInstance) & {prototype: OutputInstance};
 
-const maxEntries = 4000;
-
 /** Frames assembled by the fast path and by Ink's own (tests, diagnostics). */
 export const frameStats = {fast: 0, ink: 0};
 let installed = false;
 
-function bounded<V>(compute: (key: string) => V): (key: string) => V {
-	const cache = new Map<string, V>();
-	return key => {
-		let value = cache.get(key);
-		if (value === undefined) {
-			value = compute(key);
-			if (cache.size >= maxEntries) {
-				cache.clear();
+/**
+A cache that keeps what the last two frames used: a line drawn again in the
+next frame is found, anything older is let go at once. Memory stays at about
+two frames' worth of lines, with no slow fill-and-clear cycle.
+*/
+function perFrame<V>(compute: (key: string) => V): {get(key: string): V; nextFrame(): void} {
+	let current = new Map<string, V>();
+	let previous = new Map<string, V>();
+	return {
+		get(key) {
+			let value = current.get(key);
+			if (value === undefined) {
+				value = previous.get(key) ?? compute(key);
+				current.set(key, value);
 			}
 
-			cache.set(key, value);
-		}
-
-		return value;
+			return value;
+		},
+		nextFrame() {
+			previous = current;
+			current = new Map();
+		},
 	};
 }
+
 
 type Span = {start: number; end: number; text: string};
 
@@ -144,9 +152,11 @@ export async function installOutputCache(): Promise<boolean> {
 	try {
 		const outputUrl = new URL('output.js', import.meta.resolve('ink'));
 		const {default: Output} = await import(outputUrl.href) as {default: OutputClass};
-		const probe = new Output({width: 1, height: 1}).caches;
-		const prototype = probe === undefined ? undefined : Object.getPrototypeOf(probe) as Caches | undefined;
-		if (prototype === undefined || typeof prototype.getStyledChars !== 'function' || typeof prototype.getStringWidth !== 'function') {
+		const probe = new Output({width: 1, height: 1});
+		const prototype = probe.caches === undefined ? undefined : Object.getPrototypeOf(probe.caches) as Caches | undefined;
+		const inkGet = Output.prototype.get;
+		if (prototype === undefined || typeof prototype.getStyledChars !== 'function' || typeof prototype.getStringWidth !== 'function'
+			|| typeof inkGet !== 'function' || !Array.isArray(probe.operations)) {
 			return false;
 		}
 
@@ -163,40 +173,40 @@ export async function installOutputCache(): Promise<boolean> {
 			}
 		};
 
-		const sharedChars = bounded(uncached(styledChars));
-		const sharedWidths = bounded(uncached(stringWidth));
-		prototype.getStyledChars = sharedChars;
-		prototype.getStringWidth = sharedWidths;
-
-		const inkGet = Output.prototype.get;
-		if (typeof inkGet === 'function' && Array.isArray(new Output({width: 1, height: 1}).operations)) {
-			const piece = bounded((line: string): Piece => {
-				// Columns exactly as Ink places the characters: each at least one cell wide. Most
-				// lines are styles around single-cell characters, counted without tokenizing.
-				const visible = line.replaceAll(styleCode, '');
-				let width = 0;
-				if (!visible.includes('\u001B') && singleCellCharacters.test(visible)) {
-					width = visible.length;
-				} else {
-					for (const character of sharedChars(line) as Array<{value: string}>) {
-						width += Math.max(1, sharedWidths(character.value));
-					}
+		// Every cache keeps what the last two frames used (the Output of a frame is the only user).
+		const sharedChars = perFrame(uncached(styledChars));
+		const sharedWidths = perFrame(uncached(stringWidth));
+		prototype.getStyledChars = sharedChars.get;
+		prototype.getStringWidth = sharedWidths.get;
+		const pieces = perFrame((line: string): Piece => {
+			// Columns exactly as Ink places the characters: each at least one cell wide. Most
+			// lines are styles around single-cell characters, counted without tokenizing.
+			const visible = line.replaceAll(styleCode, '');
+			let width = 0;
+			if (!visible.includes('\u001B') && singleCellCharacters.test(visible)) {
+				width = visible.length;
+			} else {
+				for (const character of sharedChars.get(line) as Array<{value: string}>) {
+					width += Math.max(1, sharedWidths.get(character.value));
 				}
+			}
 
-				// Ink reads every line on its own, from no style; close what a line leaves open.
-				return {width, text: line.includes('\u001B') ? line + reset : line};
-			});
-			Output.prototype.get = function (this: OutputInstance) {
-				const rows = assembleRows(this, piece);
-				if (rows === undefined) {
-					frameStats.ink++;
-					return inkGet.call(this);
-				}
+			// Ink reads every line on its own, from no style; close what a line leaves open.
+			return {width, text: line.includes('\u001B') ? line + reset : line};
+		});
+		Output.prototype.get = function (this: OutputInstance) {
+			sharedChars.nextFrame();
+			sharedWidths.nextFrame();
+			pieces.nextFrame();
+			const rows = assembleRows(this, pieces.get);
+			if (rows === undefined) {
+				frameStats.ink++;
+				return inkGet.call(this);
+			}
 
-				frameStats.fast++;
-				return {output: rows.join('\n'), height: this.height};
-			};
-		}
+			frameStats.fast++;
+			return {output: rows.join('\n'), height: this.height};
+		};
 
 		installed = true;
 		return true;
