@@ -3,7 +3,8 @@ import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
-import {WebSocketServer, type WebSocket} from 'ws';
+import {WebSocketServer} from 'ws';
+import {benchOpenPacket, streamFrames} from './stream-frames.js';
 
 /**
 The CDP benchmark's feed, run as a child process so that its CPU time is not
@@ -20,8 +21,6 @@ Protocol with the parent: it sends `{sets}` once; the child answers `{port}`;
 export type CdpFeedSets = {sets: Record<string, string[]>};
 export type CdpFeedReady = {port: number};
 
-const highWaterBytes = 8 * 1024 * 1024;
-const open = `0${JSON.stringify({sid: 'bench', upgrades: [], pingInterval: 600_000, pingTimeout: 600_000, maxPayload: 1_000_000})}`;
 // The client bundle socket.io serves at /socket.io/socket.io.js (not in the package's exports: found beside its entry point).
 const socketIoEntry = createRequire(import.meta.url).resolve('socket.io');
 const clientScript = readFileSync(path.join(socketIoEntry.slice(0, socketIoEntry.lastIndexOf(`${path.sep}dist${path.sep}`)), 'client-dist', 'socket.io.min.js'), 'utf8');
@@ -32,24 +31,6 @@ const page = `<!doctype html><meta charset="utf-8"><title>rugs-tui cdp bench</ti
 const query = new URLSearchParams(location.search);
 window.feed = io({transports: ['websocket'], reconnection: false, query: {set: query.get('set'), count: query.get('count')}});
 </script>`;
-
-function stream(ws: WebSocket, frames: readonly string[], count: number): void {
-	let sent = 0;
-	const pump = () => {
-		while (sent < count && ws.readyState === ws.OPEN) {
-			const frame = frames[sent % frames.length]!;
-			sent++;
-			if (ws.bufferedAmount >= highWaterBytes) {
-				ws.send(frame, pump);
-				return;
-			}
-
-			ws.send(frame);
-		}
-	};
-
-	pump();
-}
 
 function serve(sets: Record<string, string[]>): void {
 	const http = createServer((request, response) => {
@@ -67,11 +48,11 @@ function serve(sets: Record<string, string[]>): void {
 		const query = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams;
 		const frames = sets[query.get('set') ?? ''] ?? [];
 		const count = Number(query.get('count') ?? 0);
-		ws.send(open);
+		ws.send(benchOpenPacket);
 		ws.on('message', data => {
 			if (String(data).startsWith('40')) {
 				ws.send(`40${JSON.stringify({sid: 'bench-socket'})}`);
-				stream(ws, frames, count);
+				streamFrames(ws, frames, count);
 			}
 		});
 	});
