@@ -1,11 +1,10 @@
 import {spawn} from 'node:child_process';
-import {createServer as createNetServer, type AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Socket as ServerSocket} from 'socket.io';
 import {asEnvelope} from '../source/protocol/envelope.js';
 import {syntheticSession} from './helpers/game-script.js';
 import {binPath, projectRoot} from './helpers/project.js';
-import {sendRaw, startSocketServer, type TestServer} from './helpers/socket-server.js';
+import {deadPort, sendRaw, startSocketServer, type TestServer} from './helpers/socket-server.js';
 
 // These spawn the built command: `npm test` builds first (or run `npm run build`).
 
@@ -77,20 +76,6 @@ async function feedServer(firstConnection?: (socket: ServerSocket) => void): Pro
 	}});
 	cleanups.push(async () => server.close());
 	return server;
-}
-
-async function deadPort(): Promise<number> {
-	const server = createNetServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as AddressInfo;
-	await new Promise<void>(resolve => {
-		server.close(() => {
-			resolve();
-		});
-	});
-	return port;
 }
 
 function stderrRecords(stderr: string): Array<Record<string, unknown>> {

@@ -1,4 +1,3 @@
-import {createServer as createNetServer} from 'node:net';
 import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {WebSocketServer} from 'ws';
@@ -10,7 +9,7 @@ import {readRecording} from '../source/sources/read-recording.js';
 import {recordBus, type BusRecorder} from './helpers/bus-recorder.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
 import {resentAfterReconnect, syntheticSession} from './helpers/game-script.js';
-import {startSocketServer, type TestServer, type TestServerOptions} from './helpers/socket-server.js';
+import {deadPort, startSocketServer, type TestServer, type TestServerOptions} from './helpers/socket-server.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -38,21 +37,6 @@ function connect(recorder: BusRecorder, options: DirectSourceOptions): DirectSou
 
 function count(recorder: BusRecorder, state: string): number {
 	return recorder.statuses.filter(status => status.state === state).length;
-}
-
-/** A loopback port that nobody listens on (taken, then released). */
-async function deadPort(): Promise<number> {
-	const server = createNetServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as AddressInfo;
-	await new Promise<void>(resolve => {
-		server.close(() => {
-			resolve();
-		});
-	});
-	return port;
 }
 
 function expectGapFreeSeq(envelopes: readonly Envelope[]): void {

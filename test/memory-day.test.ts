@@ -1,8 +1,8 @@
-import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {expect, test} from 'vitest';
-import {dayArgs, defaultDayOptions, type DayOptions} from '../source/bench/day-options.js';
-import type {DayResult} from '../source/bench/day-run.js';
+import {defaultDayOptions} from '../source/bench/day-options.js';
+import {runDay} from '../source/bench/day.js';
+import {assertBuilt} from './helpers/run-cli.js';
 import {projectRoot} from './helpers/project.js';
 
 /**
@@ -13,29 +13,10 @@ drawing at --fps), in a process of its own with --expose-gc. Only memory is
 asserted, never time.
 */
 
-async function runDay(options: DayOptions): Promise<DayResult> {
-	const runner = path.join(projectRoot, 'dist/bench/day-run.js');
-	return new Promise((resolve, reject) => {
-		// Production React and Ink, as the bin shim runs them.
-		const child = spawn(process.execPath, ['--expose-gc', runner, ...dayArgs(options)], {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, NODE_ENV: 'production'}});
-		let out = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			out += chunk;
-		});
-		child.on('error', reject);
-		child.on('close', code => {
-			if (code === 0) {
-				resolve(JSON.parse(out.trim()) as DayResult);
-			} else {
-				reject(new Error(`day run exited with ${code}`));
-			}
-		});
-	});
-}
-
 test('400 games at full speed: memory bounded and flat once warm, nothing lost, nothing miscounted', async () => {
 	// The UI at 60 frames a second: several hundred frames, so that a leak per frame shows too.
-	const result = await runDay({...defaultDayOptions, games: 400, fps: 60});
+	assertBuilt();
+	const result = await runDay({...defaultDayOptions, games: 400, fps: 60}, path.join(projectRoot, 'dist/bench/day-run.js'));
 	expect(result.gcExposed).toBe(true);
 	expect(result.games).toBe(400);
 	expect(result.ticks).toBeGreaterThan(400 * 30);

@@ -1,10 +1,10 @@
-import {spawn} from 'node:child_process';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {authEvents} from '../source/protocol/redact.js';
-import {binPath, fixturesDir, projectRoot} from './helpers/project.js';
+import {fixturesDir} from './helpers/project.js';
+import {runCli} from './helpers/run-cli.js';
 
 /**
 `--redact` through the real CLI: the logged-in fixture session replayed to
@@ -22,22 +22,6 @@ afterAll(async () => {
 	await rm(dir, {recursive: true, force: true});
 });
 
-async function cli(args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
-	const child = spawn(process.execPath, [binPath, ...args], {cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe']});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		stdout += chunk;
-	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-		stderr += chunk;
-	});
-	const code = await new Promise<number | null>(resolve => {
-		child.once('exit', resolve);
-	});
-	return {code, stdout, stderr};
-}
-
 type Line = {event: string; direction: string; data: unknown; extra?: unknown[]; seq: number};
 
 function parse(text: string): Line[] {
@@ -52,7 +36,7 @@ test('--redact on --json and --record: no auth events, player ids or usernames; 
 	expect(original.some(line => authEvents.has(line.event))).toBe(true);
 
 	const recording = path.join(dir, 'redacted.jsonl');
-	const run = await cli(['--replay', input, '--speed', '0', '--json', '--redact', '--record', recording]);
+	const run = await runCli(['--replay', input, '--speed', '0', '--json', '--redact', '--record', recording]);
 	expect(run.code).toBe(0);
 	const recorded = await readFile(recording, 'utf8');
 
@@ -78,7 +62,7 @@ test('--redact on --json and --record: no auth events, player ids or usernames; 
 
 test('without --redact, nothing is changed', async () => {
 	const input = path.join(fixturesDir, 'session-auth.jsonl');
-	const run = await cli(['--replay', input, '--speed', '0', '--json']);
+	const run = await runCli(['--replay', input, '--speed', '0', '--json']);
 	expect(run.code).toBe(0);
 	expect(run.stdout).toContain('did:privy');
 	expect(parse(run.stdout).map(line => line.event)).toEqual(parse(await readFile(input, 'utf8')).map(line => line.event));

@@ -6,9 +6,12 @@ import {withRatio, type Benchmark, type BenchRow} from './types.js';
 
 const mb = 1e6;
 
-/** Run the monitor side in a process of its own (it starts the feed process itself). */
-export async function runDay(options: DayOptions): Promise<DayResult> {
-	const runner = fileURLToPath(new URL('day-run.js', import.meta.url));
+/**
+Run the monitor side in a process of its own (it starts the feed process itself).
+`runner` is the built day-run.js: the one beside this module unless given (tests
+run this module from source, so they name the built one).
+*/
+export async function runDay(options: DayOptions, runner = fileURLToPath(new URL('day-run.js', import.meta.url))): Promise<DayResult> {
 	return new Promise((resolve, reject) => {
 		// Production React and Ink, as the bin shim runs them (the development builds keep debug data per render).
 		const child = spawn(process.execPath, ['--expose-gc', runner, ...dayArgs(options)], {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, NODE_ENV: 'production'}});

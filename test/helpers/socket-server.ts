@@ -1,5 +1,5 @@
 import {createServer, type Server as HttpServer} from 'node:http';
-import type {AddressInfo, Socket as NetSocket} from 'node:net';
+import {createServer as createNetServer, type AddressInfo, type Socket as NetSocket} from 'node:net';
 import {Server, type Socket as ServerSocket} from 'socket.io';
 
 /**
@@ -102,4 +102,19 @@ the way to send what no well-behaved server would.
 export function sendRaw(socket: ServerSocket, frame: string | Buffer): void {
 	const transport = (socket.conn as unknown as {transport: {socket: {send(data: string | Buffer): void}}}).transport;
 	transport.socket.send(frame);
+}
+
+/** A loopback port that nobody listens on (taken, then released). */
+export async function deadPort(): Promise<number> {
+	const server = createNetServer();
+	await new Promise<void>(resolve => {
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const {port} = server.address() as AddressInfo;
+	await new Promise<void>(resolve => {
+		server.close(() => {
+			resolve();
+		});
+	});
+	return port;
 }
