@@ -1,27 +1,14 @@
-import {afterEach, describe, expect, it} from 'vitest';
-import {createDirectSource, type DirectSource, type DirectSourceOptions} from '../source/sources/direct.js';
+import {describe, expect, it} from 'vitest';
+import type {DirectSource, DirectSourceOptions} from '../source/sources/direct.js';
 import {recordBus, type BusRecorder} from './helpers/bus-recorder.js';
-import {sendRaw, startSocketServer, type TestServer} from './helpers/socket-server.js';
+import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
+import {sendRaw} from './helpers/socket-server.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
-		// eslint-disable-next-line no-await-in-loop
-		await cleanup();
-	}
-});
-
-async function serve(): Promise<TestServer> {
-	const server = await startSocketServer();
-	cleanups.push(async () => server.close());
-	return server;
-}
+const lab = useDirectLab();
+const {serve} = lab;
 
 function connect(recorder: BusRecorder, options: DirectSourceOptions): DirectSource {
-	const source = createDirectSource(recorder.bus, {backoff: {minMs: 20, maxMs: 100}, ...options});
-	cleanups.push(async () => source.stop());
-	source.start();
-	return source;
+	return lab.connect(recorder, {...quickRetries, ...options});
 }
 
 /**
@@ -79,14 +66,13 @@ describe('direct source on bad input', () => {
 	});
 
 	it.each(['9garbage', '42["x"'])('counts garbage that arrives with the connect reply itself (%s) as bad input too', async frame => {
-		const server = await startSocketServer({onConnection(socket, index) {
+		const server = await serve({onConnection(socket, index) {
 			if (index === 1) {
 				sendRaw(socket, frame);
 			} else {
 				socket.emit('after', 2);
 			}
 		}});
-		cleanups.push(async () => server.close());
 		const recorder = recordBus();
 		connect(recorder, {url: server.url});
 		await recorder.until('the event after the reconnection', () => recorder.events().some(envelope => envelope.event === 'after'));

@@ -1,39 +1,17 @@
 import type {AddressInfo} from 'node:net';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {WebSocketServer} from 'ws';
 import type {Envelope} from '../source/protocol/envelope.js';
-import {createDirectSource, type DirectSource, type DirectSourceOptions} from '../source/sources/direct.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import type {GameState} from '../source/state/types.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {recordBus, type BusRecorder} from './helpers/bus-recorder.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
+import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
 import {resentAfterReconnect, syntheticSession} from './helpers/game-script.js';
-import {deadPort, startSocketServer, type TestServer, type TestServerOptions} from './helpers/socket-server.js';
+import {deadPort} from './helpers/socket-server.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
-		// eslint-disable-next-line no-await-in-loop
-		await cleanup();
-	}
-});
-
-async function serve(options: TestServerOptions = {}): Promise<TestServer> {
-	const server = await startSocketServer(options);
-	cleanups.push(async () => server.close());
-	return server;
-}
-
-/** Quick retries, so the tests spend no time waiting; the schedule itself is tested in direct-backoff. */
-const quick = {backoff: {minMs: 20, maxMs: 100}} satisfies Partial<DirectSourceOptions>;
-
-function connect(recorder: BusRecorder, options: DirectSourceOptions): DirectSource {
-	const source = createDirectSource(recorder.bus, options);
-	cleanups.push(async () => source.stop());
-	source.start();
-	return source;
-}
+const {defer, serve, connect} = useDirectLab();
 
 function count(recorder: BusRecorder, state: string): number {
 	return recorder.statuses.filter(status => status.state === state).length;
@@ -45,10 +23,9 @@ function expectGapFreeSeq(envelopes: readonly Envelope[]): void {
 
 describe('direct source reconnection', () => {
 	it('reconnects after the server is killed and restarted on the same port, and resumes', async () => {
-		const server = await startSocketServer();
-		cleanups.push(async () => server.close());
+		const server = await serve();
 		const recorder = recordBus();
-		const source = connect(recorder, {url: server.url, ...quick});
+		const source = connect(recorder, {url: server.url, ...quickRetries});
 		(await server.connection()).emit('before', 1);
 		await recorder.until('the first event', () => recorder.events().length === 1);
 
@@ -81,7 +58,7 @@ describe('direct source reconnection', () => {
 	it('reconnects after a server-side disconnect, where socket.io-client would not', async () => {
 		const server = await serve();
 		const recorder = recordBus();
-		const source = connect(recorder, {url: server.url, ...quick});
+		const source = connect(recorder, {url: server.url, ...quickRetries});
 		const first = await server.connection(1);
 		first.emit('before', 1);
 		await recorder.until('the first event', () => recorder.events().length === 1);
@@ -101,7 +78,7 @@ describe('direct source reconnection', () => {
 	it('gives up after --max-reconnects attempts, with a message that says what to do', async () => {
 		const port = await deadPort();
 		const recorder = recordBus();
-		const source = connect(recorder, {url: `http://127.0.0.1:${port}`, maxReconnects: 2, ...quick});
+		const source = connect(recorder, {url: `http://127.0.0.1:${port}`, maxReconnects: 2, ...quickRetries});
 		const end = await source.ended;
 		expect(end).toMatchObject({reason: 'gave-up', attempts: 2});
 		expect(end.reason === 'gave-up' && end.message).toMatch(/cannot connect to http:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\); gave up after 2 reconnection attempts\. .*--url.*--max-reconnects/);
@@ -117,7 +94,7 @@ describe('direct source reconnection', () => {
 	it('with --max-reconnects 0, a dropped connection ends the source at once', async () => {
 		const server = await serve();
 		const recorder = recordBus();
-		const source = connect(recorder, {url: server.url, maxReconnects: 0, ...quick});
+		const source = connect(recorder, {url: server.url, maxReconnects: 0, ...quickRetries});
 		(await server.connection()).disconnect();
 		expect(await source.ended).toMatchObject({reason: 'gave-up', attempts: 0});
 		expect(count(recorder, 'reconnecting')).toBe(0);
@@ -144,7 +121,7 @@ describe('direct source reconnection', () => {
 			socket.disconnect();
 		}});
 		const recorder = recordBus();
-		connect(recorder, {url: server.url, maxReconnects: 1, stableAfterMs: 0, ...quick});
+		connect(recorder, {url: server.url, maxReconnects: 1, stableAfterMs: 0, ...quickRetries});
 		await recorder.until('four connections', () => server.connections.length >= 4);
 		const retries = recorder.statuses.filter(status => status.state === 'reconnecting');
 		expect(retries.length).toBeGreaterThanOrEqual(3);
@@ -161,7 +138,7 @@ describe('direct source reconnection', () => {
 		await new Promise<void>(resolve => {
 			wss.once('listening', resolve);
 		});
-		cleanups.push(async () => new Promise<void>(resolve => {
+		defer(async () => new Promise<void>(resolve => {
 			for (const client of wss.clients) {
 				client.terminate();
 			}
@@ -187,7 +164,7 @@ describe('direct source reconnection', () => {
 	it('does not wait for ever on a server that opens Engine.IO but never answers the Socket.IO connect', async () => {
 		const server = await bareEngineServer({pingInterval: 25_000, pingTimeout: 20_000, answerConnect: false});
 		const recorder = recordBus();
-		connect(recorder, {url: server.url, connectTimeoutMs: 200, ...quick});
+		connect(recorder, {url: server.url, connectTimeoutMs: 200, ...quickRetries});
 		await recorder.until('a second attempt', () => server.handshakes() >= 2 && count(recorder, 'connecting') >= 2);
 		expect(recorder.statuses.find(status => status.state === 'reconnecting')?.detail).toBe('no Socket.IO connection within 0.2 s');
 		expect(count(recorder, 'connected')).toBe(0);
@@ -196,7 +173,7 @@ describe('direct source reconnection', () => {
 	it('notices a server that goes silent (no heartbeat) and reconnects', async () => {
 		const server = await bareEngineServer({pingInterval: 100, pingTimeout: 100, answerConnect: true});
 		const recorder = recordBus();
-		connect(recorder, {url: server.url, ...quick});
+		connect(recorder, {url: server.url, ...quickRetries});
 		await recorder.until('a second connection', () => count(recorder, 'connected') >= 1 && server.handshakes() >= 2);
 		expect(recorder.statuses.find(status => status.state === 'disconnected')?.detail).toBe('no heartbeat from the server in time (ping timeout)');
 		expect(recorder.problems[0]?.message).toMatch(/lost: no heartbeat from the server in time \(ping timeout\); reconnecting$/);
@@ -235,7 +212,7 @@ describe('a reconnect never corrupts the state', () => {
 			}
 		}});
 		const recorder = recordBus();
-		connect(recorder, {url: server.url, ...quick});
+		connect(recorder, {url: server.url, ...quickRetries});
 		await recorder.until('the first part', () => recorder.events().length === cut);
 		(await server.connection(1)).disconnect();
 		await recorder.until('everything', () => recorder.events().length === script.length + resent.length);

@@ -1,31 +1,12 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {asEnvelope, envelopeArguments, type Envelope} from '../source/protocol/envelope.js';
-import {createDirectSource, type DirectSource, type DirectSourceOptions} from '../source/sources/direct.js';
+import {createDirectSource} from '../source/sources/direct.js';
 import {readRecording} from '../source/sources/read-recording.js';
-import {recordBus, type BusRecorder} from './helpers/bus-recorder.js';
+import {recordBus} from './helpers/bus-recorder.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
-import {startSocketServer, type TestServer} from './helpers/socket-server.js';
+import {useDirectLab} from './helpers/direct-lab.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
-		// eslint-disable-next-line no-await-in-loop
-		await cleanup();
-	}
-});
-
-async function serve(): Promise<TestServer> {
-	const server = await startSocketServer();
-	cleanups.push(async () => server.close());
-	return server;
-}
-
-function connect(recorder: BusRecorder, options: DirectSourceOptions): DirectSource {
-	const source = createDirectSource(recorder.bus, options);
-	cleanups.push(async () => source.stop());
-	source.start();
-	return source;
-}
+const {serve, connect} = useDirectLab();
 
 const trace = {__trace: true, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'};
 

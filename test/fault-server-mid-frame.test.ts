@@ -1,11 +1,12 @@
 import type {Socket as NetSocket} from 'node:net';
 import type {Socket as ServerSocket} from 'socket.io';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {asEnvelope, envelopeArguments} from '../source/protocol/envelope.js';
-import {createDirectSource, type DirectSourceOptions} from '../source/sources/direct.js';
+import {createDirectSource} from '../source/sources/direct.js';
 import {recordBus} from './helpers/bus-recorder.js';
 import {startCli, stopCli, type CliRun} from './helpers/cli.js';
-import {startSocketServer, type TestServer} from './helpers/socket-server.js';
+import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
+import type {TestServer} from './helpers/socket-server.js';
 import {waitFor} from './helpers/wait.js';
 
 /**
@@ -18,15 +19,7 @@ was lost, reconnect and resume, with nothing lost or duplicated of what was
 complete.
 */
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
-		// eslint-disable-next-line no-await-in-loop
-		await cleanup();
-	}
-});
-
-const quick = {backoff: {minMs: 20, maxMs: 100}} satisfies Partial<DirectSourceOptions>;
+const {defer, serve: serveOptions} = useDirectLab();
 
 function tcpOf(socket: ServerSocket): NetSocket {
 	const transport = (socket.conn as unknown as {transport: {socket: {_socket: NetSocket}}}).transport;
@@ -53,9 +46,7 @@ function dieMidFrame(socket: ServerSocket, payload: string, sent: number): void 
 }
 
 async function serve(port?: number): Promise<TestServer> {
-	const server = await startSocketServer({port});
-	cleanups.push(async () => server.close());
-	return server;
+	return serveOptions({port});
 }
 
 const half = `42${JSON.stringify(['gameStateUpdate', {gameId: 'torn', leaderboard: Array.from({length: 500}, (_, index) => ({id: `p${index}`, pnl: index}))}])}`;
@@ -64,8 +55,8 @@ describe('the server dies mid-frame', () => {
 	it('the half frame is dropped without an event or a decode error; the source reconnects to the same server and resumes', async () => {
 		const server = await serve();
 		const recorder = recordBus();
-		const source = createDirectSource(recorder.bus, {url: server.url, ...quick});
-		cleanups.push(async () => source.stop());
+		const source = createDirectSource(recorder.bus, {url: server.url, ...quickRetries});
+		defer(async () => source.stop());
 		source.start();
 		const first = await server.connection(1);
 		first.emit('before', 1);
@@ -87,8 +78,8 @@ describe('the server dies mid-frame', () => {
 	it('the server dies mid-frame and stays down while retries fail, then comes back on the same port: the source resumes', async () => {
 		const server = await serve();
 		const recorder = recordBus();
-		const source = createDirectSource(recorder.bus, {url: server.url, ...quick});
-		cleanups.push(async () => source.stop());
+		const source = createDirectSource(recorder.bus, {url: server.url, ...quickRetries});
+		defer(async () => source.stop());
 		source.start();
 		const first = await server.connection(1);
 		for (let index = 0; index < 20; index++) {
@@ -117,7 +108,7 @@ describe('the server dies mid-frame under rugs-tui --json', () => {
 	it('stdout keeps whole lines only, every complete event once, and the run goes on after the server comes back', async () => {
 		const server = await serve();
 		let run: CliRun | undefined;
-		cleanups.push(async () => {
+		defer(async () => {
 			stopCli(run);
 			await run?.exited;
 		});
