@@ -1,40 +1,15 @@
-import {EventEmitter} from 'node:events';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {render, Text} from 'ink';
 import {describe, expect, it} from 'vitest';
-import {correctedStdout, correctRepaint, inkSeesCi, probeIncrementalOffset} from '../source/ui/ink-cursor-fix.js';
-
-class FakeTty extends EventEmitter {
-	readonly isTTY = true;
-	readonly columns = 40;
-	readonly rows = 20;
-	readonly chunks: string[] = [];
-	write(chunk: string): boolean {
-		this.chunks.push(chunk);
-		return true;
-	}
-}
-
-class FakeStdin extends EventEmitter {
-	readonly isTTY = false;
-	setEncoding(): void {}
-	setRawMode(): void {}
-	resume(): void {}
-	pause(): void {}
-	ref(): void {}
-	unref(): void {}
-	read(): null {
-		return null;
-	}
-}
+import {correctedStdout, correctRepaint, inkSeesCi, probeIncrementalOffset, ProbeStdin, ProbeStdout} from '../source/ui/ink-cursor-fix.js';
 
 /** The cursor-up count that opens each incremental repaint of a `lines`-line frame. */
 async function repaintMoves(offset: number, lines: number): Promise<number[]> {
-	const tty = new FakeTty();
+	const tty = new ProbeStdout(40, 20);
 	const frame = (n: number) => <Text>{Array.from({length: lines}, (_, index) => `line ${index} ${index === 1 ? n : ''}`).join('\n')}</Text>;
 	const instance = render(frame(0), {
 		stdout: correctedStdout(tty as unknown as NodeJS.WriteStream, offset),
-		stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
+		stdin: new ProbeStdin() as unknown as NodeJS.ReadStream,
 		incrementalRendering: true,
 		patchConsole: false,
 		exitOnCtrlC: false,
@@ -43,7 +18,7 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 	// Wait for each frame to reach the terminal before the next one (a loaded machine can
 	// otherwise fold several rerenders into one write, or none before unmount).
 	const written = async (count: number) => {
-		for (let waited = 0; tty.chunks.length < count && waited < 5000; waited += 5) {
+		for (let waited = 0; tty.writes.length < count && waited < 5000; waited += 5) {
 			// eslint-disable-next-line no-await-in-loop
 			await sleep(5);
 		}
@@ -51,14 +26,14 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 
 	await written(1);
 	for (let n = 1; n <= 3; n++) {
-		const before = tty.chunks.length;
+		const before = tty.writes.length;
 		instance.rerender(frame(n));
 		// eslint-disable-next-line no-await-in-loop
 		await written(before + 1);
 	}
 
 	instance.unmount();
-	return tty.chunks.flatMap(chunk => {
+	return tty.writes.flatMap(chunk => {
 		const match = /^\u001B\[(\d+)A/.exec(chunk);
 		return match === null ? [] : [Number(match[1])];
 	});
@@ -86,11 +61,11 @@ describe("Ink's incremental repaint", () => {
 	});
 
 	it('hands Ink the same stream when nothing needs correcting', () => {
-		const tty = new FakeTty() as unknown as NodeJS.WriteStream;
+		const tty = new ProbeStdout(40, 20) as unknown as NodeJS.WriteStream;
 		expect(correctedStdout(tty, 0)).toBe(tty);
 		const proxied = correctedStdout(tty, 1);
 		expect(proxied.columns).toBe(40);
 		proxied.write('\u001B[2Aabc');
-		expect((tty as unknown as FakeTty).chunks).toEqual(['\u001B[3Aabc']);
+		expect((tty as unknown as ProbeStdout).writes).toEqual(['\u001B[3Aabc']);
 	});
 });

@@ -16,11 +16,14 @@ stdout handed to Ink then adds exactly what is missing to the cursor-up that
 opens each incremental repaint (0 once Ink is fixed: nothing is changed).
 */
 
-class ProbeStdout extends EventEmitter {
+/** A terminal in memory for Ink to draw into: it keeps every chunk written. */
+export class ProbeStdout extends EventEmitter {
 	readonly isTTY = true;
-	readonly columns = 20;
-	readonly rows = 10;
 	readonly writes: string[] = [];
+
+	constructor(readonly columns = 20, readonly rows = 10) {
+		super();
+	}
 
 	write(chunk: string | Uint8Array): boolean {
 		this.writes.push(String(chunk));
@@ -28,7 +31,8 @@ class ProbeStdout extends EventEmitter {
 	}
 }
 
-class ProbeStdin extends EventEmitter {
+/** A keyboard that never types: enough for Ink to mount. */
+export class ProbeStdin extends EventEmitter {
 	readonly isTTY = false;
 	setEncoding(): void {}
 	setRawMode(): void {}
