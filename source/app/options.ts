@@ -1,4 +1,4 @@
-import {statSync} from 'node:fs';
+import {accessSync, constants, statSync} from 'node:fs';
 
 /**
 The monitor's options, checked once: every problem with the command line is
@@ -146,11 +146,13 @@ export function checkReplayFiles(files: readonly string[]): string | undefined {
 			if (statSync(file).isDirectory()) {
 				return `--replay ${file}: is a directory; give a recording file`;
 			}
+
+			accessSync(file, constants.R_OK);
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
 			return code === 'ENOENT'
 				? `--replay ${file}: no such file`
-				: `--replay ${file}: cannot read it (${code ?? String(error)})`;
+				: `--replay ${file}: cannot read it (${code ?? String(error)}); check the path and its permissions`;
 		}
 	}
 
@@ -226,7 +228,7 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 
 	const recordMaxMb = flags.recordMaxMb ?? defaultRecordMaxMb;
 	if (!Number.isFinite(recordMaxMb) || recordMaxMb <= 0) {
-		return fail(`--record-max-mb ${flags.recordMaxMb}: expected a size in MB greater than 0 (default ${defaultRecordMaxMb})`);
+		return fail(`--record-max-mb ${shown(flags.recordMaxMb)}: expected a size in MB greater than 0 (default ${defaultRecordMaxMb})`);
 	}
 
 	if (flags.recordMaxMb !== undefined && flags.recordDir === undefined) {

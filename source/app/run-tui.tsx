@@ -165,7 +165,8 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	}
 
 	const source = startSource(bus, options, {signal: controller.signal}).catch((error: unknown) => {
-		bus.publish('problem', {kind: 'source', ts: Date.now(), message: error instanceof Error ? error.message : String(error)});
+		// The monitor stays up with what it has; say that nothing more will come, and what to do.
+		bus.publish('problem', {kind: 'source', ts: Date.now(), message: `source stopped: ${error instanceof Error ? error.message : String(error)} — fix the cause and restart (q quits)`});
 	});
 
 	const end = await ended;

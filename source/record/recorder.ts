@@ -121,6 +121,11 @@ function errorText(error: unknown): string {
 			return `${message} — the folder does not exist; create it or give another path`;
 		}
 
+		case 'EEXIST':
+		case 'ENOTDIR': {
+			return `${message} — a file is in the way: give a folder for --record-dir, or a --record path whose parent is a folder`;
+		}
+
 		default: {
 			return message;
 		}

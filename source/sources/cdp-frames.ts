@@ -1,6 +1,7 @@
 import type {Direction, Envelope} from '../protocol/envelope.js';
 import {FrameDecoder, type DecodedPacket, type DecoderOptions} from '../protocol/frame-decoder.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
+import {asRecord} from '../state/read.js';
 
 /**
 Pure translation of Chrome DevTools `Network.webSocket*` events into envelopes.
@@ -65,10 +66,6 @@ type SocketState = {
 };
 
 type FrameParams = {requestId: string; timestamp: number | undefined; opcode: number; payload: string};
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
-}
 
 function frameParams(params: unknown): FrameParams | undefined {
 	const record = asRecord(params);

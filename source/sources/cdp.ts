@@ -90,7 +90,7 @@ export function describeAttachError(error: unknown, host: string, port: number):
 		return `no Chrome DevTools at ${address}: start Chrome with --remote-debugging-port=${port} --user-data-dir=<a profile folder of its own>, or use --launch`;
 	}
 
-	return `cannot attach to Chrome at ${address}: ${errorText(error)}`;
+	return `cannot attach to Chrome at ${address}: ${errorText(error)}; is ${port} the port Chrome was started with (--remote-debugging-port)?`;
 }
 
 export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSource {

@@ -337,13 +337,13 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 			await shutdown(undefined);
 			const why = exit.code === null ? (exit.signal === null ? 'could not be started' : `was killed by ${exit.signal}`) : `exited with code ${exit.code}`;
 			const tail = stderrTail.trim().split('\n').slice(-5).join('\n');
-			throw new Error(`${executable} ${why} before opening its DevTools port${tail === '' ? '' : `:\n${tail}`}`);
+			throw new Error(`${executable} ${why} before opening its DevTools port (set CHROME_PATH to another Chrome or Chromium)${tail === '' ? '' : `:\n${tail}`}`);
 		}
 
 		if (Date.now() > deadline) {
 			// eslint-disable-next-line no-await-in-loop
 			await shutdown(undefined);
-			throw new Error(`${executable} did not open its DevTools port within ${Math.round(startTimeout / 1000)} s`);
+			throw new Error(`${executable} did not open its DevTools port within ${Math.round(startTimeout / 1000)} s (a slow or stuck start: try again, or set CHROME_PATH to another Chrome or Chromium)`);
 		}
 
 		// eslint-disable-next-line no-await-in-loop

@@ -85,7 +85,7 @@ export const keymap: readonly KeyBinding[] = [
 	},
 	{
 		mode: 'normal',
-		keys: '+ / -',
+		keys: '+ / - (or = / _)',
 		description: 'raise / lower the frame-rate cap',
 		match(input) {
 			if (input === '+' || input === '=') {
@@ -127,7 +127,7 @@ export const keymap: readonly KeyBinding[] = [
 	},
 	{
 		mode: 'filter',
-		keys: 'Backspace',
+		keys: 'Backspace / Delete',
 		description: 'delete the last character',
 		match: (_input, key) => (key.backspace || key.delete ? {type: 'filter-erase'} : undefined),
 	},
