@@ -1,10 +1,11 @@
 import {PassThrough, Writable} from 'node:stream';
-import {afterAll, describe, expect, test} from 'vitest';
+import {afterAll, describe, expect, test, vi} from 'vitest';
 import {createAppBus} from '../source/bus/app-bus.js';
 import type {Options} from '../source/app/options.js';
 import {parseOptions} from '../source/app/options.js';
 import {runJson} from '../source/app/run-json.js';
 import {asEnvelope} from '../source/protocol/envelope.js';
+import {envelopeLine} from '../source/record/json-line.js';
 import {NdjsonWriter} from '../source/record/ndjson-writer.js';
 import {recordingText, tempFolder, testEnvelope} from './helpers/own-recordings.js';
 
@@ -185,5 +186,27 @@ describe('runJson back-pressure (in process)', () => {
 		const longest = Math.max(...lines.map(line => line.length + 1));
 		expect(stdout.maxBuffered).toBeLessThanOrEqual(1024 + longest);
 		expect(err.text()).toContain('"state":"ended"');
+	});
+});
+
+describe('envelopeLine', () => {
+	test('serialises an envelope once when it is written twice in a row (--json and --record), and each new one afresh', () => {
+		const first = {seq: 1, event: 'a', data: {deep: [1, 2, 3]}};
+		const second = {seq: 2, event: 'b', data: null};
+		const expected = JSON.stringify(first);
+		const stringify = vi.spyOn(JSON, 'stringify');
+		try {
+			expect(envelopeLine(first)).toBe(expected);
+			// The same object again: the text of the first call, no second serialisation.
+			expect(envelopeLine(first)).toBe(expected);
+			expect(stringify).toHaveBeenCalledTimes(1);
+		} finally {
+			stringify.mockRestore();
+		}
+
+		expect(envelopeLine(second)).toBe(JSON.stringify(second));
+		// An equal but distinct object is serialised on its own.
+		const copy = structuredClone(first);
+		expect(envelopeLine(copy)).toBe(JSON.stringify(copy));
 	});
 });

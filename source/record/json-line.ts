@@ -24,6 +24,24 @@ export function jsonLine(value: unknown): string {
 	}
 }
 
+let lastEnvelope: object | undefined;
+let lastLine = '';
+
+/**
+`jsonLine` for a published envelope. `--json --record` writes each envelope
+twice in a row (to stdout, then to the recording): the second write reuses the
+text of the first. Envelopes are never changed once published (redaction
+copies what it changes), which is what makes remembering by identity safe.
+*/
+export function envelopeLine(envelope: object): string {
+	if (envelope !== lastEnvelope) {
+		lastLine = jsonLine(envelope);
+		lastEnvelope = envelope;
+	}
+
+	return lastLine;
+}
+
 type Container =
 	| {kind: 'array'; value: readonly unknown[]; index: number}
 	| {kind: 'object'; value: Record<string, unknown>; keys: string[]; index: number; first: boolean};

@@ -1,6 +1,6 @@
 import type {Writable} from 'node:stream';
 import type {Envelope} from '../protocol/envelope.js';
-import {jsonLine} from './json-line.js';
+import {envelopeLine} from './json-line.js';
 
 export type NdjsonWriterOptions = {
 	/** Keep only these event names (`--events`). */
@@ -56,7 +56,7 @@ export class NdjsonWriter {
 		}
 
 		this.written++;
-		if (!this.#stream.write(`${jsonLine(envelope)}\n`) && this.#drain === undefined) {
+		if (!this.#stream.write(`${envelopeLine(envelope)}\n`) && this.#drain === undefined) {
 			this.#drain = new Promise(resolve => {
 				this.#resolveDrain = resolve;
 			});

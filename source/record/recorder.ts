@@ -1,6 +1,6 @@
 import {mkdir, open, readdir, type FileHandle} from 'node:fs/promises';
 import type {Envelope} from '../protocol/envelope.js';
-import {jsonLine} from './json-line.js';
+import {envelopeLine} from './json-line.js';
 import {defaultMaxFileMb, lastRecordIndex, recordFilePath, utcDay} from './record-files.js';
 
 /**
@@ -290,7 +290,7 @@ export class Recorder {
 			}
 
 			// Any depth the decoder accepted (JSON.stringify alone gives up past a few thousand levels).
-			const json = jsonLine(shaped);
+			const json = envelopeLine(shaped);
 			// One copy: the UTF-8 bytes and the newline straight into one buffer (no concatenated string).
 			const line = Buffer.allocUnsafe(Buffer.byteLength(json, 'utf8') + 1);
 			const end = line.write(json, 0, 'utf8');
