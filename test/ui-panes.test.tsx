@@ -3,7 +3,10 @@ import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {multiplier} from '../source/ui/format.js';
 import {noPositionHint} from '../source/ui/components/PositionPane.js';
+import {helpOverlayLines} from '../source/ui/components/HelpOverlay.js';
 import {statusLine} from '../source/ui/components/StatusBar.js';
+import {helpLines} from '../source/ui/keymap.js';
+import {plainText} from '../source/ui/segments.js';
 import {createState} from '../source/state/reducer.js';
 import type {RecordingInfo} from '../source/ui/store.js';
 import {FeedBuilder, gameIds, seedWithLength, type PlayedGame} from './helpers/game-feed.js';
@@ -222,5 +225,33 @@ describe('status bar and history strip', () => {
 		const frame = mountApp(many.envelopes, {size: {columns: 300, rows: 40}}).text();
 		const strip = linesWith(frame, 'last games')[0]!;
 		expect(strip.match(/✓/g)).toHaveLength(10);
+	});
+});
+
+describe('help overlay', () => {
+	const words = (text: string) => text.split(/\s+/).filter(Boolean);
+
+	it.each([120, 80, 60])('at %i columns every word of every description is shown, wrapped within the width', columns => {
+		const text = plainText(helpOverlayLines(columns));
+		for (const line of text.split('\n')) {
+			expect(stringWidth(line)).toBeLessThanOrEqual(columns);
+		}
+
+		const shown = words(text);
+		for (const row of helpLines()) {
+			if ('description' in row) {
+				for (const word of words(row.description)) {
+					expect(shown, `${row.keys}: ${word}`).toContain(word);
+				}
+			}
+		}
+	});
+
+	it('on a short terminal, the last row says how many lines are hidden', () => {
+		const all = helpOverlayLines(60);
+		const lines = helpOverlayLines(60, 10);
+		expect(lines).toHaveLength(10);
+		expect(plainText(lines.slice(-1))).toBe(`… ${all.length - 9} more lines: make the terminal taller`);
+		expect(helpOverlayLines(60, all.length)).toEqual(all);
 	});
 });

@@ -1,4 +1,5 @@
 import {Box} from 'ink';
+import {memo} from 'react';
 import type {FinishedGame} from '../../state/types.js';
 import type {Verdict} from '../../verify/verify-game.js';
 import {fit, multiplier, safe, shortId} from '../format.js';
@@ -54,10 +55,11 @@ export function fairLines(history: readonly FinishedGame[], width: number): Segm
 	return lines;
 }
 
-export function FairOverlay({history, width, height}: {history: readonly FinishedGame[]; width: number; height: number}) {
+/** Memoised: while it is open, it redraws only when a game finishes or the size changes. */
+export const FairOverlay = memo(function FairOverlay({history, width, height}: {history: readonly FinishedGame[]; width: number; height: number}) {
 	return (
 		<Box width={width} height={height}>
 			<Lines lines={fairLines(history, width)} width={width} height={height}/>
 		</Box>
 	);
-}
+});
