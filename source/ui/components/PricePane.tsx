@@ -28,14 +28,13 @@ function peakTick(prices: readonly number[]): number | undefined {
 }
 
 /** The chart of the path, the ▲ peak / ✕ rug markers, and a summary line. */
-export function priceLines(game: CurrentGame | undefined, chart: PriceChart | undefined): SegmentLine[] {
+export function priceLines(game: CurrentGame | undefined, chart: PriceChart | undefined, peakAt: number | undefined): SegmentLine[] {
 	if (game === undefined || chart === undefined || chart.lines.length === 0) {
 		return [[segment(game === undefined ? 'no price yet' : 'no price path yet: the game has not started', {dim: true})]];
 	}
 
 	const rugged = game.rugTick !== undefined;
 	const colour = rugged ? 'red' : 'green';
-	const peakAt = peakTick(game.prices);
 	// The rug first when there is one: in a narrow pane the end of this line is what gets cut.
 	const summary: SegmentLine = [
 		...(rugged
@@ -62,5 +61,7 @@ export const PricePane = memo((props: PriceData & PaneFrame) => {
 		() => (prices === undefined ? undefined : priceChart(prices, {width, height: chartHeight, rugged})),
 		[prices, width, chartHeight, rugged],
 	);
-	return <Pane {...props} lines={priceLines(game, chart)}/>;
+	// The path is scanned once per new path, not once per render.
+	const peakAt = useMemo(() => (prices === undefined ? undefined : peakTick(prices)), [prices]);
+	return <Pane {...props} lines={priceLines(game, chart, peakAt)}/>;
 });
