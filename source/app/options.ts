@@ -1,4 +1,5 @@
 import {accessSync, constants, statSync} from 'node:fs';
+import {defaultMaxFileMb} from '../record/record-files.js';
 
 /**
 The monitor's options, checked once: every problem with the command line is
@@ -13,8 +14,8 @@ export const defaultCdp = '127.0.0.1:9222';
 export const defaultFps = 10;
 export const minFps = 1;
 export const maxFps = 60;
-/** Size at which `--record-dir` starts the next file of the day, in MB. */
-export const defaultRecordMaxMb = 256;
+/** Size at which `--record-dir` starts the next file of the day, in MB: the recorder's own default. */
+export const defaultRecordMaxMb = defaultMaxFileMb;
 
 export type Options = {
 	source: SourceChoice;

@@ -5,7 +5,6 @@ import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
 import {runAuto, runCdp, runLiveSource} from './run-live.js';
 
-export {runLiveSource} from './run-live.js';
 
 export type SourceHooks = {
 	signal: AbortSignal;
