@@ -1,11 +1,12 @@
 import process from 'node:process';
 import meow from 'meow';
 import {parseCommand} from './app/commands.js';
-import {parseOptions, checkArguments, checkReplayFiles, defaultFps, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
+import {parseOptions, checkArguments, checkReplayFiles, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
 import {runExport} from './app/run-export.js';
 import {runJson} from './app/run-json.js';
 import {runSummarize} from './app/run-summarize.js';
 import {runTui} from './app/run-tui.js';
+import {defaultFps} from './ui/frame-rate.js';
 
 const help = `
 	Usage

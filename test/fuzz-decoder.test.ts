@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {asEnvelope, makeEnvelope, type Envelope} from '../source/protocol/envelope.js';
-import {FrameDecoder, type DecodedPacket} from '../source/protocol/frame-decoder.js';
+import {FrameDecoder} from '../source/protocol/frame-decoder.js';
+import type {DecodedPacket} from '../source/protocol/packet.js';
 import {envelopeFromPacket} from '../source/protocol/packet-envelope.js';
 import {jsonLine} from '../source/record/json-line.js';
 import {wireFrame} from '../source/sim/generate-session.js';

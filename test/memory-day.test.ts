@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {expect, test} from 'vitest';
-import {defaultDayOptions} from '../source/bench/day-options.js';
-import {runDay} from '../source/bench/day.js';
+import {defaultDayOptions} from '../bench/day-options.js';
+import {runDay} from '../bench/day.js';
 import {assertBuilt} from './helpers/run-cli.js';
 import {projectRoot} from './helpers/project.js';
 
@@ -16,7 +16,7 @@ asserted, never time.
 test('400 games at full speed: memory bounded and flat once warm, nothing lost, nothing miscounted', async () => {
 	// The UI at 60 frames a second: several hundred frames, so that a leak per frame shows too.
 	assertBuilt();
-	const result = await runDay({...defaultDayOptions, games: 400, fps: 60}, path.join(projectRoot, 'dist/bench/day-run.js'));
+	const result = await runDay({...defaultDayOptions, games: 400, fps: 60}, path.join(projectRoot, '.build/bench/day-run.js'));
 	expect(result.gcExposed).toBe(true);
 	expect(result.games).toBe(400);
 	expect(result.ticks).toBeGreaterThan(400 * 30);

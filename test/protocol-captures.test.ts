@@ -1,6 +1,7 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {FrameDecoder, type DecodedPacket} from '../source/protocol/frame-decoder.js';
+import {FrameDecoder} from '../source/protocol/frame-decoder.js';
+import type {DecodedPacket} from '../source/protocol/packet.js';
 import {envelopeFromPacket} from '../source/protocol/packet-envelope.js';
 import {capturePath, capturesDir, hasCaptures} from './helpers/captures.js';
 

@@ -2,7 +2,8 @@ import {decodePacket} from 'engine.io-parser';
 import fc from 'fast-check';
 import {Decoder, Encoder, PacketType, type Packet} from 'socket.io-parser';
 import {describe, expect, test} from 'vitest';
-import {FrameDecoder, type DecodedPacket} from '../source/protocol/frame-decoder.js';
+import {FrameDecoder} from '../source/protocol/frame-decoder.js';
+import type {DecodedPacket} from '../source/protocol/packet.js';
 import {validFrames} from './helpers/frames.js';
 
 /*

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {FrameDecoder, type DecodedPacket} from '../source/protocol/frame-decoder.js';
+import {FrameDecoder} from '../source/protocol/frame-decoder.js';
+import type {DecodedPacket} from '../source/protocol/packet.js';
 import {validFrames} from './helpers/frames.js';
 
 /** Decode one text frame with a fresh decoder. */

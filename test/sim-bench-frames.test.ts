@@ -1,5 +1,5 @@
 import {expect, test} from 'vitest';
-import {benchFrames} from '../source/bench/frames.js';
+import {benchFrames} from '../bench/frames.js';
 
 test('without ../shared, the benchmark frames come from the generator, at real sizes', async () => {
 	const frames = await benchFrames({quick: true, capturesDir: undefined, log() {}});

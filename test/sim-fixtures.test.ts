@@ -7,7 +7,7 @@ import {cleanText} from '../source/protocol/untrusted-text.js';
 import {readRecording, type RecordingItem} from '../source/sources/read-recording.js';
 import {wireFrame} from '../source/sim/generate-session.js';
 import {hostileMessages, hostileUsernames} from '../source/sim/players.js';
-import {buildFixtures, fixtureSessions, malformedLines} from '../source/sim/make-fixtures.js';
+import {buildFixtures, fixtureSessions, malformedLines} from '../scripts/make-fixtures.js';
 import {generateSession} from '../source/sim/generate-session.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import {pricePath} from '../source/verify/price-path.js';

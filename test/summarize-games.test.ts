@@ -1,9 +1,9 @@
 import {describe, expect, test} from 'vitest';
-import {seedForLength, syntheticGame, type SyntheticGame} from '../source/bench/synthetic-game.js';
+import {seedForLength, syntheticGame, type SyntheticGame} from '../bench/synthetic-game.js';
 import type {Envelope} from '../source/protocol/envelope.js';
-import {GameCollector} from '../source/record/game-collector.js';
+import {GameCollector} from '../source/analyze/game-collector.js';
 import {safeJsonLine} from '../source/record/safe-json.js';
-import {summarizeAll, type GameSummary} from '../source/record/summarize.js';
+import {summarizeAll, type GameSummary} from '../source/analyze/summarize.js';
 import {sha256Hex} from '../source/verify/verify-game.js';
 
 const idA = '20250301-aaaaaaaaaaaaaaaa';

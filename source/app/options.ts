@@ -1,5 +1,6 @@
 import {accessSync, constants, statSync} from 'node:fs';
 import {defaultMaxFileMb} from '../record/record-files.js';
+import {defaultFps, maxFps, minFps} from '../ui/frame-rate.js';
 
 /**
 The monitor's options, checked once: every problem with the command line is
@@ -11,9 +12,6 @@ export const sourceChoices: readonly SourceChoice[] = ['auto', 'direct', 'cdp', 
 
 export const defaultUrl = 'https://backend.rugs.fun?frontend-version=1.0';
 export const defaultCdp = '127.0.0.1:9222';
-export const defaultFps = 10;
-export const minFps = 1;
-export const maxFps = 60;
 /** Size at which `--record-dir` starts the next file of the day, in MB: the recorder's own default. */
 export const defaultRecordMaxMb = defaultMaxFileMb;
 

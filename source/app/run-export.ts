@@ -1,8 +1,8 @@
 import {mkdir, rename, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {gameCsvRow, gamesCsvHeader, ticksCsv, ticksFileName, tickSeries} from '../record/export.js';
-import {GameCollector} from '../record/game-collector.js';
-import {summarizeAll} from '../record/summarize.js';
+import {gameCsvRow, gamesCsvHeader, ticksCsv, ticksFileName, tickSeries} from '../analyze/export.js';
+import {GameCollector} from '../analyze/game-collector.js';
+import {summarizeAll} from '../analyze/summarize.js';
 import {createProgress} from './progress.js';
 import {readInputs} from './read-inputs.js';
 import type {CommandIo} from './run-summarize.js';

@@ -1,7 +1,7 @@
 import type {Writable} from 'node:stream';
-import {GameCollector} from '../record/game-collector.js';
+import {GameCollector} from '../analyze/game-collector.js';
 import {safeJsonLine} from '../record/safe-json.js';
-import {summarizeAll} from '../record/summarize.js';
+import {summarizeAll} from '../analyze/summarize.js';
 import {readInputs} from './read-inputs.js';
 import {LineOutput} from './write-lines.js';
 

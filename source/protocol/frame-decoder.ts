@@ -1,3 +1,4 @@
+import type {BinaryAttachment, DecodedPacket, EnginePacketType} from './packet.js';
 import {cleanText} from './untrusted-text.js';
 
 /**
@@ -10,26 +11,12 @@ attachments do not all arrive, becomes one `error` packet (counted in
 `errors`) and decoding carries on with the next frame.
 */
 
-export type EnginePacketType = 'open' | 'close' | 'ping' | 'pong' | 'upgrade' | 'noop';
-
-export type DecodedPacket =
-	| {kind: 'engine'; type: EnginePacketType; data?: unknown}
-	| {kind: 'connect'; ns: string; data: unknown}
-	| {kind: 'disconnect'; ns: string}
-	| {kind: 'connect_error'; ns: string; data: unknown}
-	| {kind: 'event'; ns: string; event: string; args: unknown[]; ackId?: number}
-	| {kind: 'ack'; ns: string; ackId: number; args: unknown[]}
-	| {kind: 'error'; reason: string; sample: string};
-
 export type DecoderOptions = {
 	/** Frames longer than this (in UTF-16 code units or bytes) are rejected. */
 	maxFrameLength?: number;
 	/** A binary event announcing more attachments than this is rejected. */
 	maxAttachments?: number;
 };
-
-/** How binary attachments appear in decoded arguments: JSON-safe, lossless. */
-export type BinaryAttachment = {$binary: string};
 
 /** Engine.IO packet types by their digit; 4 (message) carries a Socket.IO packet and is handled apart. */
 const engineTypes: ReadonlyArray<EnginePacketType | undefined> = ['open', 'close', 'ping', 'pong', undefined, 'upgrade', 'noop'];

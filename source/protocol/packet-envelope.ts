@@ -1,5 +1,5 @@
 import {makeEnvelope, type Direction, type Envelope, type SourceKind} from './envelope.js';
-import type {DecodedPacket} from './frame-decoder.js';
+import type {DecodedPacket} from './packet.js';
 
 export type Stamp = {seq: number; ts: number; source: SourceKind; direction: Direction};
 

@@ -1,7 +1,8 @@
 import type {Direction, Envelope} from '../protocol/envelope.js';
-import {FrameDecoder, type DecodedPacket, type DecoderOptions} from '../protocol/frame-decoder.js';
+import {FrameDecoder, type DecoderOptions} from '../protocol/frame-decoder.js';
+import type {DecodedPacket} from '../protocol/packet.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
-import {asRecord} from '../state/read.js';
+import {asRecord} from '../protocol/read.js';
 
 /**
 Pure translation of Chrome DevTools `Network.webSocket*` events into envelopes.

@@ -1,4 +1,4 @@
-import type {BinaryAttachment, DecodedPacket} from '../protocol/frame-decoder.js';
+import type {BinaryAttachment, DecodedPacket} from '../protocol/packet.js';
 
 /**
 A Socket.IO packet as socket.io-parser decodes it: what socket.io-client's

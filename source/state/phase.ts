@@ -1,4 +1,4 @@
-import type {Rec} from './read.js';
+import type {Rec} from '../protocol/read.js';
 import type {Phase} from './types.js';
 
 const rank: Record<Phase, number> = {COOLDOWN: 0, PRESALE: 1, ACTIVE: 2, RUGGED: 3};

@@ -1,5 +1,5 @@
 import {cleanText} from '../protocol/untrusted-text.js';
-import {asRecord, num, str} from './read.js';
+import {asRecord, num, str} from '../protocol/read.js';
 import type {Position, PositionSource} from './types.js';
 
 type Fields = {

@@ -5,7 +5,7 @@ import {checkPayload, describeIssue} from '../protocol/validate.js';
 import {applyFrame, newGame} from './game.js';
 import {absorbGameHistory, finishedFromLive, upsertFinished} from './history.js';
 import {findPlayer, positionFrom} from './position.js';
-import {asRecord, list, str, type Rec} from './read.js';
+import {asRecord, list, str, type Rec} from '../protocol/read.js';
 import {applyResult, betFromEvent, betFromLeaderboard, betsFromLeaderboard, mergeBets, settleBets} from './sidebets.js';
 import {addTrade, tradeFrom} from './trades.js';
 import type {GameState, SidebetRow, StateConfig} from './types.js';

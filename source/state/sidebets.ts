@@ -1,5 +1,5 @@
 import {cleanText} from '../protocol/untrusted-text.js';
-import {asRecord, num, str, tickOf} from './read.js';
+import {asRecord, num, str, tickOf} from '../protocol/read.js';
 import {maxTick} from './game.js';
 import type {CurrentGame, SidebetOutcome, SidebetRow} from './types.js';
 

@@ -1,5 +1,4 @@
-import {age, countdownSeconds, rate} from './format.js';
-import {recordingText} from './components/StatusBar.js';
+import {age, countdownSeconds, rate, recordingText} from './format.js';
 import type {StoreSnapshot} from './store.js';
 
 /**

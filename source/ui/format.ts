@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
 import {cleanText} from '../protocol/untrusted-text.js';
+import type {RecordingInfo} from './store.js';
 
 /**
 Pure formatting for the panes. Everything here works in terminal cells
@@ -188,4 +189,15 @@ export function shortId(value: string | undefined, width: number): string {
 
 	const tail = Math.floor((width - 1) / 3);
 	return `${text.slice(0, width - 1 - tail)}…${text.slice(-tail)}`;
+}
+
+/** The recording in a few characters: its size, or that it is failing or dropping lines. */
+export function recordingText(recording: RecordingInfo): string {
+	if (recording.failures > 0) {
+		return `rec FAILING (${recording.failures})`;
+	}
+
+	const megabytes = recording.bytes / 1e6;
+	const size = megabytes >= 10 ? megabytes.toFixed(0) : megabytes.toFixed(1);
+	return recording.dropped > 0 ? `rec ${size} MB, ${count(recording.dropped)} dropped` : `rec ${size} MB`;
 }

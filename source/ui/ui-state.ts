@@ -1,5 +1,5 @@
 import {cleanText} from '../protocol/untrusted-text.js';
-import {maxFps, minFps} from '../app/options.js';
+import {maxFps, minFps} from './frame-rate.js';
 import {paneIds, type PaneId} from './layout.js';
 
 /**

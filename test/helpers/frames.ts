@@ -1,4 +1,4 @@
-import type {DecodedPacket} from '../../source/protocol/frame-decoder.js';
+import type {DecodedPacket} from '../../source/protocol/packet.js';
 
 /*
 Text frames of every form of the Engine.IO v4 / Socket.IO v5 protocol, each with

@@ -1,7 +1,7 @@
 import {memo} from 'react';
 import type {SourceStatus} from '../../bus/messages.js';
 import type {StateStats} from '../../state/types.js';
-import {count, duration, rate, safe, truncate, widthOf} from '../format.js';
+import {count, duration, rate, recordingText, safe, truncate, widthOf} from '../format.js';
 import {decodeErrors, type ProblemCounts, type RecordingInfo} from '../store.js';
 import type {Colour} from '../theme.js';
 import {segment as styled, type SegmentLine} from '../segments.js';
@@ -54,17 +54,6 @@ function connection(status: SourceStatus | undefined): string {
 	}
 
 	return text;
-}
-
-/** The recording in a few characters: its size, or that it is failing or dropping lines. */
-export function recordingText(recording: RecordingInfo): string {
-	if (recording.failures > 0) {
-		return `rec FAILING (${recording.failures})`;
-	}
-
-	const megabytes = recording.bytes / 1e6;
-	const size = megabytes >= 10 ? megabytes.toFixed(0) : megabytes.toFixed(1);
-	return recording.dropped > 0 ? `rec ${size} MB, ${count(recording.dropped)} dropped` : `rec ${size} MB`;
 }
 
 /** The status line's parts in display order; when the line is too narrow the lowest priorities go first. */

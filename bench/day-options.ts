@@ -1,4 +1,4 @@
-import type {SessionOptions} from '../sim/generate-session.js';
+import type {SessionOptions} from '../source/sim/generate-session.js';
 
 /**
 "A day in a minute": at least 345,600 ticks (a day at 4 ticks a second) and

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import {envelopeArguments} from '../protocol/envelope.js';
-import {generateSession, wireFrame} from '../sim/generate-session.js';
-import {readRecording} from '../sources/read-recording.js';
+import {envelopeArguments} from '../source/protocol/envelope.js';
+import {generateSession, wireFrame} from '../source/sim/generate-session.js';
+import {readRecording} from '../source/sources/read-recording.js';
 import type {BenchContext} from './types.js';
 
 export type BenchFrames = {all: string[]; large: string[]; origin: string};

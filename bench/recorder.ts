@@ -3,10 +3,10 @@ import {createWriteStream, openSync, closeSync} from 'node:fs';
 import {mkdtemp, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import type {Envelope} from '../protocol/envelope.js';
-import {NdjsonWriter} from '../record/ndjson-writer.js';
-import {Recorder} from '../record/recorder.js';
-import {readRecording} from '../sources/read-recording.js';
+import type {Envelope} from '../source/protocol/envelope.js';
+import {NdjsonWriter} from '../source/record/ndjson-writer.js';
+import {Recorder} from '../source/record/recorder.js';
+import {readRecording} from '../source/sources/read-recording.js';
 import {seedForLength, syntheticGame} from './synthetic-game.js';
 import {median, withRatio, type BenchContext, type Benchmark, type BenchRow} from './types.js';
 

@@ -1,9 +1,9 @@
 import {fork, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import CDP from 'chrome-remote-interface';
-import {createAppBus} from '../bus/app-bus.js';
-import {createCdpSource} from '../sources/cdp.js';
-import {findChrome, launchChrome, type LaunchedChrome} from '../sources/chrome-launch.js';
+import {createAppBus} from '../source/bus/app-bus.js';
+import {createCdpSource} from '../source/sources/cdp.js';
+import {findChrome, launchChrome, type LaunchedChrome} from '../source/sources/chrome-launch.js';
 import type {CdpFeedReady, CdpFeedSets} from './cdp-feed-server.js';
 import {benchFrames} from './frames.js';
 import {median, withRatio, type Benchmark, type BenchRow} from './types.js';

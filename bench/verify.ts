@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type {GameHistoryEntry} from '../protocol/events.js';
-import {readRecording} from '../sources/read-recording.js';
-import {parseVersion, pricePath} from '../verify/price-path.js';
-import {verifyGame, type VerifyInput} from '../verify/verify-game.js';
+import type {GameHistoryEntry} from '../source/protocol/events.js';
+import {readRecording} from '../source/sources/read-recording.js';
+import {parseVersion, pricePath} from '../source/verify/price-path.js';
+import {verifyGame, type VerifyInput} from '../source/verify/verify-game.js';
 import {seedForLength, syntheticGame} from './synthetic-game.js';
 import {median, withRatio, type BenchContext, type Benchmark, type BenchRow} from './types.js';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type {Envelope} from '../protocol/envelope.js';
-import {readRecording} from '../sources/read-recording.js';
-import {createState, reduce} from '../state/reducer.js';
+import type {Envelope} from '../source/protocol/envelope.js';
+import {readRecording} from '../source/sources/read-recording.js';
+import {createState, reduce} from '../source/state/reducer.js';
 import {median, withRatio, type Benchmark} from './types.js';
 
 async function envelopesFrom(file: string): Promise<Envelope[]> {

@@ -1,12 +1,12 @@
 import {Text} from 'ink';
-import {createAppBus} from '../bus/app-bus.js';
-import type {Envelope} from '../protocol/envelope.js';
-import {generateSession} from '../sim/generate-session.js';
-import type {Size} from '../ui/layout.js';
-import {displayKey, sameKey} from '../ui/display-key.js';
-import {useFrameClock} from '../ui/hooks/use-frame-clock.js';
-import {installOutputCache} from '../ui/ink-output-cache.js';
-import {MonitorStore} from '../ui/store.js';
+import {createAppBus} from '../source/bus/app-bus.js';
+import type {Envelope} from '../source/protocol/envelope.js';
+import {generateSession} from '../source/sim/generate-session.js';
+import type {Size} from '../source/ui/layout.js';
+import {displayKey, sameKey} from '../source/ui/display-key.js';
+import {useFrameClock} from '../source/ui/hooks/use-frame-clock.js';
+import {installOutputCache} from '../source/ui/ink-output-cache.js';
+import {MonitorStore} from '../source/ui/store.js';
 import {median, withRatio, type Benchmark, type BenchRow} from './types.js';
 import {mountUi} from './ui-harness.js';
 

@@ -1,4 +1,4 @@
-import {FrameDecoder} from '../protocol/frame-decoder.js';
+import {FrameDecoder} from '../source/protocol/frame-decoder.js';
 import {benchFrames} from './frames.js';
 import type {Benchmark, BenchRow} from './types.js';
 

@@ -1,7 +1,7 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import process from 'node:process';
-import {keysEndMarker, keysStartMarker, withKeysBlock} from './keymap.js';
+import {keysEndMarker, keysStartMarker, withKeysBlock} from '../source/ui/keymap.js';
 
 /**
 `npm run readme:keys`: rewrite the key list in README.md (between the keys

@@ -1,9 +1,10 @@
+import {existsSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
-import {makeEnvelope, type Envelope} from '../protocol/envelope.js';
-import {generateSession, type SessionOptions} from './generate-session.js';
-import {connectRecord, eventTypeRecord, seqRecord} from './python-formats.js';
+import {makeEnvelope, type Envelope} from '../source/protocol/envelope.js';
+import {generateSession, type SessionOptions} from '../source/sim/generate-session.js';
+import {connectRecord, eventTypeRecord, seqRecord} from '../source/sim/python-formats.js';
 
 /**
 The project's fixtures (`npm run fixtures`), all generated from its own seeded
@@ -97,7 +98,17 @@ export function buildFixtures(): Fixture[] {
 	];
 }
 
-export const fixturesDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
+/** The project's fixtures/ folder, found from this file whether it runs compiled (.build/scripts) or as source (scripts/). */
+function projectFixtures(): string {
+	let folder = path.dirname(fileURLToPath(import.meta.url));
+	while (!existsSync(path.join(folder, 'package.json')) && path.dirname(folder) !== folder) {
+		folder = path.dirname(folder);
+	}
+
+	return path.join(folder, 'fixtures');
+}
+
+const fixturesDirectory = projectFixtures();
 
 async function main(): Promise<void> {
 	await mkdir(fixturesDirectory, {recursive: true});

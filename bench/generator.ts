@@ -1,5 +1,5 @@
-import type {Envelope} from '../protocol/envelope.js';
-import {generateSession} from '../sim/generate-session.js';
+import type {Envelope} from '../source/protocol/envelope.js';
+import {generateSession} from '../source/sim/generate-session.js';
 import {median, withRatio, type Benchmark, type BenchRow} from './types.js';
 
 /**

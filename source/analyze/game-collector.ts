@@ -2,7 +2,7 @@ import type {Envelope} from '../protocol/envelope.js';
 import type {GameHistoryEntry, GlobalSidebet} from '../protocol/events.js';
 import {maxTick} from '../state/game.js';
 import {phaseOf} from '../state/phase.js';
-import {asRecord, list, num, str, tickOf, type Rec} from '../state/read.js';
+import {asRecord, list, num, str, tickOf, type Rec} from '../protocol/read.js';
 
 /**
 What a recording shows about each game, gathered envelope by envelope for

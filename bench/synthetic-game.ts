@@ -1,7 +1,7 @@
-import {makeEnvelope, type Envelope, type SourceKind} from '../protocol/envelope.js';
-import type {GameHistoryEntry, GlobalSidebet} from '../protocol/events.js';
-import {pricePath} from '../verify/price-path.js';
-import {sha256Hex} from '../verify/verify-game.js';
+import {makeEnvelope, type Envelope, type SourceKind} from '../source/protocol/envelope.js';
+import type {GameHistoryEntry, GlobalSidebet} from '../source/protocol/events.js';
+import {pricePath} from '../source/verify/price-path.js';
+import {sha256Hex} from '../source/verify/verify-game.js';
 
 /**
 A whole game cycle as the feed would carry it (cooldown, presale, one frame per

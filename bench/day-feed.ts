@@ -1,5 +1,5 @@
 import process from 'node:process';
-import {generateSession, wireFrame} from '../sim/generate-session.js';
+import {generateSession, wireFrame} from '../source/sim/generate-session.js';
 import {dayOptions, parseDayArgs} from './day-options.js';
 
 /**

@@ -3,8 +3,8 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import {availableParallelism, loadavg, tmpdir} from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {defaultFps} from '../app/options.js';
-import type {FrameReport} from '../ui/frame-metrics.js';
+import {defaultFps} from '../source/ui/frame-rate.js';
+import type {FrameReport} from '../source/ui/frame-metrics.js';
 import {median, withRatio, type BenchContext, type BenchRow, type Benchmark} from './types.js';
 
 /**

@@ -1,10 +1,10 @@
 import {PassThrough, Writable} from 'node:stream';
 import {render, type Instance} from 'ink';
 import type {ReactElement} from 'react';
-import {defaultFps, maxFps} from '../app/options.js';
-import {App} from '../ui/app.js';
-import type {Size} from '../ui/layout.js';
-import type {MonitorStore} from '../ui/store.js';
+import {defaultFps, maxFps} from '../source/ui/frame-rate.js';
+import {App} from '../source/ui/app.js';
+import type {Size} from '../source/ui/layout.js';
+import type {MonitorStore} from '../source/ui/store.js';
 
 /**
 The real UI, mounted once in Ink exactly as the TUI mounts it (one long-lived

@@ -2,14 +2,14 @@ import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
-import {FrameDecoder} from '../protocol/frame-decoder.js';
-import {envelopeFromPacket} from '../protocol/packet-envelope.js';
-import {createAppBus} from '../bus/app-bus.js';
-import type {StateStats} from '../state/types.js';
-import type {Size} from '../ui/layout.js';
-import {MonitorStore} from '../ui/store.js';
+import {FrameDecoder} from '../source/protocol/frame-decoder.js';
+import {envelopeFromPacket} from '../source/protocol/packet-envelope.js';
+import {createAppBus} from '../source/bus/app-bus.js';
+import type {StateStats} from '../source/state/types.js';
+import type {Size} from '../source/ui/layout.js';
+import {MonitorStore} from '../source/ui/store.js';
 import {dayArgs, parseDayArgs} from './day-options.js';
-import {installOutputCache} from '../ui/ink-output-cache.js';
+import {installOutputCache} from '../source/ui/ink-output-cache.js';
 import {mountUi} from './ui-harness.js';
 
 /**

@@ -1,8 +1,8 @@
 import {once} from 'node:events';
 import {Worker} from 'node:worker_threads';
 import WebSocket from 'ws';
-import {createAppBus} from '../bus/app-bus.js';
-import {createDirectSource} from '../sources/direct.js';
+import {createAppBus} from '../source/bus/app-bus.js';
+import {createDirectSource} from '../source/sources/direct.js';
 import type {FeedServerData, FeedServerReady} from './feed-server.js';
 import {benchFrames} from './frames.js';
 import {median, withRatio, type Benchmark, type BenchRow} from './types.js';
