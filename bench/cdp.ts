@@ -116,8 +116,8 @@ function bareWatcher(chrome: LaunchedChrome) {
 		let seen = 0;
 		let first = 0;
 		const done = new Promise<{first: number; last: number}>(resolve => {
-			client.on('Network.webSocketFrameReceived', params => {
-				if (!params.response.payloadData.startsWith('42')) {
+			client.on('Network.webSocketFrameReceived', parameters => {
+				if (!parameters.response.payloadData.startsWith('42')) {
 					return;
 				}
 
@@ -147,9 +147,7 @@ async function measure(chrome: LaunchedChrome, port: number, label: string, set:
 	const bare: Timing[] = [];
 	for (let sample = 0; sample < samples; sample++) {
 		// Alternate, so both see the same machine state.
-		// eslint-disable-next-line no-await-in-loop
 		ours.push(await timeRun(chrome, port, set, count, rugsTuiWatcher(chrome)));
-		// eslint-disable-next-line no-await-in-loop
 		bare.push(await timeRun(chrome, port, set, count, bareWatcher(chrome)));
 	}
 

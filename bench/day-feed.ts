@@ -30,7 +30,6 @@ for (const envelope of generateSession(dayOptions(options))) {
 		const ok = process.stdout.write(`${batch.join('\n')}\n`);
 		batch = [];
 		if (!ok) {
-			// eslint-disable-next-line no-await-in-loop
 			await drain();
 		}
 	}

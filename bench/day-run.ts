@@ -8,8 +8,8 @@ import {createAppBus} from '../source/bus/app-bus.js';
 import type {StateStats} from '../source/state/types.js';
 import type {Size} from '../source/ui/layout.js';
 import {MonitorStore} from '../source/ui/store.js';
-import {dayArgs, parseDayArgs} from './day-options.js';
 import {installOutputCache} from '../source/ui/ink-output-cache.js';
+import {dayArgs, parseDayArgs} from './day-options.js';
 import {mountUi} from './ui-harness.js';
 
 /**
@@ -99,7 +99,7 @@ async function run(): Promise<DayResult> {
 	// The monitor's own path: envelopes on the application bus, folded into the state by the UI's store.
 	const bus = createAppBus();
 	const store = new MonitorStore(bus);
-	let state = store.snapshot().state;
+	let {state} = store.snapshot();
 	const samples: MemorySample[] = [];
 	let nextPercent = sampleEveryPercent;
 	let ticks = 0;
@@ -150,7 +150,7 @@ async function run(): Promise<DayResult> {
 			nextPercent += sampleEveryPercent;
 		}
 
-		if ((events & 0x3FF) === 0) {
+		if ((events & 0x3_FF) === 0) {
 			highestRss = Math.max(highestRss, process.memoryUsage.rss());
 		}
 	};

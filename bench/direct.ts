@@ -123,11 +123,8 @@ async function measure(port: number, label: string, set: string, frames: readonl
 	const ceiling: Timing[] = [];
 	for (let sample = 0; sample < samples; sample++) {
 		// Alternate, so all three see the same machine state.
-		// eslint-disable-next-line no-await-in-loop
 		direct.push(await timeDirect(port, set, count, sizes));
-		// eslint-disable-next-line no-await-in-loop
 		bare.push(await timeBareWs(port, set, count));
-		// eslint-disable-next-line no-await-in-loop
 		ceiling.push(await timeBareWs(port, set, count, false));
 	}
 

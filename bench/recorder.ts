@@ -48,7 +48,6 @@ async function timeRecorder(envelopes: readonly Envelope[], rounds: number, file
 		}
 
 		// Let the asynchronous writes run between rounds, as they would between live frames.
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => {
 			setImmediate(resolve);
 		});
@@ -70,7 +69,6 @@ async function timeJsonFloor(envelopes: readonly Envelope[], rounds: number): Pr
 			bytes += stream.bytesWritten + stream.writableLength - before;
 			const pending = writer.ready();
 			if (pending !== undefined) {
-				// eslint-disable-next-line no-await-in-loop
 				await pending;
 			}
 		}
@@ -130,7 +128,6 @@ async function writeStall(envelope: Envelope, context: BenchContext): Promise<Be
 		}
 
 		writeUs.push(((performance.now() - start) * 1000) / rounds);
-		// eslint-disable-next-line no-await-in-loop
 		await recorder.close();
 		start = performance.now();
 		for (let round = 0; round < rounds; round++) {
@@ -165,9 +162,7 @@ export const recorderBenchmark: Benchmark = {
 			const floor: Timing[] = [];
 			const file = path.join(dir, 'bench.jsonl');
 			for (let sample = 0; sample < (context.quick ? 2 : 3); sample++) {
-				// eslint-disable-next-line no-await-in-loop
 				recorded.push(await timeRecorder(envelopes, rounds, file));
-				// eslint-disable-next-line no-await-in-loop
 				floor.push(await timeJsonFloor(envelopes, rounds));
 			}
 
@@ -186,11 +181,8 @@ export const recorderBenchmark: Benchmark = {
 			const jsonOnly: Timing[] = [];
 			for (let sample = 0; sample < (context.quick ? 1 : 2); sample++) {
 				const target = path.join(dir, `cli-${sample}.jsonl`);
-				// eslint-disable-next-line no-await-in-loop
 				jsonOnly.push({seconds: await timeCli(input, []), events, bytes: inputBytes});
-				// eslint-disable-next-line no-await-in-loop
 				withRecord.push({seconds: await timeCli(input, ['--record', target]), events, bytes: (await stat(target)).size});
-				// eslint-disable-next-line no-await-in-loop
 				await rm(target, {force: true});
 			}
 

@@ -59,7 +59,6 @@ async function sample(envelopes: readonly Envelope[], start: number, frames: num
 			}
 
 			key = displayKey(store.snapshot(), 0);
-			// eslint-disable-next-line no-await-in-loop
 			await ui.frame();
 		}
 
@@ -91,9 +90,7 @@ export const renderBenchmark: Benchmark = {
 		const app: Sample[] = [];
 		const plain: Sample[] = [];
 		for (let index = 0; index < samples; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			app.push(await sample(envelopes, start, frames, false));
-			// eslint-disable-next-line no-await-in-loop
 			plain.push(await sample(envelopes, start, frames, true));
 		}
 

@@ -60,7 +60,6 @@ for (const benchmark of benchmarks) {
 	context.log(`running ${benchmark.name}…`);
 	const benchmarkStarted = performance.now();
 	try {
-		// eslint-disable-next-line no-await-in-loop
 		rows.push(...await benchmark.run(context));
 	} catch (error) {
 		context.log(`${benchmark.name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);

@@ -146,7 +146,7 @@ whose game rugs at a tick in [min, max]. Deterministic.
 export function seedForLength(gameId: string, min: number, max: number, prefix = 'seed'): string {
 	for (let n = 0; n < 1_000_000; n++) {
 		const seed = sha256Hex(`${prefix}-${n}`);
-		const length = pricePath(seed, gameId).length;
+		const {length} = pricePath(seed, gameId);
 		if (length >= min && length <= max) {
 			return seed;
 		}

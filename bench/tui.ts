@@ -139,7 +139,6 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | unde
 			throw new Error(`${what} did not happen within ${Math.round(timeoutMs / 1000)} s`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await sleep(200);
 	}
 }
@@ -282,9 +281,7 @@ async function run(context: BenchContext): Promise<BenchRow[]> {
 		const json20: Run[] = [];
 		for (let index = 0; index < repeats; index++) {
 			context.log(`tui: speed 20, run ${index + 1}/${repeats}…`);
-			// eslint-disable-next-line no-await-in-loop
 			tui20.push(await runner.tui(20));
-			// eslint-disable-next-line no-await-in-loop
 			json20.push(await runner.json(20));
 		}
 

@@ -113,7 +113,6 @@ const fixturesDirectory = projectFixtures();
 async function main(): Promise<void> {
 	await mkdir(fixturesDirectory, {recursive: true});
 	for (const fixture of buildFixtures()) {
-		// eslint-disable-next-line no-await-in-loop
 		await writeFile(path.join(fixturesDirectory, fixture.name), fixture.content);
 		process.stdout.write(`${fixture.name}: ${(fixture.content.length / 1024).toFixed(0)} KB\n`);
 	}

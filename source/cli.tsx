@@ -111,7 +111,7 @@ async function main(): Promise<number> {
 	}
 
 	const {options} = parsed;
-	if (!options.json && process.stdout.isTTY === true) {
+	if (!options.json && process.stdout.isTTY) {
 		const code = await runTui(options, {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
 		// The terminal is restored; a source that does not let go must not keep the process alive.
 		setTimeout(() => {

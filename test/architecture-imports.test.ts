@@ -77,7 +77,7 @@ describe('layers only point down', () => {
 
 	it('reads the import lines of every module (the check itself sees imports)', () => {
 		expect(all.length).toBeGreaterThan(100);
-		expect(importSpecifiers("import {a} from './a.js';\nexport {b} from '../b.js';\nimport type {C} from \"./c.js\";\nconst d = await import('./d.js');\nimport './e.js';"))
+		expect(importSpecifiers('import {a} from \'./a.js\';\nexport {b} from \'../b.js\';\nimport type {C} from "./c.js";\nconst d = await import(\'./d.js\');\nimport \'./e.js\';'))
 			.toEqual(['./a.js', '../b.js', './c.js', './e.js', './d.js']);
 	});
 

@@ -140,7 +140,6 @@ describe('EventBus', () => {
 		// Each time the slow one finishes, it gets the next message, in order.
 		for (let expected = 2; expected <= 5; expected++) {
 			gates.at(-1)!.resolve();
-			// eslint-disable-next-line no-await-in-loop
 			await settle();
 			expect(slow).toStrictEqual([1, 2, 3, 4, 5].slice(0, expected));
 		}
@@ -284,7 +283,7 @@ describe('EventBus', () => {
 			seen.push(s);
 		});
 		bus.publish('n', 1);
-		expect(seen).toStrictEqual(['n1', "n1'", 'from1']);
+		expect(seen).toStrictEqual(['n1', 'n1\'', 'from1']);
 	});
 
 	test('a subscriber that publishes on every message cannot hang the bus: the feedback loop is cut and reported', () => {

@@ -158,11 +158,11 @@ describe('CDP frames → envelopes', () => {
 
 	test('never throws, whatever DevTools sends', () => {
 		const methods = fc.constantFrom('Network.webSocketCreated', 'Network.webSocketFrameReceived', 'Network.webSocketFrameSent', 'Network.webSocketClosed', 'Network.webSocketFrameError', 'Page.frameNavigated');
-		const params = fc.oneof(
+		const parameters = fc.oneof(
 			fc.anything(),
 			fc.record({requestId: fc.constantFrom('a', 'b'), url: fc.constantFrom(gameUrl, 'wss://x/'), timestamp: fc.double(), response: fc.record({opcode: fc.integer({min: 0, max: 10}), payloadData: fc.oneof(fc.string(), fc.constantFrom('2', '3', '40', '42["e",1]', '451-["b",{"_placeholder":true,"num":0}]', 'AAE='))})}),
 		);
-		fc.assert(fc.property(fc.array(fc.tuple(methods, params), {maxLength: 40}), events => {
+		fc.assert(fc.property(fc.array(fc.tuple(methods, parameters), {maxLength: 40}), events => {
 			const frames = tracker();
 			for (const [method, value] of events) {
 				const out = frames.handle(method, value);

@@ -76,7 +76,7 @@ describe('finding the browser', () => {
 	test('the usual places for each system', () => {
 		expect(chromeCandidates('linux')[0]).toBe('/usr/lib/chromium/chromium');
 		expect(chromeCandidates('darwin')[0]).toBe('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
-		expect(chromeCandidates('win32', {PROGRAMFILES: 'C:\\Program Files'})).toContain(path.join('C:\\Program Files', 'Google', 'Chrome', 'Application', 'chrome.exe'));
+		expect(chromeCandidates('win32', {PROGRAMFILES: String.raw`C:\Program Files`})).toContain(path.join(String.raw`C:\Program Files`, 'Google', 'Chrome', 'Application', 'chrome.exe'));
 	});
 });
 
@@ -105,10 +105,10 @@ describe('launching', () => {
 	});
 
 	test('an uncaught error in the process that launched it still closes the browser and deletes the profile', async () => {
-		const script = `
+		const script = String.raw`
 			const {launchChrome} = await import(${JSON.stringify(path.join(projectRoot, 'dist/sources/chrome-launch.js'))});
 			const chrome = await launchChrome({executable: ${JSON.stringify(chromePath)}, headless: true, profileParent: ${JSON.stringify(lab.profileParent)}});
-			process.stdout.write(JSON.stringify({pid: chrome.pid, profileDir: chrome.profileDir}) + '\\n');
+			process.stdout.write(JSON.stringify({pid: chrome.pid, profileDir: chrome.profileDir}) + '\n');
 			setTimeout(() => { throw new Error('boom'); }, 10);
 		`;
 		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'pipe']});

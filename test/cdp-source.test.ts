@@ -24,7 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	for (const cleanup of cleanups.reverse()) {
-		// eslint-disable-next-line no-await-in-loop
 		await cleanup().catch(() => undefined);
 	}
 
@@ -201,7 +200,7 @@ describe('CDP source on a real Chromium tab', () => {
 		await waitFor(() => named(log, 'tick').length === 1, 'tick 1');
 
 		// Straight onto the page's WebSocket, past socket.io's encoder.
-		const [socket] = [...server.io.of('/').sockets.values()].filter(candidate => candidate.handshake.query['tag'] === tag);
+		const socket = [...server.io.of('/').sockets.values()].find(candidate => candidate.handshake.query['tag'] === tag);
 		(socket!.conn.transport as unknown as {socket: {send(text: string): void}}).socket.send('42["gameStateUpdate",{"price":');
 		await waitFor(() => log.problems.length > 0, 'the decode problem');
 		expect(log.problems).toEqual([{kind: 'decode', source: 'cdp', ts: expect.any(Number), message: 'received frame: invalid JSON: Unexpected end of JSON input: 42["gameStateUpdate",{"price":'}]);

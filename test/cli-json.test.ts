@@ -79,11 +79,9 @@ describe('rugs-tui --replay FILE --json', () => {
 
 	test.skipIf(!hasCaptures)('round trip: replaying the --json output of a capture gives identical bytes', async () => {
 		for (const capture of [publicFeedCapture, capturePath('auth-browser-cdp-2025-12-15.jsonl'), capturePath('public-feed-key-samples-2026-02-06.json')]) {
-			// eslint-disable-next-line no-await-in-loop
 			const first = await runCli(['--replay', capture, '--json', '--speed', '0']);
 			expect(first.code).toBe(0);
 			const file = folder.write('round-trip.jsonl', first.stdout);
-			// eslint-disable-next-line no-await-in-loop
 			const second = await runCli(['--replay', file, '--json', '--speed', '0']);
 			expect(second.code).toBe(0);
 			expect(second.stdout.length).toBe(first.stdout.length);
@@ -200,7 +198,6 @@ describe('a reader that goes away or stalls', () => {
 				return true;
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setTimeout(resolve, 100);
 			});

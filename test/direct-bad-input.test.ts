@@ -19,17 +19,17 @@ socket.io-client 4.8 throw out of the WebSocket's message handler — an
 uncaught exception that would end the process.
 */
 const garbage: Array<{name: string; frames: Array<string | Buffer>; problem: RegExp; crashes?: true}> = [
-	{name: 'invalid JSON in an event', frames: ['42["gameStateUpdate",{"price":'], problem: /^malformed Socket\.IO packet \(invalid payload\): `42\["gameStateUpdate",\{"price":`; reconnecting$/},
-	{name: 'an event that is not an array', frames: ['42{"not":"an array"}'], problem: /^malformed Socket\.IO packet \(invalid payload\): `42\{"not":"an array"\}`/},
+	{name: 'invalid JSON in an event', frames: ['42["gameStateUpdate",{"price":'], problem: /^malformed Socket\.IO packet \(invalid payload\): `42\["gameStateUpdate",{"price":`; reconnecting$/},
+	{name: 'an event that is not an array', frames: ['42{"not":"an array"}'], problem: /^malformed Socket\.IO packet \(invalid payload\): `42{"not":"an array"}`/},
 	{name: 'a reserved event name', frames: ['42["connect",{}]'], problem: /^malformed Socket\.IO packet \(invalid payload\)/},
-	{name: 'an unknown Socket.IO packet type', frames: ['49[]'], problem: /^malformed Socket\.IO packet \(unknown packet type 9\): `49\[\]`/},
+	{name: 'an unknown Socket.IO packet type', frames: ['49[]'], problem: /^malformed Socket\.IO packet \(unknown packet type 9\): `49\[]`/},
 	{name: 'an empty Socket.IO packet', frames: ['4'], problem: /^malformed Socket\.IO packet \(.+\): `4`/},
 	{name: 'an unknown Engine.IO packet type', frames: ['9garbage'], problem: /^malformed Engine\.IO packet: `9garbage`; reconnecting$/},
 	{name: 'an empty frame', frames: [''], problem: /^malformed Engine\.IO packet: \(empty frame\)/},
 	{name: 'a binary frame nobody announced', frames: [Buffer.from([1, 2, 3])], problem: /^malformed Socket\.IO packet \(got binary data when not reconstructing a packet\): \(binary frame, 3 bytes\)/},
-	{name: 'a binary event whose attachment never comes', frames: ['451-["b",{"_placeholder":true,"num":0}]', '42["c",1]'], problem: /^malformed Socket\.IO packet \(got plaintext data when reconstructing a packet\): `42\["c",1\]`/},
-	{name: 'an Engine.IO open packet with invalid JSON', frames: ['0{bad'], problem: /^malformed Engine\.IO packet \(.*JSON.*\): `0\{bad`/, crashes: true},
-	{name: 'a second Engine.IO handshake mid-stream', frames: ['0{"sid":"again"}'], problem: /^malformed Engine\.IO packet \(.+\): `0\{"sid":"again"\}`/, crashes: true},
+	{name: 'a binary event whose attachment never comes', frames: ['451-["b",{"_placeholder":true,"num":0}]', '42["c",1]'], problem: /^malformed Socket\.IO packet \(got plaintext data when reconstructing a packet\): `42\["c",1]`/},
+	{name: 'an Engine.IO open packet with invalid JSON', frames: ['0{bad'], problem: /^malformed Engine\.IO packet \(.*JSON.*\): `0{bad`/, crashes: true},
+	{name: 'a second Engine.IO handshake mid-stream', frames: ['0{"sid":"again"}'], problem: /^malformed Engine\.IO packet \(.+\): `0{"sid":"again"}`/, crashes: true},
 	{name: 'terminal escape sequences', frames: ['42["x\u001B[2J\u001B]0;owned\u0007'], problem: /^malformed Socket\.IO packet \(invalid payload\): `42\["x`/},
 ];
 

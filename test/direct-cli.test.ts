@@ -11,7 +11,6 @@ import {deadPort, sendRaw, startSocketServer, type TestServer} from './helpers/s
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
 	for (const cleanup of cleanups.splice(0).reverse()) {
-		// eslint-disable-next-line no-await-in-loop
 		await cleanup();
 	}
 });
@@ -19,7 +18,7 @@ afterEach(async () => {
 type Run = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
 
 function quote(argument: string): string {
-	return `'${argument.replaceAll('\'', '\'\\\'\'')}'`;
+	return `'${argument.replaceAll('\'', String.raw`'\''`)}'`;
 }
 
 /**
@@ -117,7 +116,7 @@ describe('rugs-tui with a live source in --json mode', () => {
 		const problems = stderrRecords(run.stderr).filter(record => record['type'] === 'problem');
 		expect(problems).toHaveLength(1);
 		expect(problems[0]).toMatchObject({kind: 'decode', source: 'direct'});
-		expect(problems[0]!['message']).toMatch(/^malformed Socket\.IO packet \(invalid payload\): `42\["gameStateUpdate",\{"broken":`; reconnecting$/);
+		expect(problems[0]!['message']).toMatch(/^malformed Socket\.IO packet \(invalid payload\): `42\["gameStateUpdate",{"broken":`; reconnecting$/);
 		expect(server.connections.length).toBeGreaterThanOrEqual(2);
 	});
 

@@ -17,9 +17,9 @@ import {captureFiles, hasCaptures} from './helpers/captures.js';
 import {runCli} from './helpers/cli.js';
 import {makeTempDir, writeRecording} from './helpers/recordings.js';
 
-const temp = makeTempDir('rugs-export-');
+const temporary = makeTempDir('rugs-export-');
 afterAll(() => {
-	temp.remove();
+	temporary.remove();
 });
 
 const id = '20250401-cccccccccccccccc';
@@ -113,8 +113,8 @@ describe('tick series', () => {
 
 	test('file names: a plain id is used as is, anything else becomes a hash (no path escapes)', () => {
 		expect(ticksFileName(id)).toBe(`ticks/${id}.csv`);
-		for (const bad of ['../../etc/passwd', 'a/b', '', '.hidden', 'x'.repeat(200), 'c:\\win', 'a b']) {
-			expect(ticksFileName(bad)).toMatch(/^ticks\/game-[0-9a-f]{16}\.csv$/);
+		for (const bad of ['../../etc/passwd', 'a/b', '', '.hidden', 'x'.repeat(200), String.raw`c:\win`, 'a b']) {
+			expect(ticksFileName(bad)).toMatch(/^ticks\/game-[\da-f]{16}\.csv$/);
 		}
 	});
 });
@@ -134,9 +134,9 @@ describe('rugs-tui export', () => {
 
 			return envelope;
 		});
-		const first = writeRecording(path.join(temp.dir, 'a.jsonl'), game.envelopes);
-		const second = writeRecording(path.join(temp.dir, 'b.jsonl'), [...game.envelopes, ...odd]);
-		const out = path.join(temp.dir, 'out');
+		const first = writeRecording(path.join(temporary.dir, 'a.jsonl'), game.envelopes);
+		const second = writeRecording(path.join(temporary.dir, 'b.jsonl'), [...game.envelopes, ...odd]);
+		const out = path.join(temporary.dir, 'out');
 		const run = await runCli(['export', first, second, '--out', out]);
 		expect(run.code).toBe(0);
 		expect(run.stderr).toMatch(/2 games, 2 tick series/);
@@ -144,22 +144,22 @@ describe('rugs-tui export', () => {
 		expect(Object.keys(rows[0]!)).toEqual([...gameColumns]);
 		expect(rows.map(row => row['gameId'])).toEqual([id, '../evil,"id"']);
 		expect(rows[0]).toMatchObject({rugged: 'true', rugTick: String(game.rugTick), peak: String(game.peak), trades: String(game.trades), verified: 'true', priceSource: 'history', ticksFile: `ticks/${id}.csv`});
-		expect(rows[1]!['ticksFile']).toMatch(/^ticks\/game-[0-9a-f]{16}\.csv$/);
+		expect(rows[1]!['ticksFile']).toMatch(/^ticks\/game-[\da-f]{16}\.csv$/);
 		expect(readdirSync(path.join(out, 'ticks')).sort()).toEqual([rows[0]!['ticksFile']!, rows[1]!['ticksFile']!].map(file => path.basename(file)).sort());
-		expect(existsSync(path.join(temp.dir, 'evil,"id".csv'))).toBe(false);
+		expect(existsSync(path.join(temporary.dir, 'evil,"id".csv'))).toBe(false);
 		const ticks = readCsv(path.join(out, rows[0]!['ticksFile']!));
 		expect(ticks.map(row => Number(row['price']))).toEqual(game.prices);
 	});
 
 	test('an --out that cannot be created is a clear error', async () => {
-		const run = await runCli(['export', path.join(temp.dir, 'a.jsonl'), '--out', '/dev/null/out']);
+		const run = await runCli(['export', path.join(temporary.dir, 'a.jsonl'), '--out', '/dev/null/out']);
 		expect(run.code).toBe(1);
 		expect(run.stderr).toMatch(/cannot create \/dev\/null\/out\/ticks .*choose another --out directory/);
 	});
 
 	test.skipIf(!hasCaptures)('on every capture: one row per game, prices at full precision, deterministic', async () => {
 		const files = [...captureFiles('.jsonl'), ...captureFiles('.json')];
-		const out = path.join(temp.dir, 'captures');
+		const out = path.join(temporary.dir, 'captures');
 		const run = await runCli(['export', ...files, '--out', out]);
 		expect(run.code).toBe(0);
 		const rows = readCsv(path.join(out, 'games.csv'));
@@ -186,7 +186,7 @@ describe('rugs-tui export', () => {
 		// The 2026-02 entries carry no prices: their series come from the verified seed.
 		expect(rows.filter(row => row['priceSource'] === 'seed')).toHaveLength(10);
 
-		const again = path.join(temp.dir, 'captures-again');
+		const again = path.join(temporary.dir, 'captures-again');
 		await runCli(['export', ...files, ...files, '--out', again]);
 		expect(readFileSync(path.join(again, 'games.csv'), 'utf8')).toBe(readFileSync(path.join(out, 'games.csv'), 'utf8'));
 	});

@@ -28,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	for (const cleanup of cleanups.reverse()) {
-		// eslint-disable-next-line no-await-in-loop
 		await cleanup().catch(() => undefined);
 	}
 

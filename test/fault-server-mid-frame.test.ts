@@ -22,7 +22,7 @@ complete.
 const {defer, serve: serveOptions} = useDirectLab();
 
 function tcpOf(socket: ServerSocket): NetSocket {
-	const transport = (socket.conn as unknown as {transport: {socket: {_socket: NetSocket}}}).transport;
+	const {transport} = (socket.conn as unknown as {transport: {socket: {_socket: NetSocket}}});
 	return transport.socket._socket;
 }
 
@@ -119,7 +119,7 @@ describe('the server dies mid-frame under rugs-tui --json', () => {
 			first.emit(item.event, ...item.args);
 		}
 
-		const lines = () => run!.stdout().split('\n').filter(line => line !== '');
+		const lines = () => run.stdout().split('\n').filter(line => line !== '');
 		await waitFor(() => lines().length >= 21, {what: 'connect and 20 events on stdout'});
 		dieMidFrame(first, half, 1000);
 		await server.kill();

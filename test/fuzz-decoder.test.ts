@@ -64,8 +64,8 @@ function expectWellFormed(packet: DecodedPacket): void {
 
 /** Decode one frame and check what every decode must satisfy: one more frame, one error counted per error packet. */
 function decodeCounted(decoder: FrameDecoder, decode: () => DecodedPacket[]): DecodedPacket[] {
-	const errors = decoder.errors;
-	const frames = decoder.frames;
+	const {errors} = decoder;
+	const {frames} = decoder;
 	const packets = decode();
 	expect(decoder.frames).toBe(frames + 1);
 	expect(decoder.errors - errors).toBe(packets.filter(packet => packet.kind === 'error').length);
@@ -177,7 +177,7 @@ describe('frame decoder fuzzing', () => {
 			let ack = false;
 			for (const item of steps) {
 				if (item.kind === 'header') {
-					const placeholders = Array.from({length: item.attachments}, (_, num) => ({_placeholder: true, num}));
+					const placeholders = Array.from({length: item.attachments}, (_, number_) => ({_placeholder: true, num: number_}));
 					const frame = item.ack
 						? `46${item.attachments}-7${JSON.stringify([{parts: placeholders}])}`
 						: `45${item.attachments}-${JSON.stringify(['bin', {parts: placeholders}])}`;
@@ -323,7 +323,7 @@ describe('frame decoder at the extremes', () => {
 		decodeCounted(decoder, () => decoder.decodeText('451-["file",{"_placeholder":true,"num":0}]'));
 		const [packet] = decodeCounted(decoder, () => decoder.decodeBinary(bytes));
 		expect(packet).toMatchObject({kind: 'event', event: 'file'});
-		const {$binary} = (packet as {args: [{$binary: string}]}).args[0];
+		const {$binary} = (packet as unknown as {args: [{$binary: string}]}).args[0];
 		expect(Buffer.from($binary, 'base64').equals(Buffer.from(bytes))).toBe(true);
 	});
 
@@ -347,8 +347,9 @@ describe('frame decoder at the extremes', () => {
 		decodeCounted(decoder, () => decoder.decodeText(header));
 		const packets = decodeCounted(decoder, () => decoder.decodeBinary(new Uint8Array([1, 2, 3])));
 		expect(packets).toHaveLength(1);
-		if (packets[0]!.kind === 'event') {
-			let value: unknown = packets[0].args[0];
+		const [first] = packets;
+		if (first?.kind === 'event') {
+			let value: unknown = first.args[0];
 			for (let level = 0; level < depth; level++) {
 				value = (value as unknown[])[0];
 			}
@@ -367,7 +368,6 @@ describe.skipIf(!hasCaptures)('frame decoder fuzzing on the real captures', () =
 	test('mutated captured frames: never throws, every error counted', async () => {
 		const envelopes: Envelope[] = [];
 		for (const file of [publicFeedCapture, cdpCapture]) {
-			// eslint-disable-next-line no-await-in-loop
 			for await (const item of readRecording(file)) {
 				if (item.ok) {
 					envelopes.push(item.envelope);

@@ -18,9 +18,9 @@ of nesting — each becomes exactly one line that reads back as the same
 envelope, and nothing is dropped.
 */
 
-const temp = makeTempDir('rugs-fuzz-recorder-');
+const temporary = makeTempDir('rugs-fuzz-recorder-');
 afterAll(() => {
-	temp.remove();
+	temporary.remove();
 });
 
 const weirdEnvelope: fc.Arbitrary<Envelope> = fc.record({
@@ -62,7 +62,7 @@ describe('one line per envelope, whatever it holds', () => {
 
 	test('the recorder writes every envelope as one line that reads back as the same envelope, dropping none', async () => {
 		await checkAsync(fc.asyncProperty(fc.array(weirdEnvelope, {minLength: 1, maxLength: 30}), fc.integer({min: 1, max: 64 * 1024}), async (envelopes, flushBytes) => {
-			const file = path.join(temp.dir, `recording-${++fileNumber}.jsonl`);
+			const file = path.join(temporary.dir, `recording-${++fileNumber}.jsonl`);
 			const problems: string[] = [];
 			const recorder = new Recorder({file, flushBytes, onProblem(message) {
 				problems.push(message);
@@ -70,7 +70,6 @@ describe('one line per envelope, whatever it holds', () => {
 			for (const [index, envelope] of envelopes.entries()) {
 				recorder.write(envelope);
 				if (index % 7 === 3) {
-					// eslint-disable-next-line no-await-in-loop
 					await recorder.flush();
 				}
 			}
@@ -97,7 +96,6 @@ describe('one line per envelope, whatever it holds', () => {
 			const writer = new NdjsonWriter(stream);
 			for (const envelope of envelopes) {
 				writer.write(envelope);
-				// eslint-disable-next-line no-await-in-loop
 				await writer.ready();
 			}
 
@@ -115,7 +113,7 @@ describe('one line per envelope, whatever it holds', () => {
 		const depth = 200_000;
 		const deep = makeEnvelope({seq: 1, ts: 1_765_577_818_000, source: 'cdp', direction: 'received', event: 'gameStateUpdate', args: [{gameId: 'deep', nested: deepArray(depth, 'leaf')}]});
 		expect(() => JSON.stringify(deep)).toThrow(RangeError);
-		const file = path.join(temp.dir, 'deep.jsonl');
+		const file = path.join(temporary.dir, 'deep.jsonl');
 		const recorder = new Recorder({file});
 		recorder.write(makeEnvelope({seq: 0, ts: 1_765_577_817_000, source: 'cdp', direction: 'received', event: 'before', args: [1]}));
 		recorder.write(deep);
@@ -128,7 +126,8 @@ describe('one line per envelope, whatever it holds', () => {
 
 		expect(items.map(item => item.ok && item.envelope.event)).toEqual(['before', 'gameStateUpdate', 'after']);
 		// Compared as text: the structure is far too deep for a recursive equality check.
-		expect(items[1]!.ok && stringifyDeep(items[1].envelope)).toBe(stringifyDeep(deep));
+		const [, second] = items;
+		expect(second?.ok && stringifyDeep(second.envelope)).toBe(stringifyDeep(deep));
 	}, testTimeout());
 
 	test('a number past the float range (JSON 1e999) becomes null in a line: the one thing JSON text cannot hold', () => {

@@ -1,8 +1,7 @@
 import {PassThrough, Writable} from 'node:stream';
 import {afterAll, describe, expect, test, vi} from 'vitest';
 import {createAppBus} from '../source/bus/app-bus.js';
-import type {Options} from '../source/app/options.js';
-import {parseOptions} from '../source/app/options.js';
+import {type Options, parseOptions} from '../source/app/options.js';
 import {runJson} from '../source/app/run-json.js';
 import {asEnvelope} from '../source/protocol/envelope.js';
 import {envelopeLine} from '../source/record/json-line.js';
@@ -165,7 +164,7 @@ describe('runJson back-pressure (in process)', () => {
 		const file = folder.write('slow-reader.jsonl', recordingText(envelopes));
 		const stdout = new SlowStdout(1024);
 		const stderr = new PassThrough();
-		const err = collectText(stderr);
+		const error = collectText(stderr);
 		const running = runJson(options(file), {stdout, stderr}, createAppBus());
 		let done = false;
 		void running.then(() => {
@@ -174,7 +173,6 @@ describe('runJson back-pressure (in process)', () => {
 		// The slow reader: one chunk per turn of the event loop.
 		while (!done) {
 			stdout.takeOne();
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setImmediate(resolve);
 			});
@@ -185,7 +183,7 @@ describe('runJson back-pressure (in process)', () => {
 		expect(lines.map(line => asEnvelope(JSON.parse(line))?.seq)).toStrictEqual(envelopes.map(envelope => envelope.seq));
 		const longest = Math.max(...lines.map(line => line.length + 1));
 		expect(stdout.maxBuffered).toBeLessThanOrEqual(1024 + longest);
-		expect(err.text()).toContain('"state":"ended"');
+		expect(error.text()).toContain('"state":"ended"');
 	});
 });
 

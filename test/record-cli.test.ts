@@ -19,16 +19,16 @@ replaying a recording (--speed 0 or at its recorded cadence) with --json and
 what was replayed.
 */
 
-const temp = makeTempDir();
+const temporary = makeTempDir();
 // Readable by an unprivileged user too (the EACCES test drops root).
-chmodSync(temp.dir, 0o755);
+chmodSync(temporary.dir, 0o755);
 let counter = 0;
-function tempPath(name: string): string {
-	return path.join(temp.dir, `${++counter}-${name}`);
+function temporaryPath(name: string): string {
+	return path.join(temporary.dir, `${++counter}-${name}`);
 }
 
 /** Three whole game cycles: frames, trades, gameHistory. */
-let session: Envelope[] = [];
+const session: Envelope[] = [];
 let sessionFile = '';
 /** 50 envelopes at once, then one an hour later: the replay is idle after the 50th. */
 const burst = 50;
@@ -48,13 +48,13 @@ beforeAll(() => {
 		ts = game.endTs + 500;
 	}
 
-	sessionFile = writeRecording(tempPath('session.jsonl'), session);
+	sessionFile = writeRecording(temporaryPath('session.jsonl'), session);
 	const start = session[0]!.ts;
 	gapped = session.slice(0, burst + 1).map((envelope, index) => ({...envelope, ts: index < burst ? start + index : start + 3_600_000}));
-	gappedFile = writeRecording(tempPath('gapped.jsonl'), gapped);
+	gappedFile = writeRecording(temporaryPath('gapped.jsonl'), gapped);
 	const blob = 'r'.repeat(5000);
 	large = Array.from({length: 4000}, (_, index) => makeEnvelope({seq: index + 1, ts: start + (index * 2.5), source: 'replay', direction: 'received', event: 'gameStateUpdate', args: [{gameId: 'g', tickCount: index, price: 1 + (index / 7), blob}]}));
-	largeFile = writeRecording(tempPath('large.jsonl'), large);
+	largeFile = writeRecording(temporaryPath('large.jsonl'), large);
 	for (const file of [sessionFile, gappedFile, largeFile]) {
 		chmodSync(file, 0o644);
 	}
@@ -74,7 +74,7 @@ afterEach(() => {
 });
 
 afterAll(() => {
-	temp.remove();
+	temporary.remove();
 });
 
 function recorded(file: string): {complete: string[]; partial: string | undefined} {
@@ -99,7 +99,7 @@ function lineCount(file: string): number {
 
 describe('record → replay → summarize', () => {
 	test('the recording holds every envelope, byte for byte; replaying it gives the same stream; summaries agree', async () => {
-		const file = tempPath('round.jsonl');
+		const file = temporaryPath('round.jsonl');
 		const first = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', file]);
 		expect(first.code).toBe(0);
 		const original = readFileSync(sessionFile, 'utf8');
@@ -121,7 +121,7 @@ describe('record → replay → summarize', () => {
 	});
 
 	test.skipIf(!hasCaptures)('a real Python-format capture recorded through rugs-tui summarizes the same', async () => {
-		const file = tempPath('capture.jsonl');
+		const file = temporaryPath('capture.jsonl');
 		const run = await runCli(['--replay', publicFeedCapture, '--speed', '0', '--json', '--record', file], {stdoutToNull: true});
 		expect(run.code).toBe(0);
 		const direct = await runCli(['summarize', publicFeedCapture]);
@@ -131,7 +131,7 @@ describe('record → replay → summarize', () => {
 	});
 
 	test('--record-dir writes whole lines into day files rotated by --record-max-mb, nothing lost', async () => {
-		const dir = tempPath('dir');
+		const dir = temporaryPath('dir');
 		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record-dir', dir, '--record-max-mb', '0.05'], {stdoutToNull: true});
 		expect(run.code).toBe(0);
 		const names = readdirSync(dir);
@@ -149,7 +149,7 @@ describe('record → replay → summarize', () => {
 		const joined = names.map(name => readFileSync(path.join(dir, name), 'utf8')).join('');
 		expect(joined).toBe(readFileSync(sessionFile, 'utf8'));
 		for (const name of names) {
-			const size = statSync(path.join(dir, name)).size;
+			const {size} = statSync(path.join(dir, name));
 			expect(size).toBeLessThanOrEqual(50_000);
 		}
 	});
@@ -157,7 +157,7 @@ describe('record → replay → summarize', () => {
 
 describe('stopping the monitor', () => {
 	test.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s loses nothing: every event shown is in the recording', async (signal, code) => {
-		const file = tempPath(`${signal}.jsonl`);
+		const file = temporaryPath(`${signal}.jsonl`);
 		const run = start(['--replay', gappedFile, '--speed', '1', '--json', '--record', file]);
 		await waitFor(() => run.stdout().split('\n').length > burst, {what: `${burst} events on stdout`});
 		run.child.kill(signal);
@@ -168,7 +168,7 @@ describe('stopping the monitor', () => {
 	});
 
 	test('SIGKILL while idle: what was seen more than a flush ago is already on disk', async () => {
-		const file = tempPath('kill-idle.jsonl');
+		const file = temporaryPath('kill-idle.jsonl');
 		const run = start(['--replay', gappedFile, '--speed', '1', '--json', '--record', file], {stdoutToNull: true});
 		// No exit, no signal: the periodic flush alone must bring all 50 lines to disk.
 		await waitFor(() => lineCount(file) === burst, {what: 'the periodic flush'});
@@ -179,7 +179,7 @@ describe('stopping the monitor', () => {
 	});
 
 	test('SIGKILL in full flow: every complete line parses and matches; a later run appends cleanly after a torn line', async () => {
-		const file = tempPath('kill-flow.jsonl');
+		const file = temporaryPath('kill-flow.jsonl');
 		const run = start(['--replay', largeFile, '--speed', '1', '--json', '--record', file], {stdoutToNull: true});
 		await waitFor(() => existsSync(file) && statSync(file).size > 300_000, {what: 'the recording to grow'});
 		run.child.kill('SIGKILL');
@@ -204,7 +204,7 @@ describe('stopping the monitor', () => {
 	});
 
 	test('a closed stdout (| head -1) ends the run quietly and the recording keeps what was read', async () => {
-		const file = tempPath('epipe.jsonl');
+		const file = temporaryPath('epipe.jsonl');
 		const run = start(['--replay', largeFile, '--speed', '0', '--json', '--record', file]);
 		await waitFor(() => run.stdout().includes('\n'), {what: 'the first line'});
 		run.child.stdout!.destroy();
@@ -221,7 +221,7 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 	}
 
 	test('a directory given as the file (EISDIR)', async () => {
-		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', temp.dir]);
+		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', temporary.dir]);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		const record = problems(run.stderr).filter(problem => problem.kind === 'record');
@@ -237,11 +237,11 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 	});
 
 	test('no permission (EACCES, as an unprivileged user)', async () => {
-		const locked = tempPath('locked');
+		const locked = temporaryPath('locked');
 		mkdirSync(locked, {mode: 0o555});
 		chmodSync(locked, 0o555);
 		const asNobody = process.getuid?.() === 0 ? {uid: 65_534, gid: 65_534} : {};
-		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', path.join(locked, 'rec.jsonl')], {...asNobody, cwd: temp.dir});
+		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', path.join(locked, 'rec.jsonl')], {...asNobody, cwd: temporary.dir});
 		expect(run.stderr).not.toMatch(/Cannot find module/);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
@@ -249,7 +249,7 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 	});
 
 	test('the file size limit reached mid-write (a real partial write, EFBIG): whole lines kept, the next run appends cleanly', async () => {
-		const file = tempPath('fsize.jsonl');
+		const file = temporaryPath('fsize.jsonl');
 		const limited = await new Promise<{code: number | null; stderr: string}>(resolve => {
 			// RLIMIT_FSIZE of 64 KiB: the kernel accepts part of a write, then refuses (Node ignores SIGXFSZ).
 			const child = spawn('bash', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, binPath, '--replay', largeFile, '--speed', '0', '--json', '--record', file], {stdio: ['ignore', 'ignore', 'pipe']});
@@ -262,7 +262,7 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 			});
 		});
 		expect(limited.code).toBe(0);
-		expect(problems(limited.stderr).some(problem => problem.kind === 'record' && /EFBIG|too large/i.test(problem.message))).toBe(true);
+		expect(problems(limited.stderr).some(problem => problem.kind === 'record' && /efbig|too large/i.test(problem.message))).toBe(true);
 		expect(statSync(file).size).toBe(64 * 1024);
 		const kept = expectPrefixOf(file, large);
 		expect(recorded(file).partial).toBeDefined();

@@ -13,7 +13,7 @@ import {waitFor} from './helpers/wait.js';
 server on 127.0.0.1, which sends one whole game cycle and then stays quiet.
 */
 
-const temp = makeTempDir();
+const temporary = makeTempDir();
 const gameId = '20251212-dddddddddddddddd';
 const game = syntheticGame({gameId, serverSeed: seedForLength(gameId, 20, 40, 'direct')});
 let server: TestServer | undefined;
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-	temp.remove();
+	temporary.remove();
 });
 
 describe('recording a live source', () => {
@@ -35,7 +35,7 @@ describe('recording a live source', () => {
 				socket.emit(envelope.event, ...envelopeArguments(envelope));
 			}
 		}});
-		const file = path.join(temp.dir, 'live.jsonl');
+		const file = path.join(temporary.dir, 'live.jsonl');
 		run = startCli(['--source', 'direct', '--url', server.url, '--json', '--record', file]);
 		const count = game.envelopes.length;
 		// The direct source also reports its own `connect`: wait for all the game's events after it.

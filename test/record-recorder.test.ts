@@ -7,14 +7,14 @@ import {Recorder} from '../source/record/recorder.js';
 import {makeTempDir, splitLines} from './helpers/recordings.js';
 import {waitFor} from './helpers/wait.js';
 
-const temp = makeTempDir();
+const temporary = makeTempDir();
 afterAll(() => {
-	temp.remove();
+	temporary.remove();
 });
 
 let counter = 0;
 function file(name: string): string {
-	return path.join(temp.dir, `${++counter}-${name}`);
+	return path.join(temporary.dir, `${++counter}-${name}`);
 }
 
 /** Envelopes whose seq have the same number of digits serialise to lines of the same length. */
@@ -138,7 +138,7 @@ describe('recorder: failures are reported, never thrown, and memory stays bounde
 	test('a folder that does not exist yet: lines wait (up to the bound), then it recovers and says so', async () => {
 		let now = 1_000_000;
 		const problems: string[] = [];
-		const folder = path.join(temp.dir, `later-${++counter}`);
+		const folder = path.join(temporary.dir, `later-${++counter}`);
 		const target = path.join(folder, 'rec.jsonl');
 		const line = JSON.stringify(envelope(10)).length + 1;
 		const made = recorder({file: target, maxBufferedBytes: line * 10, now: () => now, onProblem: message => problems.push(message)});
@@ -162,7 +162,7 @@ describe('recorder: failures are reported, never thrown, and memory stays bounde
 
 	test('a path that is a directory (EISDIR) is reported with what to do', async () => {
 		const problems: string[] = [];
-		const made = recorder({file: temp.dir, onProblem: message => problems.push(message)});
+		const made = recorder({file: temporary.dir, onProblem: message => problems.push(message)});
 		made.write(envelope(1));
 		await made.flush(true);
 		expect(problems.join('\n')).toMatch(/EISDIR.*that is a directory; give a file name \(or use --record-dir\)/);
@@ -194,7 +194,6 @@ describe('recorder: failures are reported, never thrown, and memory stays bounde
 		made.write(envelope(1));
 		for (let attempt = 0; attempt < 5; attempt++) {
 			now += 1000;
-			// eslint-disable-next-line no-await-in-loop
 			await made.flush(true);
 		}
 
@@ -217,7 +216,7 @@ describe('recorder: --record-dir rotation', () => {
 	});
 
 	test('a new file each UTC day, and past the size limit; whole lines only; nothing lost', async () => {
-		const dir = path.join(temp.dir, `dir-${++counter}`);
+		const dir = path.join(temporary.dir, `dir-${++counter}`);
 		let now = Date.UTC(2025, 11, 31, 23, 59, 0);
 		const line = JSON.stringify(envelope(100)).length + 1;
 		const made = recorder({dir, maxFileBytes: line * 4, now: () => now});
@@ -246,7 +245,7 @@ describe('recorder: --record-dir rotation', () => {
 	});
 
 	test('a restart continues the latest file of the day, or the next one when it is full', async () => {
-		const dir = path.join(temp.dir, `resume-${++counter}`);
+		const dir = path.join(temporary.dir, `resume-${++counter}`);
 		mkdirSync(dir);
 		const now = () => Date.UTC(2025, 5, 1, 12);
 		writeFileSync(path.join(dir, 'rugs-2025-06-01.jsonl'), 'x'.repeat(50) + '\n');
@@ -265,7 +264,7 @@ describe('recorder: --record-dir rotation', () => {
 	});
 
 	test('a single line larger than the limit still goes in, alone, in a fresh file', async () => {
-		const dir = path.join(temp.dir, `big-${++counter}`);
+		const dir = path.join(temporary.dir, `big-${++counter}`);
 		const made = recorder({dir, maxFileBytes: 300, now: () => Date.UTC(2025, 0, 1)});
 		made.write(envelope(1));
 		made.write(envelope(2, {blob: 'z'.repeat(1000)}));

@@ -204,7 +204,6 @@ describe('abort, back-pressure and loop', () => {
 		});
 		// Wait until the replay has asked before the second envelope (and got the blocked promise).
 		for (let turn = 0; readyCalls < 2 && turn < 10_000; turn++) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setImmediate(resolve);
 			});
@@ -213,7 +212,6 @@ describe('abort, back-pressure and loop', () => {
 		expect(readyCalls).toBe(2);
 		// And it keeps waiting: a few more turns of the loop change nothing.
 		for (let turn = 0; turn < 20; turn++) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setImmediate(resolve);
 			});

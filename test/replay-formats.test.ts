@@ -196,7 +196,7 @@ describe('bad input is reported with file:line and skipped; the replay goes on',
 	test('a truncated last line (a recorder killed mid-write) is reported; everything before it replays', async () => {
 		const good = [testEnvelope(1, 1000), testEnvelope(2, 2000)];
 		const whole = JSON.stringify(testEnvelope(3, 3000));
-		const file = folder.write('truncated.jsonl', `${recordingText(good)}${whole.slice(0, whole.length - 9)}`);
+		const file = folder.write('truncated.jsonl', `${recordingText(good)}${whole.slice(0, -9)}`);
 		const {envelopes, problems, result} = await replayAll([file]);
 		expect(envelopes).toStrictEqual(good);
 		expect(problems).toHaveLength(1);
@@ -245,7 +245,7 @@ describe.skipIf(!hasCaptures)('the shared captures replay', () => {
 		expect(envelopes).toHaveLength(events);
 		expect(problems).toHaveLength(badLines);
 		for (const problem of problems) {
-			expect(problem.message).toMatch(new RegExp(`^${capturePath(name).replaceAll(/[.*+?^${}()|[\]\\/]/g, String.raw`\$&`)}:\\d+: `));
+			expect(problem.message).toMatch(new RegExp(String.raw`^${capturePath(name).replaceAll(/[.*+?^${}()|[\]\\/]/g, String.raw`\$&`)}:\d+: `));
 		}
 	});
 
@@ -271,8 +271,6 @@ describe.skipIf(!hasCaptures)('the shared captures replay', () => {
 		const trades = envelopes.filter(envelope => envelope.event === 'standard/newTrade');
 		expect(trades).toHaveLength(14);
 		expect(trades.every(trade => trade.data === null && trade.source === 'cdp' && (trade.extra?.[0] as {__trace?: boolean}).__trace === true)).toBe(true);
-		expect(envelopes.filter(envelope => envelope.direction === 'sent').map(envelope => envelope.event).sort()).toStrictEqual(
-			['authenticate', 'chatHistory', 'chatHistory', 'checkUsername', 'getLeaderboard', 'getPlayerCosmetics', 'getPlayerLeaderboardPosition'],
-		);
+		expect(envelopes.filter(envelope => envelope.direction === 'sent').map(envelope => envelope.event).sort()).toStrictEqual(['authenticate', 'chatHistory', 'chatHistory', 'checkUsername', 'getLeaderboard', 'getPlayerCosmetics', 'getPlayerLeaderboardPosition']);
 	});
 });

@@ -13,7 +13,6 @@ async function waitFor(what: string, condition: () => boolean, timeout = 30_000)
 			throw new Error(`timed out waiting for ${what}`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => {
 			setTimeout(resolve, 20);
 		});

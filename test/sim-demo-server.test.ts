@@ -45,7 +45,6 @@ async function waitFor(what: string, condition: () => boolean, timeout = 20_000)
 			throw new Error(`timed out waiting for ${what}`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => {
 			setTimeout(resolve, 20);
 		});
@@ -174,7 +173,7 @@ describe('the demo server', () => {
 	test('close() frees the port', async () => {
 		const server = await startDemoServer({seed: 'port'});
 		const {received} = connect(server.url);
-		await waitFor('events', () => received.length >= 1);
+		await waitFor('events', () => received.length > 0);
 		await server.close();
 		await server.close();
 		await new Promise<void>((resolve, reject) => {
@@ -196,7 +195,7 @@ describe('the demo server', () => {
 	test('after close() nothing is left running: a process using it exits by itself', async () => {
 		const built = path.join(projectRoot, 'dist/sources/demo-server.js');
 		expect(existsSync(built), 'run `npm run build` first (npm test does)').toBe(true);
-		const script = `
+		const script = String.raw`
 			import {startDemoServer} from ${JSON.stringify(pathToFileURL(built).href)};
 			import {io} from 'socket.io-client';
 			const server = await startDemoServer({seed: 'exit', speed: 20});
@@ -204,7 +203,7 @@ describe('the demo server', () => {
 			await new Promise(resolve => { let count = 0; client.onAny(() => { if (++count === 20) resolve(); }); });
 			client.close();
 			await server.close();
-			process.stdout.write('closed\\n');
+			process.stdout.write('closed\n');
 		`;
 		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe']});
 		let output = '';

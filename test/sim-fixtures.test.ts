@@ -5,10 +5,9 @@ import {FrameDecoder} from '../source/protocol/frame-decoder.js';
 import {envelopeFromPacket} from '../source/protocol/packet-envelope.js';
 import {cleanText} from '../source/protocol/untrusted-text.js';
 import {readRecording, type RecordingItem} from '../source/sources/read-recording.js';
-import {wireFrame} from '../source/sim/generate-session.js';
+import {wireFrame, generateSession} from '../source/sim/generate-session.js';
 import {hostileMessages, hostileUsernames} from '../source/sim/players.js';
 import {buildFixtures, fixtureSessions, malformedLines} from '../scripts/make-fixtures.js';
-import {generateSession} from '../source/sim/generate-session.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import {pricePath} from '../source/verify/price-path.js';
 import type {Envelope} from '../source/protocol/envelope.js';
@@ -111,7 +110,6 @@ describe('session.jsonl', () => {
 	test('the two Python recorder formats read back to the same events, payloads and cadence', async () => {
 		const session = await envelopes('session.jsonl');
 		for (const name of ['session.seq-ts-event-data.jsonl', 'session.timestamp-event_type-data.jsonl']) {
-			// eslint-disable-next-line no-await-in-loop
 			const items = await read(name);
 			expect(items.every(item => item.ok), name).toBe(true);
 			const replayed = items.flatMap(item => (item.ok ? [item.envelope] : [])).filter(envelope => envelope.event !== 'connect');

@@ -150,7 +150,7 @@ describe('a session without quirks follows the documented phases', () => {
 		expect(new Set(ids).size).toBe(ids.length);
 		for (const game of gamesOf(plain)) {
 			const day = new Date(game.frames[0]!.ts).toISOString().slice(0, 10).replaceAll('-', '');
-			expect(game.id).toMatch(new RegExp(`^${day}-[\\da-f]{16}$`));
+			expect(game.id).toMatch(new RegExp(String.raw`^${day}-[\da-f]{16}$`));
 		}
 	});
 
@@ -188,7 +188,7 @@ describe('trades and chat', () => {
 			if (isFrame(envelope)) {
 				const data = envelope.data as Frame;
 				if (data['active'] === true && typeof data['tickCount'] === 'number') {
-					liveTick.set(data['gameId'] as string, Math.max(liveTick.get(data['gameId'] as string) ?? 0, data['tickCount'] as number));
+					liveTick.set(data['gameId'] as string, Math.max(liveTick.get(data['gameId'] as string) ?? 0, data['tickCount']));
 				}
 
 				continue;

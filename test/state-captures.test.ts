@@ -74,7 +74,7 @@ function reducedPhases(envelopes: readonly Envelope[]): {phases: Map<string, Pha
 	let state = createState();
 	for (const envelope of envelopes) {
 		state = reduce(state, envelope);
-		const game = state.game;
+		const {game} = state;
 		if (game?.phase === undefined) {
 			continue;
 		}

@@ -86,7 +86,7 @@ describe('ticks and prices', () => {
 			make('gameStateUpdate', active(gameA, 1, 1.1)),
 			make('gameStateUpdate', active(gameA, 9, 1.9, {partialPrices: partial({7: 1.7, 8: 1.8, 9: 1.9})})),
 		]);
-		const prices = state.game!.prices;
+		const {prices} = (state.game!);
 		expect(prices).toHaveLength(10);
 		expect(prices.slice(2, 7).every(price => Number.isNaN(price))).toBe(true);
 		expect(prices.slice(7)).toEqual([1.7, 1.8, 1.9]);

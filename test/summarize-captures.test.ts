@@ -76,7 +76,7 @@ describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () =>
 	});
 
 	test('the games watched live: live ticks match the seeded path, counts from the frames', () => {
-		expect(byId.get('20251212-6114b2ff44ef4b71')).toMatchObject({rugTick: 16, rugPrice: 0.020000000000000018, ticksObserved: 17, trades: 3, seenLive: true, verified: {liveTicks: true}});
+		expect(byId.get('20251212-6114b2ff44ef4b71')).toMatchObject({rugTick: 16, rugPrice: 0.020_000_000_000_000_018, ticksObserved: 17, trades: 3, seenLive: true, verified: {liveTicks: true}});
 		expect(byId.get('20251212-6114b2ff44ef4b71')!['startTime']).not.toBeNull();
 		// The 2025-12-12 capture begins at tick 4 of this game.
 		expect(byId.get('20251212-25dcb17086a24ad7')).toMatchObject({rugTick: 229, ticksObserved: 226, verified: {liveTicks: true, pricePath: true}});
@@ -89,7 +89,7 @@ describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () =>
 		expect(byId.get('20260206-003482fbeaae4ad5')).toMatchObject({
 			rugged: true,
 			rugTick: 255,
-			rugPrice: 0.0017842710071060424,
+			rugPrice: 0.001_784_271_007_106_042_4,
 			trades: 4,
 			fromHistory: false,
 			verified: {seedHash: null, pricePath: null, liveTicks: null, sidebets: null},

@@ -45,8 +45,8 @@ describe('numbers', () => {
 		expect(multiplier(0.0051)).toBe('0.0051x');
 		expect(multiplier(undefined)).toBe('–');
 		expect(amount(0.001)).toBe('0.001');
-		expect(amount(1.23456)).toBe('1.235');
-		expect(amount(12345.6)).toBe('12,346');
+		expect(amount(1.234_56)).toBe('1.235');
+		expect(amount(12_345.6)).toBe('12,346');
 		expect(signedAmount(0.0123)).toBe('+0.0123');
 		expect(signedAmount(-0.000_115_942)).toBe('-0.000116');
 		expect(percent(-11.5942)).toBe('-11.6%');

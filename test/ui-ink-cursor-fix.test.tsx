@@ -19,7 +19,6 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 	// otherwise fold several rerenders into one write, or none before unmount).
 	const written = async (count: number) => {
 		for (let waited = 0; tty.writes.length < count && waited < 5000; waited += 5) {
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(5);
 		}
 	};
@@ -28,7 +27,6 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 	for (let n = 1; n <= 3; n++) {
 		const before = tty.writes.length;
 		instance.rerender(frame(n));
-		// eslint-disable-next-line no-await-in-loop
 		await written(before + 1);
 	}
 
@@ -39,7 +37,7 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 	});
 }
 
-describe("Ink's incremental repaint", () => {
+describe('Ink\'s incremental repaint', () => {
 	// Under CI (the variable), Ink writes only the last frame: there is no repaint to measure.
 	it.skipIf(inkSeesCi())('is measured: how many rows Ink 6.8 falls short of the top of a frame that ends with a newline', async () => {
 		const offset = await probeIncrementalOffset();

@@ -42,33 +42,72 @@ function cells(row: string): Cell[] {
 		}
 
 		for (const code of (match[1] === '' ? '0' : match[1]!).split(';').map(Number)) {
-			if (code === 0) {
-				Object.assign(style, {fg: '', bg: '', bold: false, dim: false, italic: false, underline: false, inverse: false, strike: false});
-			} else if (code === 1) {
-				style.bold = true;
-			} else if (code === 2) {
-				style.dim = true;
-			} else if (code === 22) {
-				style.bold = false;
-				style.dim = false;
-			} else if (code === 3 || code === 23) {
-				style.italic = code === 3;
-			} else if (code === 4 || code === 24) {
-				style.underline = code === 4;
-			} else if (code === 7 || code === 27) {
-				style.inverse = code === 7;
-			} else if (code === 9 || code === 29) {
-				style.strike = code === 9;
-			} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
-				style.fg = String(code);
-			} else if (code === 39) {
-				style.fg = '';
-			} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
-				style.bg = String(code);
-			} else if (code === 49) {
-				style.bg = '';
-			} else {
-				throw new Error(`unexpected SGR code ${code} in ${JSON.stringify(row)}`);
+			switch (code) {
+				case 0: {
+					Object.assign(style, {fg: '', bg: '', bold: false, dim: false, italic: false, underline: false, inverse: false, strike: false});
+
+					break;
+				}
+
+				case 1: {
+					style.bold = true;
+
+					break;
+				}
+
+				case 2: {
+					style.dim = true;
+
+					break;
+				}
+
+				case 22: {
+					style.bold = false;
+					style.dim = false;
+
+					break;
+				}
+
+				case 3:
+				case 23: {
+					style.italic = code === 3;
+
+					break;
+				}
+
+				case 4:
+				case 24: {
+					style.underline = code === 4;
+
+					break;
+				}
+
+				case 7:
+				case 27: {
+					style.inverse = code === 7;
+
+					break;
+				}
+
+				case 9:
+				case 29: {
+					style.strike = code === 9;
+
+					break;
+				}
+
+				default: {if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
+					style.fg = String(code);
+				} else if (code === 39) {
+					style.fg = '';
+				} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
+					style.bg = String(code);
+				} else if (code === 49) {
+					style.bg = '';
+				} else {
+					throw new Error(`unexpected SGR code ${code} in ${JSON.stringify(row)}`);
+				}
+				}
 			}
 		}
 	}

@@ -54,7 +54,7 @@ describe('keymap', () => {
 	});
 });
 
-describe("README's key list", () => {
+describe('README\'s key list', () => {
 	it('is exactly what the keymap generates (npm run readme:keys rewrites it)', () => {
 		const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
 		const start = readme.indexOf(keysStartMarker);
@@ -75,7 +75,7 @@ describe("README's key list", () => {
 
 describe('reduceUi', () => {
 	const start = initialUiState(10);
-	const run = (...actions: Parameters<typeof reduceUi>[1][]): UiState => actions.reduce(reduceUi, start);
+	const run = (...actions: Array<Parameters<typeof reduceUi>[1]>): UiState => actions.reduce(reduceUi, start);
 
 	it('focuses a pane, and maximises it with its own number again', () => {
 		expect(run({type: 'focus', pane: 'price'})).toMatchObject({focus: 'price', maximised: false});

@@ -38,8 +38,8 @@ describe('chooseLayout', () => {
 	});
 
 	it('holds for every size from the minimum to 300×100', () => {
-		for (let columns = minimumSize.columns; columns <= 300; columns += 7) {
-			for (let rows = minimumSize.rows; rows <= 100; rows += 3) {
+		for (let {columns} = minimumSize; columns <= 300; columns += 7) {
+			for (let {rows} = minimumSize; rows <= 100; rows += 3) {
 				check(chooseLayout({columns, rows}), columns, rows);
 			}
 		}

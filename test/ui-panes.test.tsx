@@ -63,7 +63,7 @@ describe.each([
 		expect(frame).toContain(' COOLDOWN ');
 		expect(frame).toContain('starts in 12s');
 		// Price: the game that just rugged, with its rug marked.
-		expect(frame).toMatch(/2 Price\]? +last game/);
+		expect(frame).toMatch(/2 Price]? +last game/);
 		expect(frame).toContain(`✕ rugged at tick ${a.rugTick}`);
 		expect(frame).toContain('✕');
 		// Position: how to get one.
@@ -80,7 +80,7 @@ describe.each([
 		const frame = mountApp(upTo(b.marks.presale), {size}).text();
 		expect(frame).toContain(' PRESALE ');
 		expect(frame).toContain('starts in 5s');
-		expect(frame).toMatch(/2 Price\]? +last game/);
+		expect(frame).toMatch(/2 Price]? +last game/);
 	});
 
 	it('ACTIVE: tick, price, chart of this game, open sidebet with its window, tape newest first', () => {
@@ -89,7 +89,7 @@ describe.each([
 		assertFits(frame, size.columns, size.rows);
 		expect(frame).toContain(` ACTIVE  tick ${midTick}`);
 		expect(frame).toContain(`now ${multiplier(b.path[midTick])}`);
-		expect(frame).toMatch(new RegExp(`2 Price\\]? +${gameIds[1].slice(0, 8)}`));
+		expect(frame).toMatch(new RegExp(String.raw`2 Price\]? +${gameIds[1].slice(0, 8)}`));
 		expect(frame).toContain('┤');
 		// The bet started at tick 10: 10 of its 40 ticks have passed, 30 are left.
 		expect(frame).toContain('1 on this game');
@@ -130,7 +130,7 @@ describe('position pane', () => {
 
 	it('shows the tracked --player from the leaderboard', () => {
 		const frame = mountApp(upTo(b.marks.ticks[midTick]!), {player: 'carol'}).text();
-		expect(frame).toMatch(/3 Position\]? +--player carol/);
+		expect(frame).toMatch(/3 Position]? +--player carol/);
 		expect(frame).toContain('carol · leaderboard');
 		expect(frame).toMatch(/qty\s+0\.5\b/);
 		expect(frame).toMatch(/avg cost\s+1\.10x/);
@@ -142,7 +142,7 @@ describe('position pane', () => {
 		expect(frame).toContain('Waiting for nobody');
 	});
 
-	it("shows the logged-in user's own position with cash (CDP)", () => {
+	it('shows the logged-in user\'s own position with cash (CDP)', () => {
 		const own = new FeedBuilder()
 			.push('usernameStatus', {__trace: true}, {id: 'me', username: 'Dutch', hasUsername: true})
 			.push('gameStatePlayerUpdate', {gameId: gameIds[0], leaderboardEntry: {username: 'Dutch', pnl: -0.000_115_942, pnlPercent: -11.5942, positionQty: 0.003_192_12, avgCost: 0.313_271_335, totalInvested: 0.001}})

@@ -60,7 +60,7 @@ describe.skipIf(!hasCaptures)('provably-fair verification of the captured games'
 
 	test('a live price series taken from the recorded prices verifies, one changed live price does not', () => {
 		const entry = withPrices.find(item => item.prices!.length > 100)!;
-		const live = entry.prices!.slice();
+		const live = [...entry.prices!];
 		expect(verifyGame(entry, {livePrices: live}).liveTicks).toBe(true);
 		live[50] = live[50]! * 1.000_000_1;
 		const verification = verifyGame(entry, {livePrices: live});

@@ -45,22 +45,39 @@ export function parseCsv(text: string): string[][] {
 			} else {
 				field += char;
 			}
-		} else if (char === '"') {
-			quoted = true;
-		} else if (char === ',') {
-			row.push(field);
-			field = '';
-		} else if (char === '\n' || char === '\r') {
-			if (char === '\r' && text[index + 1] === '\n') {
-				index++;
-			}
-
-			row.push(field);
-			rows.push(row);
-			row = [];
-			field = '';
 		} else {
-			field += char;
+			switch (char) {
+				case '"': {
+					quoted = true;
+
+					break;
+				}
+
+				case ',': {
+					row.push(field);
+					field = '';
+
+					break;
+				}
+
+				case '\n':
+				case '\r': {
+					if (char === '\r' && text[index + 1] === '\n') {
+						index++;
+					}
+
+					row.push(field);
+					rows.push(row);
+					row = [];
+					field = '';
+
+					break;
+				}
+
+				default: {
+					field += char;
+				}
+			}
 		}
 	}
 

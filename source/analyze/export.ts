@@ -106,7 +106,7 @@ the feed (untrusted): an id that is not a plain name cannot become a path (no
 `../`, separators or odd characters); such a game gets a name from its hash.
 */
 export function ticksFileName(gameId: string): string {
-	const safe = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(gameId) ? gameId : `game-${createHash('sha256').update(gameId, 'utf8').digest('hex').slice(0, 16)}`;
+	const safe = /^[A-Za-z\d][\w-]{0,127}$/.test(gameId) ? gameId : `game-${createHash('sha256').update(gameId, 'utf8').digest('hex').slice(0, 16)}`;
 	return `ticks/${safe}.csv`;
 }
 

@@ -69,13 +69,13 @@ export type ParsedOptions = {ok: true; options: Options} | {ok: false; error: st
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export function isLoopbackHost(host: string): boolean {
-	return loopbackHosts.has(host.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+	return loopbackHosts.has(host.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 /** `[host:]port`, `host`, or empty for the default 127.0.0.1:9222. */
 export function parseCdpAddress(value: string | undefined): {host: string; port: number} | string {
 	const text = (value ?? '').trim() || defaultCdp;
-	const match = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(text) ?? /^(\[[^\]]+\]|[^:]+)()$/.exec(text);
+	const match = /^(?:(\[[^\]]+]|[^:]+):)?(\d+)$/.exec(text) ?? /^(\[[^\]]+]|[^:]+)()$/.exec(text);
 	if (match === null) {
 		return `--cdp ${text}: expected [host:]port, for example 9222 or 127.0.0.1:9222`;
 	}
@@ -148,7 +148,7 @@ export function checkReplayFiles(files: readonly string[]): string | undefined {
 
 			accessSync(file, constants.R_OK);
 		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
+			const {code} = (error as NodeJS.ErrnoException);
 			return code === 'ENOENT'
 				? `--replay ${file}: no such file`
 				: `--replay ${file}: cannot read it (${code ?? String(error)}); check the path and its permissions`;
@@ -212,7 +212,7 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		return fail(`--fps ${shown(flags.fps)}: expected ${minFps}–${maxFps}`);
 	}
 
-	const maxReconnects = flags.maxReconnects;
+	const {maxReconnects} = flags;
 	if (maxReconnects !== undefined && (!Number.isInteger(maxReconnects) || maxReconnects < 0)) {
 		return fail(`--max-reconnects ${shown(maxReconnects)}: expected a whole number ≥ 0`);
 	}

@@ -26,10 +26,12 @@ export type OutputHooks = {
 
 /** `--redact` first, then the caller's own transform. */
 function composeTransforms(first: OutputFilter, second: OutputHooks['transform']): OutputFilter {
-	return second === undefined ? first : envelope => {
-		const output = first(envelope);
-		return output === undefined ? undefined : second(output);
-	};
+	return second === undefined
+		? first
+		: envelope => {
+			const output = first(envelope);
+			return output === undefined ? undefined : second(output);
+		};
 }
 
 /** Attach the outputs the options ask for to the bus (shared by the TUI and `--json` modes). */

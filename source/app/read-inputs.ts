@@ -53,7 +53,6 @@ export async function readInputs(options: ReadInputsOptions): Promise<InputRepor
 		let bad = 0;
 		const before = report.envelopes;
 		try {
-			// eslint-disable-next-line no-await-in-loop
 			for await (const item of readRecording(file)) {
 				if (!item.ok) {
 					bad++;
@@ -72,7 +71,7 @@ export async function readInputs(options: ReadInputsOptions): Promise<InputRepor
 			}
 		} catch (error) {
 			report.unreadable++;
-			const code = (error as NodeJS.ErrnoException).code;
+			const {code} = (error as NodeJS.ErrnoException);
 			const why = code === 'ENOENT' ? 'no such file' : (code === 'EISDIR' ? 'is a directory, not a recording' : (error instanceof Error ? error.message : String(error)));
 			stderr.write(`${label}: ${file}: cannot read (${cleanText(why, 300)}); check the path and permissions\n`);
 		}

@@ -40,7 +40,9 @@ export async function runExport(files: readonly string[], outDir: string, io: Co
 		files,
 		stderr: io.stderr,
 		label,
-		onEnvelope: envelope => collector.add(envelope),
+		onEnvelope(envelope) {
+			collector.add(envelope);
+		},
 		onProgress(state) {
 			progress.update(`${label}: reading file ${state.fileIndex + 1}/${state.files} (${megabytes(state.bytesTotal)} in all), ${state.envelopes} events, ${collector.games.size} games`);
 		},
@@ -55,7 +57,6 @@ export async function runExport(files: readonly string[], outDir: string, io: Co
 			let ticksFile: string | undefined;
 			if (rows.length > 0) {
 				ticksFile = ticksFileName(game.summary.gameId);
-				// eslint-disable-next-line no-await-in-loop
 				await writeWhole(path.join(outDir, ticksFile), ticksCsv(rows));
 				tickFiles++;
 			}

@@ -18,11 +18,12 @@ Exit code 0, or 1 when a file could not be read at all (the others are still sum
 export async function runSummarize(files: readonly string[], io: CommandIo): Promise<number> {
 	const label = 'rugs-tui summarize';
 	const collector = new GameCollector();
-	const report = await readInputs({files, stderr: io.stderr, label, onEnvelope: envelope => collector.add(envelope)});
+	const report = await readInputs({files, stderr: io.stderr, label, onEnvelope(envelope) {
+		collector.add(envelope);
+	}});
 	const games = summarizeAll(collector);
 	const out = new LineOutput(io.stdout);
 	for (const {summary} of games) {
-		// eslint-disable-next-line no-await-in-loop
 		if (!await out.write(`${safeJsonLine(summary)}\n`)) {
 			break;
 		}

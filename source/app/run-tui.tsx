@@ -127,9 +127,11 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 			const stats = outputs.recording();
 			return stats === undefined ? undefined : {bytes: stats.bytes, dropped: stats.dropped, failures: stats.failures, current: stats.current};
 		},
-		onEnvelope: metrics === undefined ? undefined : (version, envelope) => {
-			metrics.arrived(version, envelope.ts);
-		},
+		onEnvelope: metrics === undefined
+			? undefined
+			: (version, envelope) => {
+				metrics.arrived(version, envelope.ts);
+			},
 	});
 	const controller = new AbortController();
 	let instance: Instance | undefined;
@@ -153,9 +155,11 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 				incrementalRendering: true,
 				exitOnCtrlC: false,
 				patchConsole: true,
-				onRender: metrics === undefined ? undefined : () => {
-					metrics.rendered();
-				},
+				onRender: metrics === undefined
+					? undefined
+					: () => {
+						metrics.rendered();
+					},
 			},
 		);
 		instance.waitUntilExit().then(() => {

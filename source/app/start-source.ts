@@ -5,7 +5,6 @@ import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
 import {runAuto, runCdp, runLiveSource} from './run-live.js';
 
-
 export type SourceHooks = {
 	signal: AbortSignal;
 	/** Back-pressure from the consumer, honoured by sources that can wait (replay). */

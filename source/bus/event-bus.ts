@@ -157,7 +157,6 @@ export class EventBus<Topics extends Record<string, unknown>> {
 				return;
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setImmediate(resolve);
 			});

@@ -237,7 +237,7 @@ export class FrameDecoder {
 	}
 
 	#socketPacket(frame: string): DecodedPacket | undefined {
-		const length = frame.length;
+		const {length} = frame;
 		const typeCode = frame.charCodeAt(1);
 		if (!(typeCode >= digit0 && typeCode <= 54 /* 6 */)) {
 			return this.#error(length === 1 ? 'empty Socket.IO packet' : 'unknown Socket.IO packet type', frame);
@@ -417,7 +417,7 @@ function replacePlaceholders(root: unknown[] | Record<string, unknown>, buffers:
 			}
 
 			if (!Array.isArray(value) && isPlaceholder(value as Record<string, unknown>)) {
-				const num = (value as {num: number}).num;
+				const {num} = (value as {num: number});
 				const buffer = Number.isInteger(num) ? buffers[num] : undefined;
 				if (buffer === undefined) {
 					return num;

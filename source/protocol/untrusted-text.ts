@@ -23,7 +23,7 @@ export function cleanText(value: unknown, maxLength = 200): string {
 	// Fast path: nothing that could be an escape or control character.
 	// eslint-disable-next-line no-control-regex
 	if (/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/.test(text)) {
-		text = stripAnsi(text).replace(unsafeCharacters, '').replace(loneSurrogates, '\uFFFD');
+		text = stripAnsi(text).replaceAll(unsafeCharacters, '').replaceAll(loneSurrogates, '\uFFFD');
 	}
 
 	if (text.length <= maxLength) {

@@ -151,7 +151,7 @@ export class Recorder {
 	#retryMs = 500;
 	#failing = false;
 	#droppedSinceReport = 0;
-	#lastReport = new Map<string, number>();
+	readonly #lastReport = new Map<string, number>();
 	#lastSync = 0;
 
 	constructor(options: RecorderOptions) {
@@ -248,7 +248,6 @@ export class Recorder {
 		this.#running = (async () => {
 			do {
 				this.#again = false;
-				// eslint-disable-next-line no-await-in-loop
 				const ok = await this.#drain();
 				if (!ok) {
 					break;
@@ -448,10 +447,10 @@ export class Recorder {
 			return available;
 		}
 
-		let size = target.size;
+		let {size} = target;
 		let count = 0;
 		while (count < available) {
-			const length = segment.lines[count]!.length;
+			const {length} = (segment.lines[count]!);
 			// A line larger than the limit still goes in, alone, into a fresh file.
 			if (size + length > this.#maxFileBytes && size > 0) {
 				break;
@@ -476,7 +475,6 @@ export class Recorder {
 
 			let target: Target;
 			try {
-				// eslint-disable-next-line no-await-in-loop
 				target = await this.#targetFor(segment.key);
 			} catch (error) {
 				this.#failed('open', error);
@@ -486,7 +484,6 @@ export class Recorder {
 			let count = this.#fitting(target, segment, available);
 			if (count === 0) {
 				try {
-					// eslint-disable-next-line no-await-in-loop
 					target = await this.#rotate(target);
 				} catch (error) {
 					this.#failed('open', error);
@@ -504,7 +501,6 @@ export class Recorder {
 			let failure: unknown;
 			try {
 				while (done < chunk.length) {
-					// eslint-disable-next-line no-await-in-loop
 					const {bytesWritten} = await target.handle.write(chunk, done, chunk.length - done);
 					if (bytesWritten <= 0) {
 						throw new Error('the file accepted no data');

@@ -69,9 +69,7 @@ export class Holdings {
 	#open(player: Player): Holding {
 		this.version++;
 		let holding = this.#byId.get(player.id);
-		if (holding !== undefined) {
-			holding.version++;
-		} else {
+		if (holding === undefined) {
 			holding = {
 				player,
 				qty: 0,
@@ -87,6 +85,8 @@ export class Holdings {
 				row: undefined,
 			};
 			this.#byId.set(player.id, holding);
+		} else {
+			holding.version++;
 		}
 
 		return holding;
@@ -127,7 +127,7 @@ export class Holdings {
 	/** Close a short at `price`; returns what it pays back (stake plus profit). */
 	closeShort(player: Player, price: number): number {
 		const holding = this.#open(player);
-		const short = holding.short;
+		const {short} = holding;
 		if (short === undefined) {
 			return 0;
 		}

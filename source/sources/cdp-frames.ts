@@ -66,10 +66,10 @@ type SocketState = {
 	pingAt: number | undefined;
 };
 
-type FrameParams = {requestId: string; timestamp: number | undefined; opcode: number; payload: string};
+type FrameParameters = {requestId: string; timestamp: number | undefined; opcode: number; payload: string};
 
-function frameParams(params: unknown): FrameParams | undefined {
-	const record = asRecord(params);
+function frameParameters(parameters: unknown): FrameParameters | undefined {
+	const record = asRecord(parameters);
 	const response = asRecord(record?.['response']);
 	const requestId = record?.['requestId'];
 	const opcode = response?.['opcode'];
@@ -128,26 +128,26 @@ export class CdpFrames {
 	}
 
 	/** Handle one CDP event; anything that is not a `Network.webSocket*` event yields nothing. */
-	handle(method: string, params: unknown): CdpFrameOutput[] {
+	handle(method: string, parameters: unknown): CdpFrameOutput[] {
 		switch (method) {
 			case 'Network.webSocketCreated': {
-				return this.#created(params);
+				return this.#created(parameters);
 			}
 
 			case 'Network.webSocketFrameReceived': {
-				return this.#frame(params, 'received');
+				return this.#frame(parameters, 'received');
 			}
 
 			case 'Network.webSocketFrameSent': {
-				return this.#frame(params, 'sent');
+				return this.#frame(parameters, 'sent');
 			}
 
 			case 'Network.webSocketClosed': {
-				return this.#closed(params);
+				return this.#closed(parameters);
 			}
 
 			case 'Network.webSocketFrameError': {
-				return this.#frameError(params);
+				return this.#frameError(parameters);
 			}
 
 			default: {
@@ -160,8 +160,8 @@ export class CdpFrames {
 		return {role, url, decoder: new FrameDecoder(this.#decoderOptions), probes: 0, pingAt: undefined};
 	}
 
-	#created(params: unknown): CdpFrameOutput[] {
-		const record = asRecord(params);
+	#created(parameters: unknown): CdpFrameOutput[] {
+		const record = asRecord(parameters);
 		const requestId = record?.['requestId'];
 		const url = record?.['url'];
 		if (typeof requestId !== 'string' || typeof url !== 'string') {
@@ -177,8 +177,8 @@ export class CdpFrames {
 		return [{kind: 'socket-open', requestId, how: 'created', url}];
 	}
 
-	#closed(params: unknown): CdpFrameOutput[] {
-		const requestId = asRecord(params)?.['requestId'];
+	#closed(parameters: unknown): CdpFrameOutput[] {
+		const requestId = asRecord(parameters)?.['requestId'];
 		if (typeof requestId !== 'string') {
 			return [];
 		}
@@ -197,8 +197,8 @@ export class CdpFrames {
 		return [output];
 	}
 
-	#frameError(params: unknown): CdpFrameOutput[] {
-		const record = asRecord(params);
+	#frameError(parameters: unknown): CdpFrameOutput[] {
+		const record = asRecord(parameters);
 		const requestId = record?.['requestId'];
 		if (typeof requestId !== 'string' || this.#sockets.get(requestId)?.role !== 'game') {
 			return [];
@@ -208,8 +208,8 @@ export class CdpFrames {
 		return [{kind: 'socket-error', requestId, message: typeof message === 'string' ? message : 'unknown WebSocket error'}];
 	}
 
-	#frame(params: unknown, direction: Direction): CdpFrameOutput[] {
-		const frame = frameParams(params);
+	#frame(parameters: unknown, direction: Direction): CdpFrameOutput[] {
+		const frame = frameParameters(parameters);
 		if (frame === undefined) {
 			return [];
 		}
@@ -262,7 +262,7 @@ export class CdpFrames {
 		return out;
 	}
 
-	#packet(packet: DecodedPacket, frame: FrameParams, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
+	#packet(packet: DecodedPacket, frame: FrameParameters, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
 		if (packet.kind === 'error') {
 			this.decodeErrors++;
 			out.push({kind: 'decode-error', message: `${direction} frame: ${packet.reason}: ${packet.sample}`});
@@ -281,7 +281,7 @@ export class CdpFrames {
 		}
 	}
 
-	#engine(packet: Extract<DecodedPacket, {kind: 'engine'}>, frame: FrameParams, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
+	#engine(packet: Extract<DecodedPacket, {kind: 'engine'}>, frame: FrameParameters, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
 		if (packet.type === 'open' && direction === 'received') {
 			const data = asRecord(packet.data);
 			const handshake: CdpFrameOutput = {kind: 'handshake', requestId: frame.requestId};

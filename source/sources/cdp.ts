@@ -295,8 +295,8 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 			});
 		});
 		connection.on('event', onEvent);
-		connection.on('Inspector.detached', (params: {reason?: string}) => {
-			why = params.reason === 'target_closed' ? `the tab was closed (${address})` : `detached from the tab: ${cleanText(params.reason ?? 'unknown reason', 80)}`;
+		connection.on('Inspector.detached', (parameters: {reason?: string}) => {
+			why = parameters.reason === 'target_closed' ? `the tab was closed (${address})` : `detached from the tab: ${cleanText(parameters.reason ?? 'unknown reason', 80)}`;
 		});
 		connection.on('Inspector.targetCrashed', () => {
 			// The page and its sockets are gone; a reload (by the user, or --reload) brings them back as a navigation.
@@ -337,7 +337,6 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 		status('connecting', `looking for a tab whose URL contains "${cleanText(target, 80)}" at ${address}`);
 		while (!stopped) {
 			let reason: string;
-			// eslint-disable-next-line no-await-in-loop
 			const page = await findTarget();
 			if (stopped) {
 				break;
@@ -351,7 +350,6 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 				}
 
 				everAttached = true;
-				// eslint-disable-next-line no-await-in-loop
 				const ended = await session(page);
 				if (stopped) {
 					break;
@@ -380,7 +378,6 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 
 			const delay = Math.min(maxRetryMs, retryMs * (2 ** Math.min(failures - 1, 16)));
 			status('reconnecting', reason, {attempt: failures, nextRetryMs: delay});
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(delay);
 		}
 	};

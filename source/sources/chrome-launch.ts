@@ -201,7 +201,7 @@ async function readActivePort(profileDir: string): Promise<{port: number; browse
 	// in one go, but a partial read is possible: wait until both lines are there.
 	const [portLine, browserPath] = text.split('\n');
 	const port = Number(portLine);
-	if (!Number.isInteger(port) || port <= 0 || browserPath === undefined || !browserPath.startsWith('/devtools/browser/')) {
+	if (!Number.isInteger(port) || port <= 0 || !browserPath?.startsWith('/devtools/browser/')) {
 		return undefined;
 	}
 
@@ -295,7 +295,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		});
 	});
 
-	const pid = child.pid;
+	const {pid} = child;
 	const entry: Live | undefined = pid === undefined ? undefined : {pid, profileDir};
 	if (entry !== undefined) {
 		installExitHook();
@@ -331,9 +331,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 	let active: {port: number; browserPath: string} | undefined;
 	while (active === undefined) {
 		if (!running || pid === undefined) {
-			// eslint-disable-next-line no-await-in-loop
 			const exit = await exited;
-			// eslint-disable-next-line no-await-in-loop
 			await shutdown(undefined);
 			const why = exit.code === null ? (exit.signal === null ? 'could not be started' : `was killed by ${exit.signal}`) : `exited with code ${exit.code}`;
 			const tail = stderrTail.trim().split('\n').slice(-5).join('\n');
@@ -341,15 +339,12 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		}
 
 		if (Date.now() > deadline) {
-			// eslint-disable-next-line no-await-in-loop
 			await shutdown(undefined);
 			throw new Error(`${executable} did not open its DevTools port within ${Math.round(startTimeout / 1000)} s (a slow or stuck start: try again, or set CHROME_PATH to another Chrome or Chromium)`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		active = await readActivePort(profileDir);
 		if (active === undefined) {
-			// eslint-disable-next-line no-await-in-loop
 			await Promise.race([exited, sleep(25)]);
 		}
 	}

@@ -213,7 +213,7 @@ class DirectConnection implements DirectSource {
 			markClosed = resolve;
 		});
 		const transport = tappedWebSocket({
-			opened: controls => {
+			opened(controls) {
 				connection.controls = controls;
 			},
 			closed() {
@@ -231,12 +231,12 @@ class DirectConnection implements DirectSource {
 			pong: () => {
 				this.#pong(connection);
 			},
-			socketError: error => {
+			socketError(error) {
 				if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
 					connection.problem ??= {text: `a frame larger than the ${formatBytes(maxFrameBytes)} limit was refused (the limit bounds memory)`, sample: ''};
 				}
 			},
-			malformed: error => {
+			malformed(error) {
 				connection.problem ??= {text: `malformed Engine.IO packet (${innermostMessage(error) ?? 'unreadable'})`, sample: sampleOf(connection.lastFrame)};
 			},
 		}, maxFrameBytes);
@@ -272,7 +272,7 @@ class DirectConnection implements DirectSource {
 		}, connectTimeoutMs);
 
 		socket.io.on('packet', packet => {
-			this.#packet(connection, packet as SocketPacket);
+			this.#packet(connection, packet);
 		});
 		socket.on('connect', () => {
 			this.#connected(connection);

@@ -100,7 +100,6 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 						const due = startWall + ((envelope.ts - startTs) / speed);
 						const delay = due - now();
 						if (delay > 1) {
-							// eslint-disable-next-line no-await-in-loop
 							await wait(delay, signal);
 							slept = true;
 							if (signal?.aborted) {
@@ -115,13 +114,11 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 						sinceYield = 0;
 					} else if (++sinceYield >= burst) {
 						sinceYield = 0;
-						// eslint-disable-next-line no-await-in-loop
 						await yieldToLoop();
 					}
 
 					const pending = options.ready?.();
 					if (pending !== undefined) {
-						// eslint-disable-next-line no-await-in-loop
 						await pending;
 						if (signal?.aborted) {
 							result.aborted = true;

@@ -81,7 +81,7 @@ export function tappedWebSocket(tap: TransportTap, maxFrameBytes: number): typeo
 		protected override onData(data: unknown): void {
 			tap.frame(data);
 			try {
-				super.onData(data as never);
+				super.onData(data);
 			} catch (error) {
 				tap.malformed(error);
 				this.onError('malformed packet', error);

@@ -1,5 +1,5 @@
-import {laterPhase, phaseOf} from './phase.js';
 import {asRecord, bool, list, num, str, tickOf, type Rec} from '../protocol/read.js';
+import {laterPhase, phaseOf} from './phase.js';
 import type {CurrentGame} from './types.js';
 
 /** No real game gets near this (the seeded path stops at 5,000); it bounds memory against bad input. */
@@ -50,7 +50,7 @@ class PriceWriter {
 			return;
 		}
 
-		const current = this.current;
+		const {current} = this;
 		if (current[tick] === price) {
 			return;
 		}

@@ -1,7 +1,7 @@
 import type {GameHistoryEntry} from '../protocol/events.js';
 import {verifyGame} from '../verify/verify-game.js';
-import {maxTick} from './game.js';
 import {asRecord, list, num, str} from '../protocol/read.js';
+import {maxTick} from './game.js';
 import type {CurrentGame, FinishedGame, GameState} from './types.js';
 
 function sidebetCounts(entry: GameHistoryEntry): FinishedGame['sidebets'] {

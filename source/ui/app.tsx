@@ -116,7 +116,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 	const latest = useRef({ui, live});
 	latest.current = {ui, live};
 	const onKeyPress = useCallback((input: string, key: KeyInfo) => {
-		const current = latest.current;
+		const {current} = latest;
 		const command = commandFor(current.ui.editingFilter ? 'filter' : 'normal', input, key);
 		if (command === undefined) {
 			return;
@@ -149,6 +149,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 			onKeyPress(character, keyOf(character));
 		}
 	}, [onKeyPress]);
+	// eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- Ink types it boolean, but it is undefined on a stdin that is not a terminal, and an undefined isActive means active.
 	useInput(onKey, {isActive: isRawModeSupported === true});
 
 	const layout = chooseLayout(size, ui.maximised ? ui.focus : undefined);

@@ -19,7 +19,7 @@ Fill the holes (NaN: ticks no frame carried) with the previous known price and
 drop the ticks before the first known one, remembering where the series starts.
 */
 export function knownSeries(prices: readonly number[]): {values: number[]; firstTick: number} {
-	let firstTick = prices.findIndex(price => Number.isFinite(price));
+	const firstTick = prices.findIndex(price => Number.isFinite(price));
 	if (firstTick === -1) {
 		return {values: [], firstTick: 0};
 	}

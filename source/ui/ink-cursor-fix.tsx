@@ -76,7 +76,6 @@ export async function probeIncrementalOffset(): Promise<number> {
 		// Wait for the first frame to be written (a loaded machine may take a while), else
 		// the rerender could be folded into it and there would be no repaint to measure.
 		for (let wait = 0; wait < 200 && stdout.writes.length === 0; wait++) {
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(5);
 		}
 
@@ -84,7 +83,6 @@ export async function probeIncrementalOffset(): Promise<number> {
 		instance.rerender(<Text>{'a\nb\nd'}</Text>);
 		// A throttled repaint may come a tick later.
 		for (let wait = 0; wait < 200 && !stdout.writes.some(chunk => cursorUpAtStart.test(chunk)); wait++) {
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(5);
 		}
 

@@ -72,7 +72,6 @@ function perFrame<V>(compute: (key: string) => V): {get(key: string): V; nextFra
 	};
 }
 
-
 type Span = {start: number; end: number; text: string};
 
 /** A written line as a piece of a row: its columns (as Ink counts them, cell by cell) and its text, styles closed. */
@@ -100,13 +99,13 @@ export function assembleRows(output: OutputInstance, piece: (line: string) => Pi
 		}
 
 		const lines = text.split('\n');
-		for (let index = 0; index < lines.length; index++) {
+		for (const [index, line_] of lines.entries()) {
 			if (y + index < 0 || y + index >= output.height) {
 				// Ink drops lines outside the frame too.
 				continue;
 			}
 
-			let line = lines[index]!;
+			let line = line_;
 			for (const transformer of transformers) {
 				line = transformer(line, index);
 			}

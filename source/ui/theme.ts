@@ -18,9 +18,9 @@ export const phaseColours: Record<Phase, Colour> = {
 const tradeColours: Record<string, Colour> = {
 	buy: 'green',
 	sell: 'red',
-	// eslint-disable-next-line @typescript-eslint/naming-convention
+
 	short_open: 'magenta',
-	// eslint-disable-next-line @typescript-eslint/naming-convention
+
 	short_close: 'cyan',
 };
 

@@ -41,6 +41,7 @@ function driftPrice(price: number, random: () => number, version: GameVersion): 
 	}
 
 	const next = price * (1 + change);
+	// eslint-disable-next-line unicorn/prefer-math-min-max -- the arithmetic must match the server bit for bit (Math.max turns -0 into 0).
 	return next < 0 ? 0 : next;
 }
 

@@ -41,12 +41,12 @@ export type VerifyInput = {
 
 /** Overall mark for a game: false if any check failed, true if at least one held and none failed. */
 export function overallVerdict(verification: Verification): Verdict {
-	const verdicts = [verification.seedHash, verification.pricePath, verification.liveTicks, verification.sidebets, verification.peak];
-	if (verdicts.includes(false)) {
+	const verdicts = new Set([verification.seedHash, verification.pricePath, verification.liveTicks, verification.sidebets, verification.peak]);
+	if (verdicts.has(false)) {
 		return false;
 	}
 
-	return verdicts.includes(true) ? true : null;
+	return verdicts.has(true) ? true : null;
 }
 
 export function sha256Hex(text: string): string {

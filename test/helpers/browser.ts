@@ -116,7 +116,6 @@ export function leftoverProfiles(parent: string): string[] {
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		// eslint-disable-next-line no-await-in-loop
 		const value = await check();
 		if (value !== undefined && value !== false) {
 			return value;
@@ -126,7 +125,6 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
 			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => {
 			setTimeout(resolve, 20);
 		});

@@ -20,7 +20,6 @@ export function useDirectLab(): DirectLab {
 	const cleanups: Array<() => Promise<unknown>> = [];
 	afterEach(async () => {
 		for (const cleanup of cleanups.splice(0).reverse()) {
-			// eslint-disable-next-line no-await-in-loop
 			await cleanup();
 		}
 	});

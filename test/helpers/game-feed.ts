@@ -123,7 +123,7 @@ export class FeedBuilder {
 		}
 
 		const rugTick = path.length;
-		const rugPrice = 0.004_2;
+		const rugPrice = 0.0042;
 		if (lastTick === path.length - 1) {
 			this.advance(250).push('gameStateUpdate', {gameId, active: true, rugged: true, price: rugPrice, tickCount: rugTick, tradeCount, connectedPlayers: players, leaderboard: [], provablyFair: fair});
 			marks.rugged = this.envelopes.length;

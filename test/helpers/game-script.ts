@@ -91,10 +91,10 @@ export function syntheticSession(): ScriptEvent[] {
 	}
 
 	const secondPrices = pricePath(12, 3);
-	for (let tick = 0; tick < secondPrices.length; tick++) {
+	for (const [tick, secondPrice] of secondPrices.entries()) {
 		events.push({event: 'gameStateUpdate', args: [{
-			gameId: second, active: true, rugged: false, price: secondPrices[tick], tickCount: tick,
-			partialPrices: {startTick: tick, endTick: tick, values: {[String(tick)]: secondPrices[tick]}}, leaderboard: [],
+			gameId: second, active: true, rugged: false, price: secondPrice, tickCount: tick,
+			partialPrices: {startTick: tick, endTick: tick, values: {[String(tick)]: secondPrice}}, leaderboard: [],
 			...(tick === 0 ? {gameHistory: [finished, older]} : {}),
 		}]});
 		if (tick % 3 === 2) {

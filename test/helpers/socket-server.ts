@@ -100,7 +100,7 @@ Write a raw WebSocket frame on a server socket, below Socket.IO and Engine.IO:
 the way to send what no well-behaved server would.
 */
 export function sendRaw(socket: ServerSocket, frame: string | Buffer): void {
-	const transport = (socket.conn as unknown as {transport: {socket: {send(data: string | Buffer): void}}}).transport;
+	const {transport} = (socket.conn as unknown as {transport: {socket: {send(data: string | Buffer): void}}});
 	transport.socket.send(frame);
 }
 

@@ -70,7 +70,6 @@ export class Tmux {
 				throw new Error(`tmux: ${what} did not happen within ${timeoutMs} ms; screen:\n${screen}`);
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setTimeout(resolve, 100);
 			});

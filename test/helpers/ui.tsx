@@ -39,17 +39,15 @@ export function mountApp(envelopes: readonly Envelope[], options: {size?: Size; 
 	const store = new MonitorStore(bus, {config: {player: options.player, ...options.config}});
 	publishAll(bus, envelopes);
 	const quits: QuitReason[] = [];
-	const result = render(
-		<App
-			store={store}
-			fps={options.fps ?? 30}
-			player={options.player}
-			size={options.size ?? {columns: 120, rows: 40}}
-			onQuit={reason => {
-				quits.push(reason);
-			}}
-		/>,
-	);
+	const result = render(<App
+		store={store}
+		fps={options.fps ?? 30}
+		player={options.player}
+		size={options.size ?? {columns: 120, rows: 40}}
+		onQuit={reason => {
+			quits.push(reason);
+		}}
+	/>);
 	const text = () => stripAnsi(result.lastFrame() ?? '');
 	const waitFor = async (predicate: (frame: string) => boolean, timeoutMs = 5000) => {
 		const deadline = Date.now() + timeoutMs;
@@ -63,7 +61,6 @@ export function mountApp(envelopes: readonly Envelope[], options: {size?: Size; 
 				throw new Error(`frame never matched within ${timeoutMs} ms; last frame:\n${frame}`);
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setTimeout(resolve, 10);
 			});
@@ -74,7 +71,6 @@ export function mountApp(envelopes: readonly Envelope[], options: {size?: Size; 
 		for (const key of sequence) {
 			result.stdin.write(key);
 			// Ink reads input on 'readable' and flushes a lone Esc on the next turn of the loop.
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => {
 				setImmediate(resolve);
 			});

@@ -7,7 +7,6 @@ timeout: tests wait for what they need, never for a fixed time.
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, options: {timeoutMs?: number; what?: string} = {}): Promise<T> {
 	const deadline = Date.now() + (options.timeoutMs ?? 15_000);
 	for (;;) {
-		// eslint-disable-next-line no-await-in-loop
 		const value = await check();
 		if (value !== undefined && value !== false) {
 			return value;
@@ -17,7 +16,6 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
 			throw new Error(`timed out waiting for ${options.what ?? 'a condition'}`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await sleep(10);
 	}
 }

@@ -139,7 +139,7 @@ export function fitSegments(segments: readonly Segment[], width: number): Segmen
 
 /** The status line as segments: the kept parts with dim separators between them. */
 export function statusLine(props: Omit<StatusBarProps, 'width'>, width: number): SegmentLine {
-	const line: SegmentLine[number][] = [];
+	const line: Array<SegmentLine[number]> = [];
 	for (const [index, part] of fitSegments(statusSegments(props), width).entries()) {
 		if (index > 0) {
 			line.push(styled(separator, {dim: true}));

@@ -29,7 +29,7 @@ export function useFrameClock(store: MonitorStore, fps: number, metrics?: FrameM
 		// The frame rate shown: frames of the last whole second, so showing it does not itself cause redraws.
 		const drawnMeter = new RateMeter(1);
 		const timer = setInterval(() => {
-			const version = store.version;
+			const {version} = store;
 			const now = performance.now();
 			if (version === lastVersion && now - lastLook < idleRefreshMs) {
 				return;
