@@ -50,7 +50,8 @@ function serve(sets: Record<string, string[]>): void {
 		const count = Number(query.get('count') ?? 0);
 		ws.send(benchOpenPacket);
 		ws.on('message', data => {
-			if (String(data).startsWith('40')) {
+			// Text frames arrive as one Buffer (ws's default binaryType).
+			if ((data as Buffer).toString().startsWith('40')) {
 				ws.send(`40${JSON.stringify({sid: 'bench-socket'})}`);
 				streamFrames(ws, frames, count);
 			}

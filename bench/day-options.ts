@@ -33,7 +33,7 @@ export function parseDayArgs(args: readonly string[]): DayOptions {
 	const options = {...defaultDayOptions};
 	for (let index = 0; index < args.length; index += 2) {
 		const value = args[index + 1] ?? '';
-		switch (args[index]) {
+		switch (args[index] ?? '') {
 			case '--games': {
 				options.games = Number(value);
 				break;

@@ -80,7 +80,8 @@ async function timeBareWs(port: number, set: string, count: number, parse = true
 		}, timeoutMs);
 		ws.on('error', reject);
 		ws.on('message', data => {
-			const text = String(data);
+			// Text frames arrive as one Buffer (ws's default binaryType).
+			const text = (data as Buffer).toString();
 			if (text.startsWith('42')) {
 				if (seen === 0) {
 					first = performance.now();

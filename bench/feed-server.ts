@@ -21,7 +21,8 @@ server.on('connection', (ws, request) => {
 	const count = Number(query.get('count') ?? 0);
 	ws.send(benchOpenPacket);
 	ws.on('message', data => {
-		const text = String(data);
+		// Text frames arrive as one Buffer (ws's default binaryType).
+		const text = (data as Buffer).toString();
 		if (text.startsWith('40')) {
 			ws.send(`40${JSON.stringify({sid: 'bench-socket'})}`);
 			if (frames.length > 0) {

@@ -107,8 +107,8 @@ function pair(name: string, recorded: Timing[], floor: Timing[], floorName: stri
 	const rate = (timing: Timing) => timing.events / timing.seconds;
 	const mbps = (timing: Timing) => timing.bytes / 1e6 / timing.seconds;
 	return [
-		withRatio({name, value: median(recorded.map(rate)), unit: 'events/s', baseline: {name: floorName, value: median(floor.map(rate))}, better: 'higher'}),
-		withRatio({name, value: median(recorded.map(mbps)), unit: 'MB/s', baseline: {name: floorName, value: median(floor.map(mbps))}, better: 'higher'}),
+		withRatio({name, value: median(recorded.map(timing => rate(timing))), unit: 'events/s', baseline: {name: floorName, value: median(floor.map(timing => rate(timing)))}, better: 'higher'}),
+		withRatio({name, value: median(recorded.map(timing => mbps(timing))), unit: 'MB/s', baseline: {name: floorName, value: median(floor.map(timing => mbps(timing)))}, better: 'higher'}),
 	];
 }
 
@@ -175,20 +175,32 @@ export const recorderBenchmark: Benchmark = {
 			const text = envelopes.map(envelope => `${JSON.stringify(envelope)}\n`).join('');
 			const copies = Math.max(1, Math.round((context.quick ? 1e7 : 3e7) / text.length));
 			await writeFile(input, text.repeat(copies));
-			const inputBytes = (await stat(input)).size;
+			const {size: inputBytes} = await stat(input);
 			const events = envelopes.length * copies;
 			const withRecord: Timing[] = [];
 			const jsonOnly: Timing[] = [];
 			for (let sample = 0; sample < (context.quick ? 1 : 2); sample++) {
 				const target = path.join(dir, `cli-${sample}.jsonl`);
 				jsonOnly.push({seconds: await timeCli(input, []), events, bytes: inputBytes});
-				withRecord.push({seconds: await timeCli(input, ['--record', target]), events, bytes: (await stat(target)).size});
+				const seconds = await timeCli(input, ['--record', target]);
+				const {size} = await stat(target);
+				withRecord.push({seconds, events, bytes: size});
 				await rm(target, {force: true});
 			}
 
 			context.log(`recorder: end to end on ${(inputBytes / 1e6).toFixed(0)} MB, ${events} events`);
 			rows.push(...pair('rugs-tui --replay --speed 0 --json --record FILE > /dev/null', withRecord, jsonOnly, '--json > /dev/null'));
-			const largest = envelopes.reduce((best, envelope) => (JSON.stringify(envelope).length > JSON.stringify(best).length ? envelope : best));
+			// The first of the longest, in JSON text.
+			let largest = envelopes[0]!;
+			let largestLength = JSON.stringify(largest).length;
+			for (const envelope of envelopes) {
+				const {length} = JSON.stringify(envelope);
+				if (length > largestLength) {
+					largest = envelope;
+					largestLength = length;
+				}
+			}
+
 			rows.push(await writeStall(largest, context));
 			return rows;
 		} finally {

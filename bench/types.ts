@@ -34,7 +34,7 @@ export function withRatio(row: Omit<BenchRow, 'ratio'>): BenchRow {
 }
 
 export function median(values: readonly number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
+	const sorted = values.toSorted((a, b) => a - b);
 	const middle = Math.floor(sorted.length / 2);
 	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
@@ -44,7 +44,7 @@ export function percentile(values: readonly number[], p: number): number {
 		return Number.NaN;
 	}
 
-	const sorted = [...values].sort((a, b) => a - b);
+	const sorted = values.toSorted((a, b) => a - b);
 	const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
 	return sorted[index]!;
 }

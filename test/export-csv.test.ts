@@ -17,9 +17,9 @@ import {captureFiles, hasCaptures} from './helpers/captures.js';
 import {runCli} from './helpers/cli.js';
 import {makeTempDir, writeRecording} from './helpers/recordings.js';
 
-const temporary = makeTempDir('rugs-export-');
+const folder = makeTempDir('rugs-export-');
 afterAll(() => {
-	temporary.remove();
+	folder.remove();
 });
 
 const id = '20250401-cccccccccccccccc';
@@ -69,7 +69,7 @@ describe('tick series', () => {
 		expect(rows.map(row => row.tick)).toEqual(game.prices.map((_, tick) => tick));
 		expect(rows.at(-1)!.phase).toBe('RUGGED');
 		expect(rows.slice(0, -1).every(row => row.phase === 'ACTIVE')).toBe(true);
-		expect(rows[5]).toMatchObject({connectedPlayers: 155, tradeCount: expect.any(Number)});
+		expect(rows[5]).toMatchObject({connectedPlayers: 155, tradeCount: expect.any(Number) as unknown});
 	});
 
 	test('from the seed when the entry has no prices and the seed checks out', () => {
@@ -134,9 +134,9 @@ describe('rugs-tui export', () => {
 
 			return envelope;
 		});
-		const first = writeRecording(path.join(temporary.dir, 'a.jsonl'), game.envelopes);
-		const second = writeRecording(path.join(temporary.dir, 'b.jsonl'), [...game.envelopes, ...odd]);
-		const out = path.join(temporary.dir, 'out');
+		const first = writeRecording(path.join(folder.dir, 'a.jsonl'), game.envelopes);
+		const second = writeRecording(path.join(folder.dir, 'b.jsonl'), [...game.envelopes, ...odd]);
+		const out = path.join(folder.dir, 'out');
 		const run = await runCli(['export', first, second, '--out', out]);
 		expect(run.code).toBe(0);
 		expect(run.stderr).toMatch(/2 games, 2 tick series/);
@@ -145,21 +145,21 @@ describe('rugs-tui export', () => {
 		expect(rows.map(row => row['gameId'])).toEqual([id, '../evil,"id"']);
 		expect(rows[0]).toMatchObject({rugged: 'true', rugTick: String(game.rugTick), peak: String(game.peak), trades: String(game.trades), verified: 'true', priceSource: 'history', ticksFile: `ticks/${id}.csv`});
 		expect(rows[1]!['ticksFile']).toMatch(/^ticks\/game-[\da-f]{16}\.csv$/);
-		expect(readdirSync(path.join(out, 'ticks')).sort()).toEqual([rows[0]!['ticksFile']!, rows[1]!['ticksFile']!].map(file => path.basename(file)).sort());
-		expect(existsSync(path.join(temporary.dir, 'evil,"id".csv'))).toBe(false);
+		expect(readdirSync(path.join(out, 'ticks')).toSorted()).toEqual([rows[0]!['ticksFile']!, rows[1]!['ticksFile']!].map(file => path.basename(file)).toSorted());
+		expect(existsSync(path.join(folder.dir, 'evil,"id".csv'))).toBe(false);
 		const ticks = readCsv(path.join(out, rows[0]!['ticksFile']!));
 		expect(ticks.map(row => Number(row['price']))).toEqual(game.prices);
 	});
 
 	test('an --out that cannot be created is a clear error', async () => {
-		const run = await runCli(['export', path.join(temporary.dir, 'a.jsonl'), '--out', '/dev/null/out']);
+		const run = await runCli(['export', path.join(folder.dir, 'a.jsonl'), '--out', '/dev/null/out']);
 		expect(run.code).toBe(1);
 		expect(run.stderr).toMatch(/cannot create \/dev\/null\/out\/ticks .*choose another --out directory/);
 	});
 
 	test.skipIf(!hasCaptures)('on every capture: one row per game, prices at full precision, deterministic', async () => {
 		const files = [...captureFiles('.jsonl'), ...captureFiles('.json')];
-		const out = path.join(temporary.dir, 'captures');
+		const out = path.join(folder.dir, 'captures');
 		const run = await runCli(['export', ...files, '--out', out]);
 		expect(run.code).toBe(0);
 		const rows = readCsv(path.join(out, 'games.csv'));
@@ -186,7 +186,7 @@ describe('rugs-tui export', () => {
 		// The 2026-02 entries carry no prices: their series come from the verified seed.
 		expect(rows.filter(row => row['priceSource'] === 'seed')).toHaveLength(10);
 
-		const again = path.join(temporary.dir, 'captures-again');
+		const again = path.join(folder.dir, 'captures-again');
 		await runCli(['export', ...files, ...files, '--out', again]);
 		expect(readFileSync(path.join(again, 'games.csv'), 'utf8')).toBe(readFileSync(path.join(out, 'games.csv'), 'utf8'));
 	});

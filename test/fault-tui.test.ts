@@ -141,7 +141,7 @@ describe.skipIf(!hasTmux())('the TUI under fault injection (tmux)', () => {
 		// A fixed pseudo-random walk of sizes, from 20×6 to 220×70, with no waiting in between.
 		let seed = 7;
 		const next = () => {
-			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+			seed = ((seed * 1_103_515_245) + 12_345) % 2_147_483_648;
 			return seed / 2_147_483_648;
 		};
 

@@ -18,9 +18,9 @@ of nesting — each becomes exactly one line that reads back as the same
 envelope, and nothing is dropped.
 */
 
-const temporary = makeTempDir('rugs-fuzz-recorder-');
+const folder = makeTempDir('rugs-fuzz-recorder-');
 afterAll(() => {
-	temporary.remove();
+	folder.remove();
 });
 
 const weirdEnvelope: fc.Arbitrary<Envelope> = fc.record({
@@ -37,7 +37,8 @@ const weirdEnvelope: fc.Arbitrary<Envelope> = fc.record({
 
 /** The envelope a line must read back as: JSON keeps values, not `-0` nor key quirks of the original objects. */
 function asWritten(envelope: Envelope): Envelope {
-	return asEnvelope(JSON.parse(JSON.stringify(envelope)))!;
+	const line = JSON.stringify(envelope);
+	return asEnvelope(JSON.parse(line))!;
 }
 
 let fileNumber = 0;
@@ -62,7 +63,7 @@ describe('one line per envelope, whatever it holds', () => {
 
 	test('the recorder writes every envelope as one line that reads back as the same envelope, dropping none', async () => {
 		await checkAsync(fc.asyncProperty(fc.array(weirdEnvelope, {minLength: 1, maxLength: 30}), fc.integer({min: 1, max: 64 * 1024}), async (envelopes, flushBytes) => {
-			const file = path.join(temporary.dir, `recording-${++fileNumber}.jsonl`);
+			const file = path.join(folder.dir, `recording-${++fileNumber}.jsonl`);
 			const problems: string[] = [];
 			const recorder = new Recorder({file, flushBytes, onProblem(message) {
 				problems.push(message);
@@ -113,7 +114,7 @@ describe('one line per envelope, whatever it holds', () => {
 		const depth = 200_000;
 		const deep = makeEnvelope({seq: 1, ts: 1_765_577_818_000, source: 'cdp', direction: 'received', event: 'gameStateUpdate', args: [{gameId: 'deep', nested: deepArray(depth, 'leaf')}]});
 		expect(() => JSON.stringify(deep)).toThrow(RangeError);
-		const file = path.join(temporary.dir, 'deep.jsonl');
+		const file = path.join(folder.dir, 'deep.jsonl');
 		const recorder = new Recorder({file});
 		recorder.write(makeEnvelope({seq: 0, ts: 1_765_577_817_000, source: 'cdp', direction: 'received', event: 'before', args: [1]}));
 		recorder.write(deep);

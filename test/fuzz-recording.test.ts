@@ -20,9 +20,9 @@ lines, and replays of them. No throw; every good line read exactly; every bad
 one reported with its line number and counted, once.
 */
 
-const temporary = makeTempDir('rugs-fuzz-recording-');
+const folder = makeTempDir('rugs-fuzz-recording-');
 afterAll(() => {
-	temporary.remove();
+	folder.remove();
 });
 
 function expectSane(parsed: ParsedRecord): void {
@@ -46,8 +46,8 @@ const fixtureLines = ['session.jsonl', 'session-auth.jsonl', 'session.seq-ts-eve
 const envelopes = corpusEnvelopes().filter(envelope => JSON.stringify(envelope).length < 60_000);
 
 let fileNumber = 0;
-function temporaryFile(content: string | Buffer): string {
-	const file = path.join(temporary.dir, `recording-${++fileNumber}.jsonl`);
+function recordingFile(content: string | Buffer): string {
+	const file = path.join(folder.dir, `recording-${++fileNumber}.jsonl`);
 	writeFileSync(file, content);
 	return file;
 }
@@ -98,7 +98,7 @@ function bytesOf(line: Planned): Buffer {
 			return Buffer.concat([Buffer.from('#'), Buffer.from(line.bytes)]);
 		}
 
-		default: {
+		case 'blank': {
 			return Buffer.from(line.text);
 		}
 	}
@@ -154,7 +154,7 @@ describe('recording file fuzzing', () => {
 			fc.array(fc.boolean(), {minLength: 1, maxLength: 3}),
 			fc.boolean(),
 			async (lines, endings, finalNewline) => {
-				const items = await readAll(temporaryFile(buildFile(lines, endings, finalNewline)));
+				const items = await readAll(recordingFile(buildFile(lines, endings, finalNewline)));
 				const expected = expectedItems(lines);
 				expect(items.map(item => (item.ok ? {ok: true, line: item.line, envelope: item.envelope} : {ok: false, line: item.line}))).toEqual(expected);
 			},
@@ -166,7 +166,7 @@ describe('recording file fuzzing', () => {
 		await checkAsync(fc.asyncProperty(fc.integer({min: 1, max: text.length}), async cut => {
 			const bytes = text.subarray(0, cut);
 			const complete = bytes.toString('utf8').split('\n').length - 1;
-			const items = await readAll(temporaryFile(bytes));
+			const items = await readAll(recordingFile(bytes));
 			expect(items.slice(0, complete)).toEqual(envelopes.slice(0, complete).map((envelope, index) => ({ok: true, envelope, line: index + 1})));
 			const torn = items.slice(complete);
 			expect(torn.length).toBeLessThanOrEqual(1);
@@ -181,7 +181,7 @@ describe('recording file fuzzing', () => {
 		await checkAsync(fc.asyncProperty(fc.integer({min: 1, max: document.length - 1}), async cut => {
 			const text = document.slice(0, cut);
 			fc.pre(text.trimStart().startsWith('['));
-			const items = await readAll(temporaryFile(text));
+			const items = await readAll(recordingFile(text));
 			expect(items).toHaveLength(1);
 			expect(items[0]).toMatchObject({ok: false, line: 1});
 			expect((items[0] as {reason: string}).reason).toMatch(/invalid JSON document/);
@@ -190,7 +190,7 @@ describe('recording file fuzzing', () => {
 
 	test('a replay of such a file publishes every good envelope in order and one problem per bad line, and counts them', async () => {
 		await checkAsync(fc.asyncProperty(fc.array(plannedLine, {minLength: 1, maxLength: 40}), async lines => {
-			const file = temporaryFile(buildFile(lines, [false], true));
+			const file = recordingFile(buildFile(lines, [false], true));
 			const bus = createAppBus();
 			const published: Envelope[] = [];
 			const problems: Problem[] = [];

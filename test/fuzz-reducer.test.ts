@@ -20,7 +20,7 @@ one unknown event, each frame of a replaced game one stale frame.
 const pool = gameIdPool;
 const any = nastyJson({maxDepth: 2});
 const config = {maxTrades: 20, maxHistory: 8, maxSidebets: 12};
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- what must never reach the terminal: control characters are the point
 const unsafeText = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 function expectClean(text: string | undefined): void {
@@ -177,6 +177,7 @@ describe('reducer fuzzing', () => {
 
 				damaged.add(field);
 				if (remove && required[envelope.event]!.includes(field)) {
+					// eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a field missing from the payload's copy is the damage under test
 					delete data[field];
 				} else {
 					const choices = wrong[spec[field]!];

@@ -18,8 +18,9 @@ a control character on the terminal — only Ink's own colour codes.
 */
 
 // SGR colour codes (Ink's own) are allowed; anything else from ESC, C0/C1 controls or bidi overrides is not.
+// eslint-disable-next-line no-control-regex -- Ink's colour codes start with ESC
 const sgr = /\u001B\[[\d;]*m/g;
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- what must never reach the terminal: control characters are the point
 const unsafe = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 const size: fc.Arbitrary<Size> = fc.oneof(

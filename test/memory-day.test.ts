@@ -29,7 +29,7 @@ test('400 games at full speed: memory bounded and flat once warm, nothing lost, 
 	expect(result.resizes).toBeGreaterThan(0);
 	// Medians of the samples (each after a full garbage collection) around the middle and at the end.
 	const heapBetween = (low: number, high: number) => {
-		const values = result.samples.filter(item => item.at >= low && item.at <= high).map(item => item.heapUsed).sort((a, b) => a - b);
+		const values = result.samples.filter(item => item.at >= low && item.at <= high).map(item => item.heapUsed).toSorted((a, b) => a - b);
 		return values[Math.floor(values.length / 2)]!;
 	};
 

@@ -164,13 +164,14 @@ describe('runJson back-pressure (in process)', () => {
 		const file = folder.write('slow-reader.jsonl', recordingText(envelopes));
 		const stdout = new SlowStdout(1024);
 		const stderr = new PassThrough();
-		const error = collectText(stderr);
+		const stderrText = collectText(stderr);
 		const running = runJson(options(file), {stdout, stderr}, createAppBus());
 		let done = false;
 		void running.then(() => {
 			done = true;
 		});
 		// The slow reader: one chunk per turn of the event loop.
+		// eslint-disable-next-line no-unmodified-loop-condition -- set by the promise's callback, which runs while the loop awaits
 		while (!done) {
 			stdout.takeOne();
 			await new Promise(resolve => {
@@ -183,7 +184,7 @@ describe('runJson back-pressure (in process)', () => {
 		expect(lines.map(line => asEnvelope(JSON.parse(line))?.seq)).toStrictEqual(envelopes.map(envelope => envelope.seq));
 		const longest = Math.max(...lines.map(line => line.length + 1));
 		expect(stdout.maxBuffered).toBeLessThanOrEqual(1024 + longest);
-		expect(error.text()).toContain('"state":"ended"');
+		expect(stderrText.text()).toContain('"state":"ended"');
 	});
 });
 

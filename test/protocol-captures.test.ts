@@ -21,7 +21,7 @@ const reserved = new Set(['connect', 'connect_error', 'disconnect', 'disconnecti
 function rebuild(record: Record<string, unknown>, line: number): Rebuilt {
 	if (typeof record['event'] === 'string') {
 		// {seq, ts, event, data}: data is the argument list when it is a list.
-		const data = record['data'];
+		const {data} = record;
 		return {line, event: record['event'], args: Array.isArray(data) ? data : [data]};
 	}
 
@@ -48,7 +48,7 @@ function recordsOf(name: string): Rebuilt[] {
 	return Object.values(document).map((sample, index) => rebuild(sample as Record<string, unknown>, index + 1));
 }
 
-const captureNames = hasCaptures ? readdirSync(capturesDir).filter(name => name !== 'SOURCES.md').sort() : [];
+const captureNames = hasCaptures ? readdirSync(capturesDir).filter(name => name !== 'SOURCES.md').toSorted() : [];
 const jsonCaptures = captureNames.filter(name => name.endsWith('.jsonl') || name.endsWith('.json'));
 const otherCaptures = captureNames.filter(name => !jsonCaptures.includes(name));
 

@@ -42,7 +42,7 @@ function fromReference(packet: Packet): Common {
 	if (packet.data !== undefined) {
 		let data = normaliseData(packet.data);
 		if (packet.type === PacketType.EVENT && Array.isArray(data) && typeof data[0] === 'number') {
-			data = [String(data[0]), ...data.slice(1)];
+			data = [String(data[0]), ...(data as unknown[]).slice(1)];
 		}
 
 		common.data = data;
@@ -82,7 +82,7 @@ function fromOurs(packet: DecodedPacket): Common {
 			return {type: PacketType.ACK, nsp: packet.ns, id: packet.ackId, data: packet.args};
 		}
 
-		default: {
+		case 'error': {
 			return {error: true};
 		}
 	}
@@ -170,19 +170,16 @@ describe('same result as engine.io-parser + socket.io-parser', () => {
 		const [text, ...views] = encoder.encode(structuredClone(value)) as [string, ...Uint8Array[]];
 		return [`4${text}`, ...views.map((view): Frame => {
 			const buffer = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-			switch (attachments) {
-				case 'binary': {
-					return {binary: buffer};
-				}
-
-				case 'base64': {
-					return {base64: buffer.toString('base64')};
-				}
-
-				default: {
-					return `b${buffer.toString('base64')}`;
-				}
+			if (attachments === 'binary') {
+				return {binary: buffer};
 			}
+
+			if (attachments === 'base64') {
+				return {base64: buffer.toString('base64')};
+			}
+
+			// Long-polling: a b<base64> frame.
+			return `b${buffer.toString('base64')}`;
 		})];
 	}
 

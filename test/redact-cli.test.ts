@@ -30,8 +30,9 @@ function parse(text: string): Line[] {
 
 test('--redact on --json and --record: no auth events, player ids or usernames; the game intact', async () => {
 	const input = path.join(fixturesDir, 'session-auth.jsonl');
-	const original = parse(await readFile(input, 'utf8'));
-	const usernames = new Set([...(await readFile(input, 'utf8')).matchAll(/"username":"([^"]+)"/g)].map(match => match[1]!));
+	const inputText = await readFile(input, 'utf8');
+	const original = parse(inputText);
+	const usernames = new Set([...inputText.matchAll(/"username":"([^"]+)"/g)].map(match => match[1]!));
 	expect(usernames.size).toBeGreaterThan(3);
 	expect(original.some(line => authEvents.has(line.event))).toBe(true);
 

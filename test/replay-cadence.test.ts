@@ -203,6 +203,7 @@ describe('abort, back-pressure and loop', () => {
 			},
 		});
 		// Wait until the replay has asked before the second envelope (and got the blocked promise).
+		// eslint-disable-next-line no-unmodified-loop-condition -- counted by ready(), which the replay calls while the loop awaits
 		for (let turn = 0; readyCalls < 2 && turn < 10_000; turn++) {
 			await new Promise(resolve => {
 				setImmediate(resolve);

@@ -17,7 +17,7 @@ present, unlike ../shared/captures): every recording format, bad lines and
 hostile text, through the replay source and the built command.
 */
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const controlCharacters = /[\u0000-\u001F\u007F-\u009F]/;
 
 const fixture = (name: string) => path.join(fixturesDir, name);
@@ -79,7 +79,7 @@ describe('one session in three formats reads as the same events', () => {
 		const trade = own.find(envelope => envelope.event === 'standard/newTrade');
 		expect(trade?.extra).toHaveLength(1);
 		expect((trade?.extra?.[0] as {__trace?: boolean}).__trace).toBe(true);
-		expect(trade?.data).toMatchObject({type: expect.any(String)});
+		expect(trade?.data).toMatchObject({type: expect.any(String) as unknown});
 	});
 
 	test('the session rebuilt as wire frames decodes back to the same events', async () => {

@@ -257,7 +257,7 @@ describe.skipIf(!hasCaptures)('the shared captures replay', () => {
 		for (const trade of trades) {
 			expect(trade.extra).toHaveLength(1);
 			expect(trade.extra![0]).toMatchObject({__trace: true});
-			expect(trade.data).toMatchObject({gameId: expect.any(String), type: expect.any(String)});
+			expect(trade.data).toMatchObject({gameId: expect.any(String) as unknown, type: expect.any(String) as unknown});
 		}
 
 		// Recorded in order: ts never goes back in this capture.
@@ -271,6 +271,6 @@ describe.skipIf(!hasCaptures)('the shared captures replay', () => {
 		const trades = envelopes.filter(envelope => envelope.event === 'standard/newTrade');
 		expect(trades).toHaveLength(14);
 		expect(trades.every(trade => trade.data === null && trade.source === 'cdp' && (trade.extra?.[0] as {__trace?: boolean}).__trace === true)).toBe(true);
-		expect(envelopes.filter(envelope => envelope.direction === 'sent').map(envelope => envelope.event).sort()).toStrictEqual(['authenticate', 'chatHistory', 'chatHistory', 'checkUsername', 'getLeaderboard', 'getPlayerCosmetics', 'getPlayerLeaderboardPosition']);
+		expect(envelopes.filter(envelope => envelope.direction === 'sent').map(envelope => envelope.event).toSorted()).toStrictEqual(['authenticate', 'chatHistory', 'chatHistory', 'checkUsername', 'getLeaderboard', 'getPlayerCosmetics', 'getPlayerLeaderboardPosition']);
 	});
 });

@@ -18,6 +18,19 @@ async function envelopesOf(file: string): Promise<Envelope[]> {
 	return envelopes;
 }
 
+/** A frame's phase by PROTOCOL.md's flags: rugged, else active, else pre-round buys open, else cooldown. */
+function framePhase(frame: Frame): Phase {
+	if (frame['rugged'] === true) {
+		return 'RUGGED';
+	}
+
+	if (frame['active'] === true) {
+		return 'ACTIVE';
+	}
+
+	return frame['allowPreRoundBuys'] === true ? 'PRESALE' : 'COOLDOWN';
+}
+
 /**
 What a game looked like, worked out directly from the raw frames with the
 rules PROTOCOL.md states — independently of the reducer.
@@ -48,7 +61,7 @@ function expectedGames(envelopes: readonly Envelope[]) {
 			continue; // Post-rug frames neither change the phase nor extend the path.
 		}
 
-		const phase: Phase = frame['rugged'] === true ? 'RUGGED' : (frame['active'] === true ? 'ACTIVE' : (frame['allowPreRoundBuys'] === true ? 'PRESALE' : 'COOLDOWN'));
+		const phase = framePhase(frame);
 		if (game.phases.at(-1) !== phase && !game.phases.includes(phase)) {
 			game.phases.push(phase);
 		}
@@ -132,7 +145,7 @@ describe.skipIf(!hasCaptures)('the game state on the real captures', () => {
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids).toHaveLength(12);
 		const timestamps = state.history.map(game => game.timestamp ?? 0);
-		expect(timestamps).toEqual([...timestamps].sort((a, b) => b - a));
+		expect(timestamps).toEqual(timestamps.toSorted((a, b) => b - a));
 		for (const game of state.history) {
 			expect(game.verification, game.id).toMatchObject({seedHash: true, pricePath: true});
 		}

@@ -11,7 +11,12 @@ const gameA = '20251212-aaaaaaaaaaaaaaaa';
 const gameB = '20251212-bbbbbbbbbbbbbbbb';
 
 function run(envelopes: readonly Envelope[], config: Partial<StateConfig> = {}): GameState {
-	return envelopes.reduce(reduce, createState(config));
+	let state = createState(config);
+	for (const envelope of envelopes) {
+		state = reduce(state, envelope);
+	}
+
+	return state;
 }
 
 function cooldown(gameId: string, timer: number, extra: Record<string, unknown> = {}) {
@@ -86,7 +91,7 @@ describe('ticks and prices', () => {
 			make('gameStateUpdate', active(gameA, 1, 1.1)),
 			make('gameStateUpdate', active(gameA, 9, 1.9, {partialPrices: partial({7: 1.7, 8: 1.8, 9: 1.9})})),
 		]);
-		const {prices} = (state.game!);
+		const {prices} = state.game!;
 		expect(prices).toHaveLength(10);
 		expect(prices.slice(2, 7).every(price => Number.isNaN(price))).toBe(true);
 		expect(prices.slice(7)).toEqual([1.7, 1.8, 1.9]);

@@ -1,10 +1,12 @@
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
 import {describe, expect, test} from 'vitest';
+import type {GameSummary} from '../source/analyze/summarize.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {captureFiles, hasCaptures} from './helpers/captures.js';
 import {binPath} from './helpers/project.js';
 
+// eslint-disable-next-line @typescript-eslint/strict-void-return -- promisify uses execFile's own promise form (util.promisify.custom, resolving {stdout, stderr}), not its ChildProcess return
 const run = promisify(execFile);
 
 /** Every game id a capture mentions, found without the code under test: frames, trades, gameHistory entries. */
@@ -42,42 +44,43 @@ describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () =>
 	const files = [...captureFiles('.jsonl'), ...captureFiles('.json')];
 	const {stdout, stderr} = hasCaptures ? await run('node', [binPath, 'summarize', ...files], {maxBuffer: 64 * 1024 * 1024}) : {stdout: '', stderr: ''};
 	const lines = stdout.split('\n').filter(line => line !== '');
-	const games = lines.map(line => JSON.parse(line) as Record<string, any>);
-	const byId = new Map(games.map(game => [game['gameId'] as string, game]));
+	// The fields are what the first test checks; the type says what they hold.
+	const games = lines.map(line => JSON.parse(line) as GameSummary);
+	const byId = new Map(games.map(game => [game.gameId, game]));
 
 	test('one line per distinct game, with every field', async () => {
 		const expected = await gameIdsIn(files);
-		expect(games.map(game => game['gameId']).sort()).toEqual([...expected].sort());
+		expect(games.map(game => game.gameId).toSorted()).toEqual([...expected].toSorted());
 		for (const game of games) {
 			for (const field of fields) {
-				expect(game, `${game['gameId']} has ${field}`).toHaveProperty(field);
+				expect(game, `${game.gameId} has ${field}`).toHaveProperty(field);
 			}
 
-			expect(Object.keys(game['sidebets'])).toEqual(['placed', 'won', 'lost']);
-			expect(Object.keys(game['verified'])).toEqual(expect.arrayContaining(['seedHash', 'pricePath', 'liveTicks', 'sidebets']));
+			expect(Object.keys(game.sidebets)).toEqual(['placed', 'won', 'lost']);
+			expect(Object.keys(game.verified)).toEqual(expect.arrayContaining(['seedHash', 'pricePath', 'liveTicks', 'sidebets']));
 		}
 	});
 
 	test('all 23 games with full price arrays verify; the 10 without prices verify by seed hash and peak', () => {
-		const withPath = games.filter(game => game['verified'].pricePath === true);
+		const withPath = games.filter(game => game.verified.pricePath === true);
 		expect(withPath).toHaveLength(23);
 		for (const game of withPath) {
-			expect(game['verified']).toMatchObject({seedHash: true, sidebets: true});
+			expect(game.verified).toMatchObject({seedHash: true, sidebets: true});
 		}
 
-		const byPeak = games.filter(game => game['fromHistory'] && game['verified'].pricePath === null);
+		const byPeak = games.filter(game => game.fromHistory && game.verified.pricePath === null);
 		expect(byPeak).toHaveLength(10);
 		for (const game of byPeak) {
-			expect(game['verified']).toMatchObject({seedHash: true, peak: true, sidebets: true});
-			expect(Number.isInteger(game['rugTick'])).toBe(true);
+			expect(game.verified).toMatchObject({seedHash: true, peak: true, sidebets: true});
+			expect(Number.isInteger(game.rugTick)).toBe(true);
 		}
 
-		expect(games.some(game => Object.values(game['verified']).includes(false))).toBe(false);
+		expect(games.some(game => Object.values(game.verified).includes(false))).toBe(false);
 	});
 
 	test('the games watched live: live ticks match the seeded path, counts from the frames', () => {
 		expect(byId.get('20251212-6114b2ff44ef4b71')).toMatchObject({rugTick: 16, rugPrice: 0.020_000_000_000_000_018, ticksObserved: 17, trades: 3, seenLive: true, verified: {liveTicks: true}});
-		expect(byId.get('20251212-6114b2ff44ef4b71')!['startTime']).not.toBeNull();
+		expect(byId.get('20251212-6114b2ff44ef4b71')!.startTime).not.toBeNull();
 		// The 2025-12-12 capture begins at tick 4 of this game.
 		expect(byId.get('20251212-25dcb17086a24ad7')).toMatchObject({rugTick: 229, ticksObserved: 226, verified: {liveTicks: true, pricePath: true}});
 		// The CDP capture kept no trade payloads (lossy recorder): 0 counted, and said on stderr.

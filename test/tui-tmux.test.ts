@@ -200,6 +200,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 	});
 
 	it('uses colour by default and none with --no-color or NO_COLOR', async () => {
+		// eslint-disable-next-line no-control-regex -- a colour code starts with ESC
 		const colour = /\u001B\[[\d;]*(?:3[0-7]|4[0-7]|9[0-7])m/;
 		tmux.start('colour', command(replayArgs(4)));
 		await tmux.waitFor('colour', text => /ACTIVE|COOLDOWN|PRESALE/.test(text), 'a phase badge');

@@ -261,7 +261,9 @@ describe('the project\'s hostile-names fixture', () => {
 				await app.waitFor(shows);
 
 				// Ink's own colour codes are the only escapes allowed: SGR sequences, nothing else.
+				// eslint-disable-next-line no-control-regex -- Ink's colour codes start with ESC
 				const raw = (app.lastFrame() ?? '').replaceAll(/\u001B\[[\d;]*m/g, '');
+				// eslint-disable-next-line no-control-regex -- what must never reach the terminal: control characters are the point
 				expect(raw).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
 				const frame = app.text();
 				expect(frame.split('\n').length).toBeLessThanOrEqual(size.rows - 1);
@@ -333,6 +335,13 @@ describe('throttled rendering', () => {
 
 /** Re-render the mounted app at another size (what a terminal resize does). */
 function AppAt({size, app}: {size: Size; app: Mounted}) {
-	const props: AppProps = {store: app.store, fps: 30, size, onQuit() {}};
+	const props: AppProps = {
+		store: app.store,
+		fps: 30,
+		size,
+		onQuit() {
+			// The resize tests never quit.
+		},
+	};
 	return <App {...props}/>;
 }

@@ -75,7 +75,14 @@ describe('README\'s key list', () => {
 
 describe('reduceUi', () => {
 	const start = initialUiState(10);
-	const run = (...actions: Array<Parameters<typeof reduceUi>[1]>): UiState => actions.reduce(reduceUi, start);
+	const run = (...actions: Array<Parameters<typeof reduceUi>[1]>): UiState => {
+		let state = start;
+		for (const action of actions) {
+			state = reduceUi(state, action);
+		}
+
+		return state;
+	};
 
 	it('focuses a pane, and maximises it with its own number again', () => {
 		expect(run({type: 'focus', pane: 'price'})).toMatchObject({focus: 'price', maximised: false});

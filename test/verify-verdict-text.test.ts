@@ -30,6 +30,7 @@ describe('verdict text for the history strip and the details overlay', () => {
 		expect(lines[0]).toMatch(/^✗ seed hash +FAILED — SHA-256/);
 		expect(lines).toContain('  rug tick 42');
 		const note = lines.at(-1)!;
+		// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 		expect(note).not.toMatch(/[\u0000-\u001F]/);
 		expect(note).toContain('differs');
 	});

@@ -298,7 +298,7 @@ export class GameCollector {
 		const partial = asRecord(frame['partialPrices']);
 		const values = asRecord(partial?.['values']);
 		if (values !== undefined) {
-			for (const key in values) {
+			for (const key of Object.keys(values)) {
 				const valueTick = key === '' ? undefined : tickOf(Number(key), maxTick);
 				const price = num(values[key]);
 				if (valueTick !== undefined && price !== undefined) {

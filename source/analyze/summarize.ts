@@ -198,7 +198,7 @@ export function summarizeGame(facts: GameFacts): SummarizedGame {
 	let peak: number | null;
 	if (entry?.prices === undefined) {
 		rugTick = verification?.rugTick ?? facts.liveRug?.tick ?? null;
-		rugPrice = facts.liveRug !== undefined && facts.liveRug.tick === rugTick ? facts.liveRug.price ?? null : null;
+		rugPrice = facts.liveRug?.tick === rugTick ? facts.liveRug.price ?? null : null;
 		peak = entry?.peakMultiplier ?? livePeak(facts);
 	} else {
 		rugTick = entry.prices.length - 1;
@@ -242,6 +242,6 @@ misplace games by hours.
 */
 export function summarizeAll(collector: GameCollector): SummarizedGame[] {
 	return [...collector.games.values()]
-		.sort((a, b) => a.order - b.order)
+		.toSorted((a, b) => a.order - b.order)
 		.map(facts => summarizeGame(facts));
 }

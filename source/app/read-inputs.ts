@@ -34,10 +34,25 @@ export type ReadInputsOptions = {
 
 async function sizeOf(file: string): Promise<number> {
 	try {
-		return (await stat(file)).size;
+		const {size} = await stat(file);
+		return size;
 	} catch {
 		return 0;
 	}
+}
+
+/** Why a file could not be read, in words. */
+function whyUnreadable(error: unknown): string {
+	const {code} = error as NodeJS.ErrnoException;
+	if (code === 'ENOENT') {
+		return 'no such file';
+	}
+
+	if (code === 'EISDIR') {
+		return 'is a directory, not a recording';
+	}
+
+	return error instanceof Error ? error.message : String(error);
 }
 
 export async function readInputs(options: ReadInputsOptions): Promise<InputReport> {
@@ -47,9 +62,9 @@ export async function readInputs(options: ReadInputsOptions): Promise<InputRepor
 	const sizes = await Promise.all(files.map(async file => sizeOf(file)));
 	const bytesTotal = sizes.reduce((sum, size) => sum + size, 0);
 	let bytesDone = 0;
+	const progress = (file: string, fileIndex: number) => options.onProgress?.({file, fileIndex, files: files.length, envelopes: report.envelopes, bytesDone, bytesTotal});
 	for (const [fileIndex, file] of files.entries()) {
-		const progress = () => options.onProgress?.({file, fileIndex, files: files.length, envelopes: report.envelopes, bytesDone, bytesTotal});
-		progress();
+		progress(file, fileIndex);
 		let bad = 0;
 		const before = report.envelopes;
 		try {
@@ -66,14 +81,12 @@ export async function readInputs(options: ReadInputsOptions): Promise<InputRepor
 				report.envelopes++;
 				options.onEnvelope(item.envelope);
 				if (report.envelopes % 1000 === 0) {
-					progress();
+					progress(file, fileIndex);
 				}
 			}
 		} catch (error) {
 			report.unreadable++;
-			const {code} = (error as NodeJS.ErrnoException);
-			const why = code === 'ENOENT' ? 'no such file' : (code === 'EISDIR' ? 'is a directory, not a recording' : (error instanceof Error ? error.message : String(error)));
-			stderr.write(`${label}: ${file}: cannot read (${cleanText(why, 300)}); check the path and permissions\n`);
+			stderr.write(`${label}: ${file}: cannot read (${cleanText(whyUnreadable(error), 300)}); check the path and permissions\n`);
 		}
 
 		if (bad > maxShown) {

@@ -116,9 +116,8 @@ export class EventBus<Topics extends Record<string, unknown>> {
 		this.#publishing = true;
 		try {
 			this.#dispatch(topic, message, fromReport);
-			// The queue may grow while it is drained; index, do not shift.
-			for (let index = 0; index < this.#nested.length; index++) {
-				const item = this.#nested[index]!;
+			// The queue may grow while it is drained: the array's iterator reaches what is pushed meanwhile (no shift).
+			for (const item of this.#nested) {
 				this.#dispatch(item.topic, item.message as Topics[keyof Topics], item.fromReport);
 			}
 		} finally {

@@ -127,6 +127,7 @@ export class FrameDecoder {
 			return [this.#error(`frame is not text (${frame === null ? 'null' : typeof frame})`, '')];
 		}
 
+		// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
 		const first = frame.charCodeAt(0);
 		if (first === letterB) {
 			// An Engine.IO base64 binary message (long-polling form): an attachment, not a new packet.
@@ -238,6 +239,7 @@ export class FrameDecoder {
 
 	#socketPacket(frame: string): DecodedPacket | undefined {
 		const {length} = frame;
+		// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
 		const typeCode = frame.charCodeAt(1);
 		if (!(typeCode >= digit0 && typeCode <= 54 /* 6 */)) {
 			return this.#error(length === 1 ? 'empty Socket.IO packet' : 'unknown Socket.IO packet type', frame);
@@ -248,10 +250,12 @@ export class FrameDecoder {
 		let attachments = 0;
 		if (type === 5 || type === 6) {
 			const start = i;
+			// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
 			while (i < length && isDigit(frame.charCodeAt(i))) {
 				i++;
 			}
 
+			// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
 			if (i === start || frame.charCodeAt(i) !== dash) {
 				return this.#error('binary packet without an attachment count', frame);
 			}
@@ -264,6 +268,7 @@ export class FrameDecoder {
 		}
 
 		let ns = '/';
+		// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
 		if (frame.charCodeAt(i) === slash) {
 			const end = frame.indexOf(',', i);
 			if (end === -1) {
@@ -276,10 +281,12 @@ export class FrameDecoder {
 		}
 
 		let ackId: number | undefined;
+		// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
 		let code = frame.charCodeAt(i);
 		if (code >= digit0 && code <= digit9) {
 			const idStart = i;
 			do {
+				// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
 				code = frame.charCodeAt(++i);
 			} while (code >= digit0 && code <= digit9);
 
@@ -417,7 +424,7 @@ function replacePlaceholders(root: unknown[] | Record<string, unknown>, buffers:
 			}
 
 			if (!Array.isArray(value) && isPlaceholder(value as Record<string, unknown>)) {
-				const {num} = (value as {num: number});
+				const {num} = value as {num: number};
 				const buffer = Number.isInteger(num) ? buffers[num] : undefined;
 				if (buffer === undefined) {
 					return num;

@@ -28,7 +28,8 @@ export function envelopeFromPacket(packet: DecodedPacket, stamp: Stamp): Envelop
 			return envelopeOf(stamp, 'disconnect', [], packet.ns, undefined);
 		}
 
-		default: {
+		case 'engine':
+		case 'error': {
 			return undefined;
 		}
 	}

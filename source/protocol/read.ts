@@ -6,6 +6,7 @@ export function asRecord(value: unknown): Rec | undefined {
 	return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Rec : undefined;
 }
 
+// eslint-disable-next-line unicorn/prevent-abbreviations -- the readers are named for the JSON type they read (num, str, bool, list), imported under these names across the code base
 export function num(value: unknown): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -15,6 +16,7 @@ export function tickOf(value: unknown, max: number): number | undefined {
 	return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : undefined;
 }
 
+// eslint-disable-next-line unicorn/prevent-abbreviations -- the readers are named for the JSON type they read (num, str, bool, list), imported under these names across the code base
 export function str(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }

@@ -80,21 +80,22 @@ function makeWalker(pseudonym: (kind: 'did' | 'name', value: string) => string):
 		}
 
 		if (Array.isArray(value)) {
+			const items: readonly unknown[] = value;
 			let copy: unknown[] | undefined;
-			for (let index = 0; index < value.length; index++) {
-				const item: unknown = value[index];
+			for (let index = 0; index < items.length; index++) {
+				const item = items[index];
 				if (typeof item === 'number' || typeof item === 'boolean' || item === null) {
 					continue;
 				}
 
 				const next = walk(item, undefined);
 				if (next !== item) {
-					copy ??= [...value];
+					copy ??= [...items];
 					copy[index] = next;
 				}
 			}
 
-			return copy ?? value;
+			return copy ?? items;
 		}
 
 		if (typeof value === 'object' && value !== null) {
@@ -102,6 +103,7 @@ function makeWalker(pseudonym: (kind: 'did' | 'name', value: string) => string):
 			for (const [childKey, item] of Object.entries(value)) {
 				if (secretKey.test(childKey)) {
 					copy ??= {...value};
+					// eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the copy is a JSON object from the feed: dropping its secret key is the point (the other keys keep their order)
 					delete copy[childKey];
 					continue;
 				}

@@ -148,7 +148,8 @@ function matches(value: unknown, spec: FieldSpec): boolean {
 			return typeof value === 'object' && !Array.isArray(value);
 		}
 
-		default: {
+		case 'boolean':
+		case 'string': {
 			return typeof value === kind;
 		}
 	}
@@ -213,7 +214,7 @@ export function describeIssue(issue: FieldIssue): string {
 			return `${issue.event}: payload is ${issue.got ?? 'unknown'}, expected an object`;
 		}
 
-		default: {
+		case 'wrong type': {
 			return `${issue.event}: field ${issue.field} is ${issue.got ?? 'unknown'}, expected ${issue.expected ?? 'another type'}`;
 		}
 	}

@@ -110,8 +110,9 @@ export function stringifyDeep(root: unknown): string {
 				return true;
 			}
 
-			default: {
-				// Undefined, functions and symbols.
+			case 'undefined':
+			case 'function':
+			case 'symbol': {
 				return false;
 			}
 		}

@@ -11,5 +11,5 @@ valid JSON and parses back to the same value.
 const unsafe = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
 export function safeJsonLine(value: unknown): string {
-	return jsonLine(value).replaceAll(unsafe, char => String.raw`\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return jsonLine(value).replaceAll(unsafe, char => String.raw`\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

@@ -37,6 +37,7 @@ export const headlessChromeArgs: readonly string[] = [
 
 /** Where Chrome or Chromium usually lives, in the order they are tried after `CHROME_PATH`. */
 export function chromeCandidates(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
+	// eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- every platform but macOS and Windows is a Unix that keeps Chrome in the same places: the default says so
 	switch (platform) {
 		case 'darwin': {
 			const apps = [
@@ -272,7 +273,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		child = spawn(executable, args, {detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env});
 	} catch (error) {
 		await removeProfile(profileDir);
-		throw new Error(`could not start ${executable}: ${error instanceof Error ? error.message : String(error)}`);
+		throw new Error(`could not start ${executable}: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
 	}
 
 	// Drain the DevTools pipe's output end, should the browser ever write to it.

@@ -66,12 +66,14 @@ or an object of named records) is read whole.
 export async function * readRecording(path: string): AsyncGenerator<RecordingItem> {
 	if (await looksLikeDocument(path)) {
 		// Checked before reading: the point is not to load it.
-		if ((await stat(path)).size > maxDocumentBytes) {
+		const {size} = await stat(path);
+		if (size > maxDocumentBytes) {
 			yield {ok: false, reason: `JSON document larger than ${maxDocumentBytes / 1024 / 1024} MB: write it as JSON lines to replay it`, line: 1};
 			return;
 		}
 
-		const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+		const whole = await readFile(path, 'utf8');
+		const text = whole.replace(/^\uFEFF/, '');
 
 		let value: unknown;
 		try {

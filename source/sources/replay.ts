@@ -31,7 +31,8 @@ async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<voi
 
 /** Why a recording could not be read, in words. */
 function readError(error: unknown): string {
-	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	// No code (not a system error) reads as '', which no case matches.
+	const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
 	switch (code) {
 		case 'ENOENT': {
 			return 'no such file';

@@ -109,7 +109,7 @@ export function applyFrame(game: CurrentGame, frame: Rec, ts: number): CurrentGa
 
 	const values = asRecord(asRecord(frame['partialPrices'])?.['values']);
 	if (values !== undefined) {
-		for (const key in values) {
+		for (const key of Object.keys(values)) {
 			const tick = tickOf(Number(key), maxTick);
 			const price = num(values[key]);
 			if (tick !== undefined && price !== undefined && key !== '') {

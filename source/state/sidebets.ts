@@ -137,7 +137,7 @@ export function betsFromLeaderboard(leaderboard: unknown[], gameId: string, me: 
 	for (const item of leaderboard) {
 		const entry = asRecord(item);
 		const name = cleanText(entry?.['username'], 32) || cleanText(entry?.['id'], 32) || '?';
-		const mine = me !== undefined && name.toLowerCase() === me.toLowerCase();
+		const mine = name.toLowerCase() === me?.toLowerCase();
 		const bet = betFromLeaderboard(entry?.['sideBet'], mine ? 'you' : name, mine, gameId);
 		if (bet !== undefined) {
 			bets.push(bet);

@@ -66,7 +66,8 @@ function paneNote(pane: PaneId, shown: StoreSnapshot, ui: UiState, width: number
 			return ui.filter === '' ? 'newest first, / filters' : `filter: ${ui.filter} (Esc clears)`;
 		}
 
-		default: {
+		case 'tick':
+		case 'sidebets': {
 			return ui.frozen ? 'frozen' : undefined;
 		}
 	}
@@ -114,6 +115,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 	// The key handler reads the latest state through a ref: keys typed faster than React
 	// re-subscribes the handler (a pasted "/bob") must still see the mode the previous key set.
 	const latest = useRef({ui, live});
+	// eslint-disable-next-line react-hooks/refs -- written during render on purpose: an effect would run later, and a key arriving before it would act on the previous state
 	latest.current = {ui, live};
 	const onKeyPress = useCallback((input: string, key: KeyInfo) => {
 		const {current} = latest;
@@ -170,7 +172,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 				{row.cells.map((cell, index) => (
 					<Box key={cell.pane} marginLeft={index === 0 ? 0 : gap}>
 						<PaneView
-							frame={{id: cell.pane, width: cell.width, height: row.height, focused: cell.pane === ui.focus, note: paneNote(cell.pane, shown, ui, cell.width)}}
+							frame={{id: cell.pane, width: cell.width, height: row.height, isFocused: cell.pane === ui.focus, note: paneNote(cell.pane, shown, ui, cell.width)}}
 							shown={shown}
 							ui={ui}
 							player={player}

@@ -44,5 +44,5 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 }
 
 export function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
-	return a !== undefined && a.length === b.length && a.every((value, index) => Object.is(value, b[index]));
+	return a?.length === b.length && a.every((value, index) => Object.is(value, b[index]));
 }

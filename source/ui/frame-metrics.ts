@@ -69,7 +69,7 @@ function percentileOf(values: readonly number[], p: number): number {
 		return Number.NaN;
 	}
 
-	const sorted = [...values].sort((a, b) => a - b);
+	const sorted = values.toSorted((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
@@ -178,6 +178,11 @@ export class FrameMetrics {
 		const seconds = this.#firstRedraw === undefined ? 0 : (this.#lastRedraw! - this.#firstRedraw) / 1000;
 		const lags = this.#lags;
 		const half = Math.floor(lags.length / 2);
+		let maxLag = Number.NEGATIVE_INFINITY;
+		for (const lag of lags) {
+			maxLag = Math.max(maxLag, lag);
+		}
+
 		return {
 			redraws: this.#redraws,
 			seconds,
@@ -195,7 +200,7 @@ export class FrameMetrics {
 					firstHalfP50: percentileOf(lags.slice(0, half), 50),
 					secondHalfP50: percentileOf(lags.slice(half), 50),
 					p99: percentileOf(lags, 99),
-					max: lags.reduce((high, lag) => Math.max(high, lag), Number.NEGATIVE_INFINITY),
+					max: maxLag,
 					last: lags.at(-1)!,
 				},
 			unmeasured: this.#unmeasured + (this.#pending.length - this.#pendingStart),

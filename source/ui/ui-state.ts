@@ -57,7 +57,7 @@ export function nextFps(fps: number, direction: 1 | -1): number {
 		return fpsSteps.find(step => step > fps) ?? fps;
 	}
 
-	return [...fpsSteps].reverse().find(step => step < fps) ?? fps;
+	return fpsSteps.findLast(step => step < fps) ?? fps;
 }
 
 export function reduceUi(state: UiState, action: UiAction): UiState {

@@ -46,7 +46,7 @@ export async function runCli(args: readonly string[], options: SpawnOptions & {s
 
 /** Kill a child that may still be running (cleanup). */
 export function stopCli(run: CliRun | undefined): void {
-	if (run !== undefined && run.child.exitCode === null && run.child.signalCode === null) {
+	if (run?.child.exitCode === null && run.child.signalCode === null) {
 		run.child.kill('SIGKILL');
 	}
 }

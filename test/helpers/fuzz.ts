@@ -48,8 +48,7 @@ export function check<Ts>(property: fc.IProperty<Ts>, normalRuns: number, limitM
 	fc.assert(property, {
 		seed: fuzzSeed(),
 		numRuns: runs(normalRuns),
-		interruptAfterTimeLimit: longFuzz ? 30 * 60_000 : limitMs,
-		markInterruptAsFailure: true,
+		plugins: [fc.interruptAfterTimeLimit(longFuzz ? 30 * 60_000 : limitMs, {failOnInterrupt: true})],
 	});
 }
 
@@ -58,8 +57,7 @@ export async function checkAsync<Ts>(property: fc.IAsyncProperty<Ts>, normalRuns
 	await fc.assert(property, {
 		seed: fuzzSeed(),
 		numRuns: runs(normalRuns),
-		interruptAfterTimeLimit: longFuzz ? 30 * 60_000 : limitMs,
-		markInterruptAsFailure: true,
+		plugins: [fc.interruptAfterTimeLimit(longFuzz ? 30 * 60_000 : limitMs, {failOnInterrupt: true})],
 	});
 }
 

@@ -55,7 +55,7 @@ window.foreign = new WebSocket('ws://' + location.host + '/foreign?tag=' + encod
 }
 
 function tagOf(socket: Socket): string {
-	const tag = socket.handshake.query['tag'];
+	const {tag} = socket.handshake.query;
 	return typeof tag === 'string' ? tag : '';
 }
 
@@ -109,7 +109,9 @@ export async function startGamePageServer(): Promise<GamePageServer> {
 
 		foreign.handleUpgrade(request, socket, head, ws => {
 			foreignSockets.set(ws, url.searchParams.get('tag') ?? '');
-			ws.on('close', () => foreignSockets.delete(ws));
+			ws.on('close', () => {
+				foreignSockets.delete(ws);
+			});
 			ws.send('hello from a socket that is not the game');
 		});
 	});

@@ -20,14 +20,15 @@ export function recordingText(envelopes: readonly Envelope[]): string {
 	return envelopes.map(envelope => `${JSON.stringify(envelope)}\n`).join('');
 }
 
-export type TempFolder = {
+export type TemporaryFolder = {
 	dir: string;
 	/** Write a file in the folder and return its path. */
 	write(name: string, content: string | Buffer): string;
 	remove(): void;
 };
 
-export function tempFolder(prefix = 'rugs-tui-test-'): TempFolder {
+// eslint-disable-next-line unicorn/prevent-abbreviations -- the name the tests import (cli-json, ndjson-writer, replay-*); a rename has to change them all together
+export function tempFolder(prefix = 'rugs-tui-test-'): TemporaryFolder {
 	const dir = mkdtempSync(path.join(tmpdir(), prefix));
 	return {
 		dir,

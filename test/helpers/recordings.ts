@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {Envelope} from '../../source/protocol/envelope.js';
 
 /** A fresh temporary folder; remove it with the returned function (in afterAll/finally). */
+// eslint-disable-next-line unicorn/prevent-abbreviations -- the name the tests import (record-*, export-csv, fuzz-*); a rename has to change them all together
 export function makeTempDir(prefix = 'rugs-record-'): {dir: string; remove: () => void} {
 	const dir = mkdtempSync(path.join(tmpdir(), prefix));
 	return {

@@ -25,7 +25,7 @@ function draw({steps, problems, status, size, view}) {
 		bus.publish('status', {source: 'replay', ts: 1_765_577_818_000, ...status});
 	}
 
-	const internalErrors = store.snapshot().state.stats.internalErrors;
+	const {internalErrors} = store.snapshot().state.stats;
 	const element = view === 'fair'
 		? createElement(FairOverlay, {history: store.snapshot().state.history, width: size.columns, height: Math.max(1, size.rows - 3)})
 		: createElement(App, {store, fps: 10, size, onQuit() {}});

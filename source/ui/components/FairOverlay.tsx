@@ -55,11 +55,13 @@ export function fairLines(history: readonly FinishedGame[], width: number): Segm
 	return lines;
 }
 
-/** Memoised: while it is open, it redraws only when a game finishes or the size changes. */
-export const FairOverlay = memo(function FairOverlay({history, width, height}: {history: readonly FinishedGame[]; width: number; height: number}) {
+function FairOverlayView({history, width, height}: {history: readonly FinishedGame[]; width: number; height: number}) {
 	return (
 		<Box width={width} height={height}>
 			<Lines lines={fairLines(history, width)} width={width} height={height}/>
 		</Box>
 	);
-});
+}
+
+/** Memoised: while it is open, it redraws only when a game finishes or the size changes. */
+export const FairOverlay = memo(FairOverlayView);

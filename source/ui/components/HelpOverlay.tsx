@@ -36,10 +36,12 @@ export function helpOverlayLines(width: number, height = Number.POSITIVE_INFINIT
 	return lines;
 }
 
-export const HelpOverlay = memo(function HelpOverlay({width, height}: {width: number; height: number}) {
+function HelpOverlayView({width, height}: {width: number; height: number}) {
 	return (
 		<Box width={width} height={height}>
 			<Lines lines={helpOverlayLines(width, height)} width={width} height={height}/>
 		</Box>
 	);
-});
+}
+
+export const HelpOverlay = memo(HelpOverlayView);

@@ -9,7 +9,7 @@ export type PaneFrame = {
 	id: PaneId;
 	width: number;
 	height: number;
-	focused: boolean;
+	isFocused: boolean;
 	/** Shown after the title, e.g. the game id or the tape filter. Must already be safe text. */
 	note?: string;
 };
@@ -27,8 +27,8 @@ export function paneHeader(id: PaneId, note: string | undefined, width: number, 
 }
 
 /** A titled region of the screen, exactly `width` × `height` cells: the header bar, then up to height - 1 lines. */
-export function Pane({id, width, height, focused, note, lines}: PaneFrame & {lines: readonly SegmentLine[]}) {
-	const header: SegmentLine = [segment(paneHeader(id, note, width, focused), {inverse: true, bold: focused, colour: focused ? 'cyan' : 'gray'})];
+export function Pane({id, width, height, isFocused, note, lines}: PaneFrame & {lines: readonly SegmentLine[]}) {
+	const header: SegmentLine = [segment(paneHeader(id, note, width, isFocused), {inverse: true, bold: isFocused, colour: isFocused ? 'cyan' : 'gray'})];
 	return (
 		<Box width={width} height={height}>
 			<Lines lines={[header, ...lines]} width={width} height={height}/>

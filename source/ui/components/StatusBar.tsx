@@ -15,6 +15,7 @@ export type StatusBarProps = {
 	/** Frame-rate cap and the frames actually drawn per second. */
 	fpsCap: number;
 	fps: number;
+	// eslint-disable-next-line react/boolean-prop-naming -- named as in the UI state (ui.frozen), and so in the status line's callers and tests
 	frozen: boolean;
 	recording?: RecordingInfo;
 	width: number;
@@ -151,4 +152,8 @@ export function statusLine(props: Omit<StatusBarProps, 'width'>, width: number):
 	return line;
 }
 
-export const StatusBar = memo((props: StatusBarProps) => <Lines lines={[statusLine(props, props.width)]} width={props.width} height={1}/>);
+function StatusBarView({width, ...parts}: StatusBarProps) {
+	return <Lines lines={[statusLine(parts, width)]} width={width} height={1}/>;
+}
+
+export const StatusBar = memo(StatusBarView);
