@@ -266,9 +266,12 @@ describe('rugs-tui --launch', () => {
 		expect(exit.code).toBe(1);
 		const lines = cli.stderr().split('\n').filter(line => line !== '');
 		const statuses = jsonLines(lines.slice(0, -1).join('\n')).filter(line => line['type'] === 'status');
-		expect(statuses.map(line => line['state'])).toEqual(['connecting', 'reconnecting', 'ended']);
+		// The first try, the failure with the wait before attempt 1, attempt 1 itself, and the end after it.
+		expect(statuses.map(line => line['state'])).toEqual(['connecting', 'reconnecting', 'connecting', 'ended']);
 		const advice = `no Chrome DevTools at 127.0.0.1:${port}: start Chrome with --remote-debugging-port=${port} --user-data-dir=<a profile folder of its own>, or use --launch`;
-		expect(statuses[1]).toMatchObject({source: 'cdp', attempt: 1, detail: advice});
+		expect(statuses[1]).toMatchObject({source: 'cdp', endpoint: `127.0.0.1:${port}`, attempt: 1, reconnects: 0, detail: advice});
+		expect(statuses[2]).toMatchObject({source: 'cdp', attempt: 1});
+		expect(statuses[3]).toMatchObject({source: 'cdp', attempt: 1, reconnects: 0});
 		expect(lines.at(-1)).toBe(`rugs-tui: ${advice}; gave up after 1 reconnection attempt (allow more with --max-reconnects)`);
 	});
 });

@@ -41,7 +41,7 @@ async function tab(url: string): Promise<{target: CDP.Target; client: CDP.Client
 
 function watch(tag: string, extra: {reload?: boolean; silenceMs?: number} = {}): {log: BusLog; source: CdpSource} {
 	const log = createBusLog();
-	const source = createCdpSource(log.bus, {host: chrome.host, port: chrome.port, target: `tag=${tag}`, retryMs: 50, maxRetryMs: 200, ...extra});
+	const source = createCdpSource(log.bus, {host: chrome.host, port: chrome.port, target: `tag=${tag}`, backoff: {minMs: 50, maxMs: 200}, ...extra});
 	cleanups.push(async () => source.stop());
 	source.start();
 	return {log, source};
