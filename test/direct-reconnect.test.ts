@@ -7,11 +7,11 @@ import type {GameState} from '../source/state/types.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {recordBus, type BusRecorder} from './helpers/bus-recorder.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
-import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
+import {quickRetries, setUpDirectLab} from './helpers/direct-lab.js';
 import {resentAfterReconnect, syntheticSession} from './helpers/game-script.js';
 import {deadPort} from './helpers/socket-server.js';
 
-const {defer, serve, connect} = useDirectLab();
+const {defer, serve, connect} = setUpDirectLab();
 
 function count(recorder: BusRecorder, state: string): number {
 	return recorder.statuses.filter(status => status.state === state).length;

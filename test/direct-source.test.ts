@@ -4,9 +4,9 @@ import {createDirectSource} from '../source/sources/direct.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {recordBus} from './helpers/bus-recorder.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
-import {useDirectLab} from './helpers/direct-lab.js';
+import {setUpDirectLab} from './helpers/direct-lab.js';
 
-const {serve, connect} = useDirectLab();
+const {serve, connect} = setUpDirectLab();
 
 const trace = {__trace: true, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'};
 

@@ -5,7 +5,7 @@ import {asEnvelope, envelopeArguments} from '../source/protocol/envelope.js';
 import {createDirectSource} from '../source/sources/direct.js';
 import {recordBus} from './helpers/bus-recorder.js';
 import {startCli, stopCli, type CliRun} from './helpers/cli.js';
-import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
+import {quickRetries, setUpDirectLab} from './helpers/direct-lab.js';
 import type {TestServer} from './helpers/socket-server.js';
 import {waitFor} from './helpers/wait.js';
 
@@ -19,7 +19,7 @@ was lost, reconnect and resume, with nothing lost or duplicated of what was
 complete.
 */
 
-const {defer, serve: serveOptions} = useDirectLab();
+const {defer, serve: serveOptions} = setUpDirectLab();
 
 function tcpOf(socket: ServerSocket): NetSocket {
 	const {transport} = (socket.conn as unknown as {transport: {socket: {_socket: NetSocket}}});

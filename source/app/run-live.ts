@@ -60,10 +60,11 @@ function backendHost(options: Options): string {
 	}
 }
 
-export function cdpSourceOptions(options: Options, at: {host: string; port: number} = {host: options.cdpHost, port: options.cdpPort}): CdpSourceOptions {
+/** The CDP source's options: at `--cdp`, or at `at` (the browser `--launch` started). */
+export function cdpSourceOptions(options: Options, at?: {host: string; port: number}): CdpSourceOptions {
 	return {
-		host: at.host,
-		port: at.port,
+		host: at?.host ?? options.cdpHost,
+		port: at?.port ?? options.cdpPort,
 		target: options.target,
 		reload: options.reload,
 		backendHost: backendHost(options),

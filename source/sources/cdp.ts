@@ -128,7 +128,6 @@ navigation, a crash, a silent socket) is the page's business: statuses, but
 not attempts.
 */
 class CdpConnection implements CdpSource {
-	readonly kind = 'cdp';
 	readonly ended: Promise<SourceEnd>;
 
 	readonly #bus: AppBus;
@@ -180,6 +179,10 @@ class CdpConnection implements CdpSource {
 		});
 	}
 
+	get kind(): 'cdp' {
+		return 'cdp';
+	}
+
 	start(): void {
 		if (this.#started) {
 			return;
@@ -194,6 +197,8 @@ class CdpConnection implements CdpSource {
 	}
 
 	async stop(): Promise<void> {
+		// Stopped is stopped: a later start() does nothing.
+		this.#started = true;
 		let detail = 'stopped';
 		await this.#retry.stop(async () => {
 			clearInterval(this.#silenceTimer);
