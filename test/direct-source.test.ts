@@ -47,6 +47,7 @@ describe('direct source against a real socket.io server', () => {
 			expect(envelope.ts).toBeGreaterThan(now - 60_000);
 			expect(envelope.ts).toBeLessThanOrEqual(now);
 			// Each envelope survives a JSON round trip unchanged: it is its own recording line.
+			// eslint-disable-next-line unicorn/prefer-structured-clone -- the point is the trip through JSON text, as --json and recordings carry it
 			expect(asEnvelope(JSON.parse(JSON.stringify(envelope)))).toEqual(envelope);
 		}
 	});
@@ -162,7 +163,8 @@ describe('direct source against a real socket.io server', () => {
 		const server = await serve();
 		const recorder = recordBus();
 		connect(recorder, {url: `ws://127.0.0.1:${server.port}`});
-		(await server.connection()).emit('viaWs', 1);
+		const connection = await server.connection();
+		connection.emit('viaWs', 1);
 		await recorder.until('the event', () => recorder.events().length === 1);
 	});
 

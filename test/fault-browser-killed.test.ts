@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	for (const cleanup of cleanups.reverse()) {
+	for (const cleanup of cleanups.toReversed()) {
 		await cleanup().catch(() => undefined);
 	}
 

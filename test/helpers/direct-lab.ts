@@ -19,7 +19,7 @@ export type DirectLab = {
 export function setUpDirectLab(): DirectLab {
 	const cleanups: Array<() => Promise<unknown>> = [];
 	afterEach(async () => {
-		for (const cleanup of cleanups.splice(0).reverse()) {
+		for (const cleanup of cleanups.splice(0).toReversed()) {
 			await cleanup();
 		}
 	});
