@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	if (cli !== undefined && cli.exitCode === null && cli.signalCode === null) {
+	if (cli?.exitCode === null && cli.signalCode === null) {
 		cli.kill('SIGKILL');
 	}
 
@@ -94,7 +94,7 @@ test('auto: direct while there is no tab, CDP once the tab appears, direct again
 		const all = ticks();
 		const numbers = all.map(line => (line['data'] as {i: number}).i);
 		// Never twice, never out of order.
-		expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+		expect(numbers).toEqual(numbers.toSorted((a, b) => a - b));
 		expect(new Set(numbers).size).toBe(numbers.length);
 		// Source by source: direct, then cdp, then direct.
 		const runs = all.map(line => line['source']).filter((source, index, list) => index === 0 || source !== list[index - 1]);

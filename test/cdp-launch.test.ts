@@ -137,7 +137,7 @@ describe('rugs-tui --launch', () => {
 		const tag = `launch-${signal}`;
 		const cli = run(['--launch', '--json', '--redact', '--target', `tag=${tag}`], {RUGS_TUI_LAUNCH_URL: server.pageUrl(tag)});
 		await waitFor(() => jsonLines(cli.stderr()).some(line => line['type'] === 'status' && typeof line['detail'] === 'string' && /attached to tab|^tab /.test(line['detail'])), 'rugs-tui to attach to the launched tab', 25_000)
-			.catch(error => {
+			.catch((error: unknown) => {
 				throw new Error(`${String(error)}\nstderr:\n${cli.stderr()}`);
 			});
 		const statuses = jsonLines(cli.stderr()).filter(line => line['type'] === 'status');
@@ -161,7 +161,10 @@ describe('rugs-tui --launch', () => {
 		expect(events.every(line => line['source'] === 'cdp')).toBe(true);
 		expect(events.some(line => line['event'] === 'usernameStatus')).toBe(false);
 		const trade = events.find(line => line['event'] === 'standard/newTrade');
-		expect(trade?.['data']).toMatchObject({id: 't-1', type: 'buy', price: 1.5, playerId: expect.stringMatching(/^did:redacted:/), username: expect.stringMatching(/^anon-/)});
+		const traded = trade?.['data'] as Record<string, unknown> | undefined;
+		expect(traded).toMatchObject({id: 't-1', type: 'buy', price: 1.5});
+		expect(traded?.['playerId']).toMatch(/^did:redacted:/);
+		expect(traded?.['username']).toMatch(/^anon-/);
 		expect(cli.stdout()).not.toMatch(/did:privy|jKolby/);
 		expect(events.find(line => line['event'] === 'gameStateUpdate')?.['data']).toEqual({gameId: 'g-1', tickCount: 3, price: 1.5});
 
@@ -184,7 +187,7 @@ describe('rugs-tui --launch', () => {
 		await waitFor(() => {
 			room.emit('knock', {n: ++knocks});
 			return jsonLines(cli.stdout()).some(line => line['event'] === 'knock' && line['source'] === 'cdp');
-		}, 'the launched tab to be heard', 25_000).catch(error => {
+		}, 'the launched tab to be heard', 25_000).catch((error: unknown) => {
 			throw new Error(`${String(error)}\nstderr:\n${cli.stderr()}`);
 		});
 		const [profile] = leftoverProfiles(lab.profileParent);
@@ -194,7 +197,9 @@ describe('rugs-tui --launch', () => {
 		// The user closes the browser window: Browser.close from outside.
 		const {default: WebSocket} = await import('ws');
 		const ws = new WebSocket(browser.webSocketDebuggerUrl);
-		await new Promise(resolve => ws.once('open', resolve));
+		await new Promise(resolve => {
+			ws.once('open', resolve);
+		});
 		ws.send(JSON.stringify({id: 1, method: 'Browser.close'}));
 		await waitFor(() => processesMentioning(path.join(lab.profileParent, profile!)).length === 0, 'the browser to close');
 		ws.terminate();
@@ -204,10 +209,11 @@ describe('rugs-tui --launch', () => {
 			return jsonLines(cli.stdout()).some(line => line['event'] === 'knock' && line['source'] === 'direct');
 		}, 'the direct socket to take over', 25_000);
 		cli.child.kill('SIGINT');
-		expect((await cli.exited).code).toBe(130);
+		const exit = await cli.exited;
+		expect(exit.code).toBe(130);
 		const numbers = jsonLines(cli.stdout()).filter(line => line['event'] === 'knock').map(line => (line['data'] as {n: number}).n);
 		expect(new Set(numbers).size).toBe(numbers.length);
-		expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+		expect(numbers).toEqual(numbers.toSorted((a, b) => a - b));
 		expect(leftoverProfiles(lab.profileParent)).toEqual([]);
 	});
 
@@ -266,9 +272,12 @@ describe('rugs-tui --launch', () => {
 		expect(exit.code).toBe(1);
 		const lines = cli.stderr().split('\n').filter(line => line !== '');
 		const statuses = jsonLines(lines.slice(0, -1).join('\n')).filter(line => line['type'] === 'status');
-		expect(statuses.map(line => line['state'])).toEqual(['connecting', 'reconnecting', 'ended']);
+		// The first try, the failure with the wait before attempt 1, attempt 1 itself, and the end after it.
+		expect(statuses.map(line => line['state'])).toEqual(['connecting', 'reconnecting', 'connecting', 'ended']);
 		const advice = `no Chrome DevTools at 127.0.0.1:${port}: start Chrome with --remote-debugging-port=${port} --user-data-dir=<a profile folder of its own>, or use --launch`;
-		expect(statuses[1]).toMatchObject({source: 'cdp', attempt: 1, detail: advice});
+		expect(statuses[1]).toMatchObject({source: 'cdp', endpoint: `127.0.0.1:${port}`, attempt: 1, reconnects: 0, detail: advice});
+		expect(statuses[2]).toMatchObject({source: 'cdp', attempt: 1});
+		expect(statuses[3]).toMatchObject({source: 'cdp', attempt: 1, reconnects: 0});
 		expect(lines.at(-1)).toBe(`rugs-tui: ${advice}; gave up after 1 reconnection attempt (allow more with --max-reconnects)`);
 	});
 });

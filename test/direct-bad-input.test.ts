@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import type {DirectSource, DirectSourceOptions} from '../source/sources/direct.js';
 import {recordBus, type BusRecorder} from './helpers/bus-recorder.js';
-import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
+import {quickRetries, setUpDirectLab} from './helpers/direct-lab.js';
 import {sendRaw} from './helpers/socket-server.js';
 
-const lab = useDirectLab();
+const lab = setUpDirectLab();
 const {serve} = lab;
 
 function connect(recorder: BusRecorder, options: DirectSourceOptions): DirectSource {

@@ -78,7 +78,9 @@ describe('decodedFromSocketPacket', () => {
 		for (const frame of frames) {
 			const fromParser: unknown[] = [];
 			const parser = new Decoder();
-			parser.on('decoded', (packet: unknown) => fromParser.push(packet));
+			parser.on('decoded', (packet: unknown) => {
+				fromParser.push(packet);
+			});
 			parser.add(frame.slice(1));
 			expect(fromParser, frame).toHaveLength(1);
 			const ours = decodedFromSocketPacket(fromParser[0] as Parameters<typeof decodedFromSocketPacket>[0], false);

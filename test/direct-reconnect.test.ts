@@ -7,11 +7,11 @@ import type {GameState} from '../source/state/types.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {recordBus, type BusRecorder} from './helpers/bus-recorder.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
-import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
+import {quickRetries, setUpDirectLab} from './helpers/direct-lab.js';
 import {resentAfterReconnect, syntheticSession} from './helpers/game-script.js';
 import {deadPort} from './helpers/socket-server.js';
 
-const {defer, serve, connect} = useDirectLab();
+const {defer, serve, connect} = setUpDirectLab();
 
 function count(recorder: BusRecorder, state: string): number {
 	return recorder.statuses.filter(status => status.state === state).length;
@@ -26,13 +26,15 @@ describe('direct source reconnection', () => {
 		const server = await serve();
 		const recorder = recordBus();
 		const source = connect(recorder, {url: server.url, ...quickRetries});
-		(await server.connection()).emit('before', 1);
+		const first = await server.connection();
+		first.emit('before', 1);
 		await recorder.until('the first event', () => recorder.events().length === 1);
 
 		await server.kill();
 		await recorder.until('a failed reconnection attempt', () => recorder.statuses.some(status => status.state === 'reconnecting' && (status.attempt ?? 0) >= 2));
 		const restarted = await serve({port: server.port});
-		(await restarted.connection()).emit('after', 2);
+		const again = await restarted.connection();
+		again.emit('after', 2);
 		await recorder.until('the event after the restart', () => recorder.events().length === 2);
 
 		expect(recorder.events().map(envelope => [envelope.event, envelope.data])).toEqual([['before', 1], ['after', 2]]);
@@ -95,7 +97,8 @@ describe('direct source reconnection', () => {
 		const server = await serve();
 		const recorder = recordBus();
 		const source = connect(recorder, {url: server.url, maxReconnects: 0, ...quickRetries});
-		(await server.connection()).disconnect();
+		const only = await server.connection();
+		only.disconnect();
 		expect(await source.ended).toMatchObject({reason: 'gave-up', attempts: 0});
 		expect(count(recorder, 'reconnecting')).toBe(0);
 		// (A latency figure may or may not make it in before the drop: a second `connected`.)
@@ -151,8 +154,8 @@ describe('direct source reconnection', () => {
 		wss.on('connection', ws => {
 			handshakes++;
 			ws.send(`0${JSON.stringify({sid: `bare${handshakes}`, upgrades: [], pingInterval: options.pingInterval, pingTimeout: options.pingTimeout, maxPayload: 1e6})}`);
-			ws.on('message', data => {
-				if (options.answerConnect && String(data).startsWith('40')) {
+			ws.on('message', (data: Buffer) => {
+				if (options.answerConnect && data.toString('utf8').startsWith('40')) {
 					ws.send(`40${JSON.stringify({sid: `socket${handshakes}`})}`);
 				}
 			});
@@ -190,6 +193,16 @@ describe('direct source reconnection', () => {
 	});
 });
 
+/** The state the reducer reaches from these envelopes, in order. */
+function stateOf(envelopes: readonly Envelope[]): GameState {
+	let state = createState();
+	for (const envelope of envelopes) {
+		state = reduce(state, envelope);
+	}
+
+	return state;
+}
+
 describe('a reconnect never corrupts the state', () => {
 	/** The state without its counters: those count envelopes, and a reconnect adds some by design. */
 	function comparable(state: GameState): Omit<GameState, 'stats'> {
@@ -214,7 +227,8 @@ describe('a reconnect never corrupts the state', () => {
 		const recorder = recordBus();
 		connect(recorder, {url: server.url, ...quickRetries});
 		await recorder.until('the first part', () => recorder.events().length === cut);
-		(await server.connection(1)).disconnect();
+		const first = await server.connection(1);
+		first.disconnect();
 		await recorder.until('everything', () => recorder.events().length === script.length + resent.length);
 
 		const received = recorder.envelopes;
@@ -224,9 +238,9 @@ describe('a reconnect never corrupts the state', () => {
 		const original = [...events.slice(0, cut), ...events.slice(cut + resent.length)];
 		expect(original.map(envelope => [envelope.event, envelope.data])).toEqual(script.map(item => [item.event, item.args.at(-1)]));
 
-		const withResent = received.reduce(reduce, createState());
+		const withResent = stateOf(received);
 		const resentSeq = new Set(events.slice(cut, cut + resent.length).map(envelope => envelope.seq));
-		const without = received.filter(envelope => !resentSeq.has(envelope.seq)).reduce(reduce, createState());
+		const without = stateOf(received.filter(envelope => !resentSeq.has(envelope.seq)));
 		expect(comparable(withResent)).toEqual(comparable(without));
 		// The state did get somewhere: trades, a finished game and its history.
 		expect(withResent.trades.length).toBeGreaterThan(5);
@@ -244,7 +258,7 @@ describe('a reconnect never corrupts the state', () => {
 			}
 		}
 
-		const straight = comparable(captured.reduce(reduce, createState()));
+		const straight = comparable(stateOf(captured));
 		expect(straight.history.length).toBeGreaterThan(0);
 		expect(straight.trades.length).toBeGreaterThan(0);
 		const isHistoryFrame = (envelope: Envelope) => envelope.event === 'gameStateUpdate' && typeof envelope.data === 'object' && envelope.data !== null && 'gameHistory' in envelope.data;
@@ -258,7 +272,7 @@ describe('a reconnect never corrupts the state', () => {
 				...before.filter(envelope => envelope.event === 'gameStateUpdate').slice(-1),
 			].map(envelope => ({...envelope, ts: at}));
 			const reconnect: Envelope = {seq: 0, ts: at, source: 'direct', direction: 'received', event: 'connect', data: {sid: 'again'}};
-			const withReconnect = [...before, reconnect, ...resent, ...captured.slice(cut)].reduce(reduce, createState());
+			const withReconnect = stateOf([...before, reconnect, ...resent, ...captured.slice(cut)]);
 			expect(comparable(withReconnect), `drop at ${fraction}`).toEqual(straight);
 		}
 	});

@@ -4,9 +4,9 @@ import {createDirectSource} from '../source/sources/direct.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {recordBus} from './helpers/bus-recorder.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
-import {useDirectLab} from './helpers/direct-lab.js';
+import {setUpDirectLab} from './helpers/direct-lab.js';
 
-const {serve, connect} = useDirectLab();
+const {serve, connect} = setUpDirectLab();
 
 const trace = {__trace: true, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'};
 
@@ -47,6 +47,7 @@ describe('direct source against a real socket.io server', () => {
 			expect(envelope.ts).toBeGreaterThan(now - 60_000);
 			expect(envelope.ts).toBeLessThanOrEqual(now);
 			// Each envelope survives a JSON round trip unchanged: it is its own recording line.
+			// eslint-disable-next-line unicorn/prefer-structured-clone -- the point is the trip through JSON text, as --json and recordings carry it
 			expect(asEnvelope(JSON.parse(JSON.stringify(envelope)))).toEqual(envelope);
 		}
 	});
@@ -162,7 +163,8 @@ describe('direct source against a real socket.io server', () => {
 		const server = await serve();
 		const recorder = recordBus();
 		connect(recorder, {url: `ws://127.0.0.1:${server.port}`});
-		(await server.connection()).emit('viaWs', 1);
+		const connection = await server.connection();
+		connection.emit('viaWs', 1);
 		await recorder.until('the event', () => recorder.events().length === 1);
 	});
 

@@ -4,8 +4,8 @@ import {describe, expect, it} from 'vitest';
 import {asEnvelope, envelopeArguments} from '../source/protocol/envelope.js';
 import {createDirectSource} from '../source/sources/direct.js';
 import {recordBus} from './helpers/bus-recorder.js';
-import {startCli, stopCli, type CliRun} from './helpers/cli.js';
-import {quickRetries, useDirectLab} from './helpers/direct-lab.js';
+import {startCli, stopCli} from './helpers/cli.js';
+import {quickRetries, setUpDirectLab} from './helpers/direct-lab.js';
 import type {TestServer} from './helpers/socket-server.js';
 import {waitFor} from './helpers/wait.js';
 
@@ -19,7 +19,7 @@ was lost, reconnect and resume, with nothing lost or duplicated of what was
 complete.
 */
 
-const {defer, serve: serveOptions} = useDirectLab();
+const {defer, serve: serveOptions} = setUpDirectLab();
 
 function tcpOf(socket: ServerSocket): NetSocket {
 	const {transport} = (socket.conn as unknown as {transport: {socket: {_socket: NetSocket}}});
@@ -32,13 +32,17 @@ bytes of payload, then only `sent` of them, then cut the TCP connection.
 */
 function dieMidFrame(socket: ServerSocket, payload: string, sent: number): void {
 	const body = Buffer.from(payload);
-	const header = body.length < 65_536
-		? Buffer.from([0x81, 126, body.length >> 8, body.length & 0xFF])
-		: Buffer.concat([Buffer.from([0x81, 127]), (() => {
-			const size = Buffer.alloc(8);
-			size.writeBigUInt64BE(BigInt(body.length));
-			return size;
-		})()]);
+	// FIN + text opcode, then a 16-bit (126) or 64-bit (127) extended payload length.
+	const short = body.length < 65_536;
+	const header = Buffer.alloc(short ? 4 : 10);
+	header[0] = 0x81;
+	header[1] = short ? 126 : 127;
+	if (short) {
+		header.writeUInt16BE(body.length, 2);
+	} else {
+		header.writeBigUInt64BE(BigInt(body.length), 2);
+	}
+
 	const tcp = tcpOf(socket);
 	tcp.write(Buffer.concat([header, body.subarray(0, sent)]), () => {
 		tcp.destroy();
@@ -93,7 +97,8 @@ describe('the server dies mid-frame', () => {
 		await server.kill();
 		await recorder.until('three failed attempts while the server is down', () => recorder.statuses.filter(status => status.state === 'reconnecting').length >= 3);
 		const restarted = await serve(server.port);
-		(await restarted.connection(1)).emit('tick', 20);
+		const again = await restarted.connection(1);
+		again.emit('tick', 20);
 		await recorder.until('the event after the restart', () => recorder.events().length === 21);
 
 		expect(recorder.events().map(envelope => envelope.data)).toEqual(Array.from({length: 21}, (_, index) => index));
@@ -107,14 +112,13 @@ describe('the server dies mid-frame', () => {
 describe('the server dies mid-frame under rugs-tui --json', () => {
 	it('stdout keeps whole lines only, every complete event once, and the run goes on after the server comes back', async () => {
 		const server = await serve();
-		let run: CliRun | undefined;
+		const run = startCli(['--source', 'direct', '--url', server.url, '--json']);
 		defer(async () => {
 			stopCli(run);
-			await run?.exited;
+			await run.exited;
 		});
-		run = startCli(['--source', 'direct', '--url', server.url, '--json']);
 		const first = await server.connection(1);
-		const script = Array.from({length: 30}, (_, index) => ({event: index % 3 === 0 ? 'standard/newTrade' : 'gameStateUpdate', args: index % 3 === 0 ? [{__trace: true}, {id: `t${index}`, gameId: 'g', type: 'buy'}] : [{gameId: 'g', tickCount: index, price: 1 + index / 100, active: true, rugged: false}]}));
+		const script = Array.from({length: 30}, (_, index) => ({event: index % 3 === 0 ? 'standard/newTrade' : 'gameStateUpdate', args: index % 3 === 0 ? [{__trace: true}, {id: `t${index}`, gameId: 'g', type: 'buy'}] : [{gameId: 'g', tickCount: index, price: 1 + (index / 100), active: true, rugged: false}]}));
 		for (const item of script.slice(0, 20)) {
 			first.emit(item.event, ...item.args);
 		}
@@ -131,7 +135,8 @@ describe('the server dies mid-frame under rugs-tui --json', () => {
 
 		await waitFor(() => lines().length >= 32, {what: 'the events after the restart', timeoutMs: 30_000});
 		run.child.kill('SIGTERM');
-		expect((await run.exited).code).toBe(143);
+		const exit = await run.exited;
+		expect(exit.code).toBe(143);
 		const envelopes = lines().map(line => asEnvelope(JSON.parse(line)));
 		expect(envelopes.every(envelope => envelope !== undefined)).toBe(true);
 		const events = envelopes.filter(envelope => envelope!.event !== 'connect' && envelope!.event !== 'disconnect');

@@ -3,6 +3,7 @@ import type {AppBus} from '../source/bus/app-bus.js';
 import type {ConnectionState} from '../source/bus/messages.js';
 import {makeEnvelope, type SourceKind} from '../source/protocol/envelope.js';
 import {createSourceManager, wireFingerprint, type SourceManager} from '../source/sources/source-manager.js';
+import type {Source, SourceEnd} from '../source/sources/source.js';
 import {createBusLog, type BusLog} from './helpers/bus-log.js';
 
 /**
@@ -21,7 +22,7 @@ type Scripted = {
 	emit(event: string, data: unknown): void;
 };
 
-function scripted(kind: SourceKind): Scripted & {factory: (bus: AppBus) => {kind: SourceKind; start(): void; stop(): Promise<void>}} {
+function scripted(kind: SourceKind): Scripted & {factory: (bus: AppBus) => Source} {
 	const self = {
 		kind,
 		running: false,
@@ -38,14 +39,20 @@ function scripted(kind: SourceKind): Scripted & {factory: (bus: AppBus) => {kind
 		factory(bus: AppBus) {
 			self.bus = bus;
 			self.seq = 0;
+			let resolveEnded!: (end: SourceEnd) => void;
+			const ended = new Promise<SourceEnd>(resolve => {
+				resolveEnded = resolve;
+			});
 			return {
 				kind,
+				ended,
 				start() {
 					self.running = true;
 					self.starts++;
 				},
 				async stop() {
 					self.running = false;
+					resolveEnded({reason: 'stopped'});
 				},
 			};
 		},

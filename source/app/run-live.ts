@@ -4,18 +4,8 @@ import {defaultBackendHost} from '../sources/cdp-frames.js';
 import {findChrome, launchChrome, chromeNotFoundMessage, type LaunchedChrome} from '../sources/chrome-launch.js';
 import {createDirectSource} from '../sources/direct.js';
 import {createSourceManager} from '../sources/source-manager.js';
+import type {LiveSource} from '../sources/source.js';
 import type {Options} from './options.js';
-
-/** How a live source's run is over: stopped by us, or out of reconnection attempts (with what to do). */
-export type LiveSourceEnd = {reason: 'stopped'} | {reason: 'gave-up'; message: string};
-
-/** Anything that runs until stopped or until it gives up: a live source, or the `auto` manager. */
-export type LiveSource = {
-	start(): void;
-	stop(): Promise<void>;
-	/** Settles once it is over; never rejects. */
-	readonly ended: Promise<LiveSourceEnd>;
-};
 
 /**
 Run a live source until the signal aborts it, `until` settles (the browser
@@ -70,10 +60,11 @@ function backendHost(options: Options): string {
 	}
 }
 
-export function cdpSourceOptions(options: Options, at: {host: string; port: number} = {host: options.cdpHost, port: options.cdpPort}): CdpSourceOptions {
+/** The CDP source's options: at `--cdp`, or at `at` (the browser `--launch` started). */
+export function cdpSourceOptions(options: Options, at?: {host: string; port: number}): CdpSourceOptions {
 	return {
-		host: at.host,
-		port: at.port,
+		host: at?.host ?? options.cdpHost,
+		port: at?.port ?? options.cdpPort,
 		target: options.target,
 		reload: options.reload,
 		backendHost: backendHost(options),

@@ -49,9 +49,8 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 			await runAuto(bus, options, hooks.signal);
 			return;
 		}
-
-		default: {
-			throw new Error(`unknown source "${String(options.source)}": use --source auto, direct, cdp, replay or demo`);
-		}
 	}
+
+	// Options from anywhere but the parser could still hold something else.
+	throw new Error(`unknown source "${String(options.source)}": use --source auto, direct, cdp, replay or demo`);
 }

@@ -1,9 +1,11 @@
 import CDP from 'chrome-remote-interface';
 import type {AppBus} from '../bus/app-bus.js';
-import type {ConnectionState, SourceStatus} from '../bus/messages.js';
+import type {ConnectionState} from '../bus/messages.js';
 import {cleanText} from '../protocol/untrusted-text.js';
+import type {BackoffPolicy} from './backoff.js';
 import {CdpFrames, defaultBackendHost, isGameSocketUrl, type CdpFrameOutput} from './cdp-frames.js';
-import type {Source} from './source.js';
+import {defaultStableAfterMs, Reconnector} from './reconnector.js';
+import type {Source, SourceEnd} from './source.js';
 
 /**
 The CDP source: attach to a Chrome tab (the user's own, logged in, or one that
@@ -22,11 +24,16 @@ export type CdpSourceOptions = {
 	reload?: boolean;
 	/** Host of the game's backend, recognised as a game socket besides `socket.io` URLs. */
 	backendHost?: string;
-	/** First retry delay; doubles per attempt up to `maxRetryMs`. */
-	retryMs?: number;
-	maxRetryMs?: number;
-	/** Give up (status `ended`) after this many failed attempts in a row; default never. */
+	/** Spacing of reconnection attempts (./backoff.ts); default 0.5 s doubling to 5 s, as the browser is local. */
+	backoff?: Partial<BackoffPolicy>;
+	/** Random numbers in [0, 1) for the backoff jitter (tests make it fixed). */
+	random?: () => number;
+	/** Give up (status `ended`) after this many failed reconnection attempts in a row; default never. */
 	maxReconnects?: number;
+	/** A session that held this long ends the outage: the next failure is attempt 1 again (default 10 s). */
+	stableAfterMs?: number;
+	/** Time allowed for each step of an attempt: listing the tabs, opening the tab's DevTools socket, Network.enable (default 5 s). */
+	attachTimeoutMs?: number;
 	/** Silence on the game socket longer than this marks it stale; default from the Engine.IO handshake (ping interval + timeout), else 45 s. */
 	silenceMs?: number;
 	/** Clock for envelope `ts` (epoch ms). */
@@ -34,9 +41,6 @@ export type CdpSourceOptions = {
 };
 
 type Client = CDP.Client;
-
-/** How a CDP source's run ended: stopped, or out of attempts (with what to do). */
-export type CdpSourceEnd = {reason: 'stopped'} | {reason: 'gave-up'; attempts: number; lastFailure: string; message: string};
 
 export type CdpSourceStats = {
 	/** Envelopes published. */
@@ -54,12 +58,12 @@ export type CdpSourceStats = {
 
 export type CdpSource = Source & {
 	readonly kind: 'cdp';
-	/** Settles once the source is over: stopped, or out of reconnection attempts. Never rejects. */
-	readonly ended: Promise<CdpSourceEnd>;
 	stats(): CdpSourceStats;
 };
 
-const connectTimeoutMs = 5000;
+/** The browser is on this machine (or a trusted one): retry soon, and never wait long. */
+export const defaultCdpBackoff: BackoffPolicy = {minMs: 500, maxMs: 5000, jitter: 0.5};
+const defaultAttachTimeoutMs = 5000;
 const defaultSilenceMs = 45_000;
 
 function errorText(error: unknown): string {
@@ -93,114 +97,307 @@ export function describeAttachError(error: unknown, host: string, port: number):
 	return `cannot attach to Chrome at ${address}: ${errorText(error)}; is ${port} the port Chrome was started with (--remote-debugging-port)?`;
 }
 
-export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSource {
-	const {host, port, target} = options;
-	const address = `${host}:${port}`;
-	const retryMs = options.retryMs ?? 500;
-	const maxRetryMs = options.maxRetryMs ?? 5000;
-	const backendHost = options.backendHost ?? defaultBackendHost;
-	const frames = new CdpFrames({isGameSocket: url => isGameSocketUrl(url, backendHost), now: options.now});
+type Settings = {
+	host: string;
+	port: number;
+	target: string;
+	reload: boolean;
+	options: CdpSourceOptions;
+	attachTimeoutMs: number;
+};
 
-	let started = false;
-	let stopped = false;
-	let stopping: Promise<void> | undefined;
-	let client: Client | undefined;
-	let tabLabel = '';
-	let reloaded = false;
-	let reconnects = 0;
-	let latencyMs: number | undefined;
-	let silenceMs = options.silenceMs ?? defaultSilenceMs;
-	let lastFrameAt = 0;
-	let stale = false;
-	let state: ConnectionState = 'idle';
-	let silenceTimer: NodeJS.Timeout | undefined;
-	let wake: (() => void) | undefined;
-	let endSession: (() => void) | undefined;
-	let loopDone: Promise<void> | undefined;
-	let resolveEnded!: (end: CdpSourceEnd) => void;
-	const ended = new Promise<CdpSourceEnd>(resolve => {
-		resolveEnded = resolve;
-	});
+/** One attempt, and the session it becomes once attached: never reused. */
+type Session = {
+	client: Client | undefined;
+	/** Network.enable answered: the reconnector counts the attempt as a success. */
+	attached: boolean;
+	/** Why the tab went away, as the Inspector said just before the DevTools socket closed. */
+	why: string | undefined;
+};
 
-	const status = (next: ConnectionState, detail: string, extra: Partial<SourceStatus> = {}) => {
-		state = next;
-		const message: SourceStatus = {source: 'cdp', state: next, ts: Date.now(), detail, ...extra};
-		if (latencyMs !== undefined && message.latencyMs === undefined) {
-			message.latencyMs = Math.round(latencyMs * 10) / 10;
+/**
+Each attempt lists the tabs, opens the matching tab's DevTools socket and
+enables the Network domain; only that answer makes it a success for
+./reconnector.ts, which numbers the attempts, spaces them and gives up after
+`--max-reconnects` failed ones in a row, as for the direct source. A tab that
+is listed but never answers is a failed attempt like a browser that is not
+there, not a success that resets the count.
+
+What happens inside a session (the page's own socket closing and reopening, a
+navigation, a crash, a silent socket) is the page's business: statuses, but
+not attempts.
+*/
+class CdpConnection implements CdpSource {
+	readonly ended: Promise<SourceEnd>;
+
+	readonly #bus: AppBus;
+	readonly #settings: Settings;
+	readonly #address: string;
+	readonly #frames: CdpFrames;
+	readonly #retry: Reconnector;
+	#started = false;
+	/** The attempt under way, or the session it became. */
+	#session: Session | undefined;
+	#tabLabel = '';
+	#socketLabel = '';
+	#reloaded = false;
+	#latencyMs: number | undefined;
+	#silenceMs: number;
+	#lastFrameAt = 0;
+	#stale = false;
+	#state: ConnectionState = 'idle';
+	#silenceTimer: NodeJS.Timeout | undefined;
+
+	constructor(bus: AppBus, settings: Settings) {
+		const {host, port, target, options} = settings;
+		this.#bus = bus;
+		this.#settings = settings;
+		this.#address = `${host}:${port}`;
+		const backendHost = options.backendHost ?? defaultBackendHost;
+		this.#frames = new CdpFrames({isGameSocket: url => isGameSocketUrl(url, backendHost), now: options.now});
+		this.#silenceMs = options.silenceMs ?? defaultSilenceMs;
+		this.#retry = new Reconnector(bus, {
+			source: 'cdp',
+			endpoint: this.#address,
+			connectingDetail: `looking for a tab whose URL contains "${cleanText(target, 80)}" at ${this.#address}`,
+			maxReconnects: options.maxReconnects,
+			backoff: {...defaultCdpBackoff, ...options.backoff},
+			random: options.random ?? Math.random,
+			stableAfterMs: options.stableAfterMs ?? defaultStableAfterMs,
+		}, {
+			connect: () => {
+				this.#connect();
+			},
+			// Chrome not being there is the normal case of `--source auto`: only losing an attached tab is a problem.
+			outage: (reason, lost, next) => lost ? `${reason}; ${next}` : undefined,
+			gaveUp: (reason, gaveUp) => `${reason}; ${gaveUp} (allow more with --max-reconnects)`,
+		});
+		this.ended = this.#retry.ended;
+		void this.ended.then(() => {
+			clearInterval(this.#silenceTimer);
+			this.#state = 'ended';
+		});
+	}
+
+	get kind(): 'cdp' {
+		return 'cdp';
+	}
+
+	start(): void {
+		if (this.#started) {
+			return;
 		}
 
-		if (reconnects > 0) {
-			message.reconnects = reconnects;
+		this.#started = true;
+		this.#silenceTimer = setInterval(() => {
+			this.#checkSilence();
+		}, Math.min(1000, Math.max(10, this.#silenceMs / 4)));
+		this.#silenceTimer.unref();
+		this.#retry.start();
+	}
+
+	async stop(): Promise<void> {
+		// Stopped is stopped: a later start() does nothing.
+		this.#started = true;
+		let detail = 'stopped';
+		await this.#retry.stop(async () => {
+			clearInterval(this.#silenceTimer);
+			const session = this.#session;
+			this.#session = undefined;
+			if (session?.attached === true) {
+				detail = `stopped; detached from ${this.#connectedDetail()}`;
+			}
+
+			// An attempt still listing the tabs or opening a socket finds itself superseded and closes what it opened.
+			await session?.client?.close().catch(() => undefined);
+		}, () => detail);
+	}
+
+	stats(): CdpSourceStats {
+		return {
+			events: this.#frames.seq,
+			decodeErrors: this.#frames.decodeErrors,
+			ignoredFrames: this.#frames.ignoredFrames,
+			reconnects: this.#retry.reconnects,
+			connected: this.#state === 'connected',
+			latencyMs: this.#latencyMs,
+		};
+	}
+
+	#connectedDetail(): string {
+		return `tab ${this.#tabLabel} at ${this.#address}${this.#socketLabel === '' ? '' : `, ${this.#socketLabel}`}`;
+	}
+
+	#status(state: ConnectionState, detail: string): void {
+		this.#state = state;
+		const latencyMs = state === 'connected' && this.#latencyMs !== undefined ? Math.round(this.#latencyMs * 10) / 10 : undefined;
+		this.#retry.status(state, {detail, latencyMs});
+	}
+
+	/** One attempt (called by the reconnector). */
+	#connect(): void {
+		const session: Session = {client: undefined, attached: false, why: undefined};
+		this.#session = session;
+		this.#state = 'connecting';
+		this.#attach(session).catch((error: unknown) => {
+			// The attempt handles its own failures; this is a bug, reported rather than thrown.
+			this.#retry.problem('source', `internal error in the CDP source: ${errorText(error)}`);
+			this.#end(session, `internal error in the CDP source: ${errorText(error)}`);
+		});
+	}
+
+	async #attach(session: Session): Promise<void> {
+		const {host, port} = this.#settings;
+		const page = await this.#findTarget();
+		if (session !== this.#session) {
+			return;
 		}
 
-		bus.publish('status', message);
-	};
-
-	let socketLabel = '';
-	const connectedDetail = () => `tab ${tabLabel} at ${address}${socketLabel === '' ? '' : `, ${socketLabel}`}`;
-
-	const onOutput = (output: CdpFrameOutput) => {
-		switch (output.kind) {
-			case 'envelope': {
-				bus.publish('envelope', output.envelope);
-				break;
-			}
-
-			case 'decode-error': {
-				bus.publish('problem', {kind: 'decode', source: 'cdp', ts: Date.now(), message: output.message});
-				break;
-			}
-
-			case 'socket-error': {
-				bus.publish('problem', {kind: 'source', source: 'cdp', ts: Date.now(), message: `game socket error in the tab: ${output.message}`});
-				break;
-			}
-
-			case 'socket-open': {
-				// Connected once frames flow (below); nothing to report yet for a created socket.
-				break;
-			}
-
-			case 'socket-closed': {
-				if (frames.openGameSockets === 0) {
-					status('reconnecting', `the tab's game socket closed; waiting for the page to reconnect (${connectedDetail()})`);
-				}
-
-				break;
-			}
-
-			case 'handshake': {
-				if (options.silenceMs === undefined && output.pingInterval !== undefined && output.pingTimeout !== undefined) {
-					silenceMs = output.pingInterval + output.pingTimeout;
-				}
-
-				break;
-			}
-
-			case 'latency': {
-				latencyMs = output.ms;
-				if (state === 'connected') {
-					status('connected', connectedDetail());
-				}
-
-				break;
-			}
+		if (typeof page === 'string') {
+			this.#end(session, page);
+			return;
 		}
-	};
 
-	const onEvent = (message: {method: string; params?: unknown}) => {
+		let client: Client;
+		try {
+			client = await this.#open(page);
+		} catch (error) {
+			this.#end(session, describeAttachError(error, host, port));
+			return;
+		}
+
+		if (session !== this.#session) {
+			await client.close().catch(() => undefined);
+			return;
+		}
+
+		session.client = client;
+		this.#listen(session, client);
+		// Inspector events (detached, crashed) explain a loss; not every DevTools host has the
+		// domain, so its answer is not waited for.
+		client.Inspector.enable().catch(() => undefined);
+		try {
+			await this.#enableNetwork(session, client, page);
+			await withTimeout(client.Page.enable(), this.#settings.attachTimeoutMs, 'Page.enable');
+			if (this.#settings.reload && !this.#reloaded) {
+				this.#reloaded = true;
+				await withTimeout(client.Page.reload({ignoreCache: true}), this.#settings.attachTimeoutMs, 'Page.reload');
+			}
+		} catch (error) {
+			this.#end(session, session.why ?? `cannot listen to the tab at ${this.#address}: ${errorText(error)}`);
+		}
+	}
+
+	/** Find the tab. A string is the reason there is none. */
+	async #findTarget(): Promise<CDP.Target | string> {
+		const {host, port, target, attachTimeoutMs} = this.#settings;
+		let targets: CDP.Target[];
+		try {
+			targets = await withTimeout(CDP.List({host, port}), attachTimeoutMs, `listing the tabs at ${this.#address}`);
+		} catch (error) {
+			return describeAttachError(error, host, port);
+		}
+
+		const page = targets.find(candidate => candidate.type === 'page' && candidate.url.includes(target) && typeof candidate.webSocketDebuggerUrl === 'string');
+		return page ?? `no tab whose URL contains "${cleanText(target, 80)}" in the Chrome at ${this.#address}: open rugs.fun there (or change --target)`;
+	}
+
+	/** Open the tab's DevTools socket; one that opens after its time is up is closed at once. */
+	async #open(page: CDP.Target): Promise<Client> {
+		const {host, port, attachTimeoutMs} = this.#settings;
+		const opening = CDP({host, port, target: page, local: true});
+		try {
+			return await withTimeout(opening, attachTimeoutMs, `opening the tab's DevTools socket at ${this.#address}`);
+		} catch (error) {
+			opening.then(async late => late.close(), () => undefined).catch(() => undefined);
+			throw error;
+		}
+	}
+
+	#listen(session: Session, client: Client): void {
+		client.on('disconnect', () => {
+			this.#end(session, session.why ?? (session.attached
+				? `lost the tab (the browser at ${this.#address} closed or crashed)`
+				: `the tab's DevTools socket at ${this.#address} closed before it answered`));
+		});
+		client.on('event', message => {
+			if (session === this.#session) {
+				this.#onEvent(message);
+			}
+		});
+		client.on('Inspector.detached', parameters => {
+			session.why = parameters.reason === 'target_closed' ? `the tab was closed (${this.#address})` : `detached from the tab: ${cleanText(parameters.reason, 80)}`;
+		});
+		client.on('Inspector.targetCrashed', () => {
+			if (session !== this.#session) {
+				return;
+			}
+
+			// The page and its sockets are gone; a reload (by the user, or --reload) brings them back as a navigation.
+			this.#frames.reset();
+			this.#socketLabel = '';
+			this.#status('reconnecting', `the tab crashed: reload it in Chrome (${this.#connectedDetail()})`);
+		});
+	}
+
+	/**
+	The attempt succeeds when Network.enable is answered. The reply is handled
+	in its callback, before any event read after it, so that the attach is
+	counted (and said) before the first frame of the session is.
+	*/
+	async #enableNetwork(session: Session, client: Client, page: CDP.Target): Promise<void> {
+		const answered = new Promise<void>((resolve, reject) => {
+			client.send('Network.enable', {}, (error: boolean | Error, response: unknown) => {
+				if (error !== false) {
+					reject(error instanceof Error ? error : new Error(`Network.enable: ${JSON.stringify(response)}`));
+					return;
+				}
+
+				if (session === this.#session) {
+					session.attached = true;
+					this.#tabLabel = cleanText(page.url, 120);
+					this.#socketLabel = '';
+					this.#frames.reset();
+					this.#stale = false;
+					this.#retry.connected();
+					this.#status('connecting', `attached to ${this.#connectedDetail()}; waiting for the game socket`);
+				}
+
+				resolve();
+			});
+		});
+		await withTimeout(answered, this.#settings.attachTimeoutMs, 'Network.enable');
+	}
+
+	/** The attempt failed, or its session ended: let go of it, and let the reconnector decide what comes next. */
+	#end(session: Session, reason: string): void {
+		if (session !== this.#session) {
+			return;
+		}
+
+		this.#session = undefined;
+		this.#socketLabel = '';
+		this.#stale = false;
+		const {client} = session;
+		session.client = undefined;
+		void client?.close().catch(() => undefined);
+		this.#state = 'reconnecting';
+		this.#retry.failed({reason});
+	}
+
+	#onEvent(message: {method: string; params?: unknown}): void {
 		const {method, params} = message;
 		if (method === 'Page.frameNavigated') {
 			const frame = (params as {frame?: {parentId?: string; url?: string}} | undefined)?.frame;
 			if (frame !== undefined && frame.parentId === undefined) {
 				// A reload or navigation: the old sockets are gone without a webSocketClosed.
-				frames.reset();
-				socketLabel = '';
+				this.#frames.reset();
+				this.#socketLabel = '';
 				if (typeof frame.url === 'string') {
-					tabLabel = cleanText(frame.url, 120);
+					this.#tabLabel = cleanText(frame.url, 120);
 				}
 
-				status('connecting', `page navigated; waiting for the game socket (${connectedDetail()})`);
+				this.#status('connecting', `page navigated; waiting for the game socket (${this.#connectedDetail()})`);
 			}
 
 			return;
@@ -210,220 +407,97 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 			return;
 		}
 
+		const frames = this.#frames;
 		const before = frames.openGameSockets;
 		const outputs = frames.handle(method, params);
 		for (const output of outputs) {
 			if (output.kind === 'socket-open') {
-				socketLabel = output.how === 'joined' ? 'game socket opened before rugs-tui attached' : `game socket ${cleanText(output.url, 120)}`;
+				this.#socketLabel = output.how === 'joined' ? 'game socket opened before rugs-tui attached' : `game socket ${cleanText(output.url, 120)}`;
 			}
 		}
 
 		if (method === 'Network.webSocketFrameReceived' || method === 'Network.webSocketFrameSent') {
 			if (frames.openGameSockets > 0) {
-				lastFrameAt = Date.now();
-				if (state !== 'connected' || stale) {
-					stale = false;
-					status('connected', connectedDetail());
+				this.#lastFrameAt = Date.now();
+				if (this.#state !== 'connected' || this.#stale) {
+					this.#stale = false;
+					this.#status('connected', this.#connectedDetail());
 				}
 			}
-		} else if (frames.openGameSockets > before && state !== 'connected') {
-			status('connecting', `the tab opened its game socket (${connectedDetail()})`);
+		} else if (frames.openGameSockets > before && this.#state !== 'connected') {
+			this.#status('connecting', `the tab opened its game socket (${this.#connectedDetail()})`);
 		}
 
 		for (const output of outputs) {
-			onOutput(output);
+			this.#onOutput(output);
 		}
-	};
+	}
 
-	const checkSilence = () => {
-		if (state === 'connected' && !stale && frames.openGameSockets > 0 && Date.now() - lastFrameAt > silenceMs) {
-			stale = true;
-			status('reconnecting', `no frames from the tab's game socket for ${silenceMs >= 1000 ? `${Math.round(silenceMs / 1000)} s` : `${silenceMs} ms`} (${connectedDetail()})`);
-		}
-	};
-
-	const sleep = async (ms: number) => new Promise<void>(resolve => {
-		const timer = setTimeout(() => {
-			wake = undefined;
-			resolve();
-		}, ms);
-		wake = () => {
-			clearTimeout(timer);
-			wake = undefined;
-			resolve();
-		};
-	});
-
-	/** Find the tab. A string is the reason there is none. */
-	const findTarget = async (): Promise<CDP.Target | string> => {
-		let targets: CDP.Target[];
-		try {
-			targets = await withTimeout(CDP.List({host, port}), connectTimeoutMs, `listing the tabs at ${address}`);
-		} catch (error) {
-			return describeAttachError(error, host, port);
-		}
-
-		const page = targets.find(candidate => candidate.type === 'page' && candidate.url.includes(target) && typeof candidate.webSocketDebuggerUrl === 'string');
-		return page ?? `no tab whose URL contains "${cleanText(target, 80)}" in the Chrome at ${address}: open rugs.fun there (or change --target)`;
-	};
-
-	/** Attach and listen until the tab or browser goes away (or stop). Returns why it ended. */
-	const session = async (page: CDP.Target): Promise<string | undefined> => {
-		let connection: Client;
-		try {
-			connection = await withTimeout(CDP({host, port, target: page, local: true}), connectTimeoutMs, `attaching to the tab at ${address}`);
-		} catch (error) {
-			return describeAttachError(error, host, port);
-		}
-
-		if (stopped) {
-			await connection.close().catch(() => undefined);
-			return undefined;
-		}
-
-		client = connection;
-		tabLabel = cleanText(page.url, 120);
-		socketLabel = '';
-		frames.reset();
-		let why: string | undefined;
-		const ended = new Promise<void>(resolve => {
-			// stop() closes the client itself, which emits no 'disconnect'.
-			endSession = resolve;
-			connection.on('disconnect', () => {
-				why ??= `lost the tab (the browser at ${address} closed or crashed)`;
-				resolve();
-			});
-		});
-		connection.on('event', onEvent);
-		connection.on('Inspector.detached', (parameters: {reason?: string}) => {
-			why = parameters.reason === 'target_closed' ? `the tab was closed (${address})` : `detached from the tab: ${cleanText(parameters.reason ?? 'unknown reason', 80)}`;
-		});
-		connection.on('Inspector.targetCrashed', () => {
-			// The page and its sockets are gone; a reload (by the user, or --reload) brings them back as a navigation.
-			frames.reset();
-			socketLabel = '';
-			status('reconnecting', `the tab crashed: reload it in Chrome (${connectedDetail()})`);
-		});
-
-		try {
-			// Inspector events (detached, crashed) explain a loss; not every DevTools host has the domain.
-			await withTimeout(connection.Inspector.enable(), connectTimeoutMs, 'Inspector.enable').catch(() => undefined);
-			await withTimeout(connection.Network.enable({}), connectTimeoutMs, 'Network.enable');
-			await withTimeout(connection.Page.enable(), connectTimeoutMs, 'Page.enable');
-			if (options.reload === true && !reloaded) {
-				reloaded = true;
-				await withTimeout(connection.Page.reload({ignoreCache: true}), connectTimeoutMs, 'Page.reload');
-			}
-		} catch (error) {
-			why ??= `cannot listen to the tab at ${address}: ${errorText(error)}`;
-			await connection.close().catch(() => undefined);
-			client = undefined;
-			return why;
-		}
-
-		if (state !== 'connected') {
-			status('connecting', `attached to ${connectedDetail()}; waiting for the game socket`);
-		}
-
-		await ended;
-		endSession = undefined;
-		client = undefined;
-		return stopped ? undefined : why;
-	};
-
-	const run = async () => {
-		let failures = 0;
-		let everAttached = false;
-		status('connecting', `looking for a tab whose URL contains "${cleanText(target, 80)}" at ${address}`);
-		while (!stopped) {
-			let reason: string;
-			const page = await findTarget();
-			if (stopped) {
+	#onOutput(output: CdpFrameOutput): void {
+		switch (output.kind) {
+			case 'envelope': {
+				this.#bus.publish('envelope', output.envelope);
 				break;
 			}
 
-			if (typeof page === 'string') {
-				reason = page;
-			} else {
-				if (everAttached) {
-					reconnects++;
-				}
-
-				everAttached = true;
-				const ended = await session(page);
-				if (stopped) {
-					break;
-				}
-
-				if (ended === undefined) {
-					continue;
-				}
-
-				reason = ended;
-				// The attach worked: the next failure starts a fresh back-off.
-				failures = 0;
-				// Losing an attached tab or browser is an outage: one counted problem, however many attempts follow
-				// (as the direct source reports a lost connection); the status shows each attempt.
-				bus.publish('problem', {kind: 'source', source: 'cdp', ts: Date.now(), message: `${reason}; reconnecting`});
+			case 'decode-error': {
+				this.#retry.problem('decode', output.message);
+				break;
 			}
 
-			failures++;
-			if (options.maxReconnects !== undefined && failures > options.maxReconnects) {
-				const attempts = options.maxReconnects;
-				const message = `${reason}; gave up after ${attempts} reconnection attempt${attempts === 1 ? '' : 's'} (allow more with --max-reconnects)`;
-				status('ended', message, {attempt: attempts});
-				resolveEnded({reason: 'gave-up', attempts, lastFailure: reason, message});
-				return;
+			case 'socket-error': {
+				this.#retry.problem('source', `game socket error in the tab: ${output.message}`);
+				break;
 			}
 
-			const delay = Math.min(maxRetryMs, retryMs * (2 ** Math.min(failures - 1, 16)));
-			status('reconnecting', reason, {attempt: failures, nextRetryMs: delay});
-			await sleep(delay);
+			case 'socket-open': {
+				// Connected once frames flow (above); nothing to report yet for a created socket.
+				break;
+			}
+
+			case 'socket-closed': {
+				if (this.#frames.openGameSockets === 0) {
+					this.#status('reconnecting', `the tab's game socket closed; waiting for the page to reconnect (${this.#connectedDetail()})`);
+				}
+
+				break;
+			}
+
+			case 'handshake': {
+				if (this.#settings.options.silenceMs === undefined && output.pingInterval !== undefined && output.pingTimeout !== undefined) {
+					this.#silenceMs = output.pingInterval + output.pingTimeout;
+				}
+
+				break;
+			}
+
+			case 'latency': {
+				this.#latencyMs = output.ms;
+				if (this.#state === 'connected') {
+					this.#status('connected', this.#connectedDetail());
+				}
+
+				break;
+			}
 		}
-	};
+	}
 
-	return {
-		kind: 'cdp',
-		ended,
-		stats: () => ({
-			events: frames.seq,
-			decodeErrors: frames.decodeErrors,
-			ignoredFrames: frames.ignoredFrames,
-			reconnects,
-			connected: state === 'connected',
-			latencyMs,
-		}),
-		start() {
-			if (started || stopped) {
-				return;
-			}
+	#checkSilence(): void {
+		const silenceMs = this.#silenceMs;
+		if (this.#state === 'connected' && !this.#stale && this.#frames.openGameSockets > 0 && Date.now() - this.#lastFrameAt > silenceMs) {
+			this.#stale = true;
+			this.#status('reconnecting', `no frames from the tab's game socket for ${silenceMs >= 1000 ? `${Math.round(silenceMs / 1000)} s` : `${silenceMs} ms`} (${this.#connectedDetail()})`);
+		}
+	}
+}
 
-			started = true;
-			silenceTimer = setInterval(checkSilence, Math.min(1000, Math.max(10, silenceMs / 4)));
-			silenceTimer.unref();
-			loopDone = run().catch((error: unknown) => {
-				// The loop handles its own failures; this is a bug, reported rather than thrown.
-				bus.publish('problem', {kind: 'source', source: 'cdp', ts: Date.now(), message: `CDP source stopped: ${errorText(error)}`});
-				status('disconnected', `CDP source stopped after an internal error: ${errorText(error)}`);
-			});
-		},
-		async stop() {
-			stopping ??= (async () => {
-				stopped = true;
-				clearInterval(silenceTimer);
-				wake?.();
-				endSession?.();
-				const open = client;
-				client = undefined;
-				await open?.close().catch(() => undefined);
-				await loopDone;
-				if (started && state !== 'ended') {
-					status('disconnected', `detached from ${tabLabel === '' ? address : connectedDetail()}`);
-				}
-
-				resolveEnded({reason: 'stopped'});
-			})();
-			return stopping;
-		},
-	};
+export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSource {
+	return new CdpConnection(bus, {
+		host: options.host,
+		port: options.port,
+		target: options.target,
+		reload: options.reload === true,
+		options,
+		attachTimeoutMs: options.attachTimeoutMs ?? defaultAttachTimeoutMs,
+	});
 }

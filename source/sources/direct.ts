@@ -1,12 +1,12 @@
 import {io, type Socket} from 'socket.io-client';
 import type {AppBus} from '../bus/app-bus.js';
-import type {ConnectionState, ProblemKind, SourceStatus} from '../bus/messages.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
 import {cleanText} from '../protocol/untrusted-text.js';
-import {defaultBackoff, nextRetry, type BackoffPolicy} from './backoff.js';
+import {defaultBackoff, type BackoffPolicy} from './backoff.js';
 import {describeConnectError, describeDisconnect, innermostMessage, type Failure} from './disconnect-reason.js';
 import {decodedFromSocketPacket, type SocketPacket} from './socket-packet.js';
-import type {Source} from './source.js';
+import {defaultStableAfterMs, Reconnector} from './reconnector.js';
+import type {Source, SourceEnd} from './source.js';
 import {tappedWebSocket, type SocketControls} from './tapped-websocket.js';
 
 /** The page rugs.fun serves its game from; the backend expects it as the Origin. */
@@ -15,8 +15,6 @@ export const defaultOrigin = 'https://rugs.fun';
 export const defaultMaxFrameBytes = 16 * 1024 * 1024;
 export const defaultConnectTimeoutMs = 20_000;
 export const defaultLatencyIntervalMs = 10_000;
-/** A connection that lived this long counts as good: the next failure starts the backoff afresh. */
-export const defaultStableAfterMs = 10_000;
 /** How long `stop()` waits for a clean WebSocket close before dropping the connection. */
 const closeGraceMs = 1000;
 const sampleLength = 80;
@@ -39,12 +37,9 @@ export type DirectSourceOptions = {
 	maxFrameBytes?: number;
 	/** How often the round trip is measured while connected. */
 	latencyIntervalMs?: number;
+	/** A connection that held this long ends the outage: the next failure is attempt 1 again (default 10 s). */
 	stableAfterMs?: number;
 };
-
-export type DirectSourceEnd =
-	| {reason: 'stopped'}
-	| {reason: 'gave-up'; attempts: number; lastFailure: string; message: string};
 
 export type DirectSourceStats = {
 	/** Envelopes published. */
@@ -63,8 +58,6 @@ export type DirectSourceStats = {
 
 export type DirectSource = Source & {
 	readonly kind: 'direct' | 'demo';
-	/** Settles once the source is over: stopped, or out of reconnection attempts. Never rejects. */
-	readonly ended: Promise<DirectSourceEnd>;
 	stats(): DirectSourceStats;
 };
 
@@ -144,66 +137,65 @@ packets also keep ack ids and the CONNECT reply, and they go through the same
 same frame gives the same envelope whichever source saw it.
 
 Reconnection is done here, not by socket.io-client: every attempt is a fresh
-client, with the backoff of ./backoff.ts, and a server-side disconnect (where
-socket.io-client would not retry) is just another failure to recover from.
+client, scheduled by ./reconnector.ts (the policy the CDP source shares), and a
+server-side disconnect (where socket.io-client would not retry) is just another
+failure to recover from.
 */
 class DirectConnection implements DirectSource {
 	readonly kind: 'direct' | 'demo';
-	readonly ended: Promise<DirectSourceEnd>;
+	readonly ended: Promise<SourceEnd>;
 
 	readonly #bus: AppBus;
 	readonly #settings: Settings;
-	#resolveEnded!: (end: DirectSourceEnd) => void;
-	#phase: 'idle' | 'running' | 'over' = 'idle';
+	readonly #retry: Reconnector;
 	#connection: Connection | undefined;
-	#retryTimer: NodeJS.Timeout | undefined;
-	/** Failures since the last connection that held; the attempt number. */
-	#failures = 0;
-	#everConnected = false;
-	/** A problem was already published for the current outage. */
-	#outageReported = false;
 	#seq = 0;
 	readonly #closing = new Set<Promise<void>>();
-	readonly #counts = {events: 0, frames: 0, bytes: 0, problems: 0, reconnects: 0};
+	readonly #counts = {events: 0, frames: 0, bytes: 0};
 	#latencyMs: number | undefined;
 
 	constructor(bus: AppBus, settings: Settings) {
 		this.#bus = bus;
 		this.#settings = settings;
 		this.kind = settings.kind;
-		this.ended = new Promise(resolve => {
-			this.#resolveEnded = resolve;
+		const {url} = settings;
+		this.#retry = new Reconnector(bus, {
+			source: settings.kind,
+			endpoint: url,
+			connectingDetail: url,
+			maxReconnects: settings.maxReconnects,
+			backoff: settings.backoff,
+			random: settings.random,
+			stableAfterMs: settings.stableAfterMs,
+		}, {
+			connect: () => {
+				this.#connect();
+			},
+			outage: (reason, lost, next) => lost ? `connection to ${url} lost: ${reason}; ${next}` : `cannot connect to ${url}: ${reason}; ${next}`,
+			gaveUp: (reason, gaveUp, everConnected) => `${everConnected ? `lost the connection to ${url}` : `cannot connect to ${url}`} (${reason}); ${gaveUp}. Check the URL (--url) and the network, or allow more attempts with --max-reconnects`,
 		});
+		this.ended = this.#retry.ended;
 	}
 
 	start(): void {
-		if (this.#phase !== 'idle') {
-			return;
-		}
-
-		this.#phase = 'running';
-		this.#connect();
+		this.#retry.start();
 	}
 
 	async stop(): Promise<void> {
-		if (this.#phase !== 'over') {
-			const wasRunning = this.#phase === 'running';
-			this.#phase = 'over';
-			clearTimeout(this.#retryTimer);
-			this.#retryTimer = undefined;
+		await this.#retry.stop(() => {
 			this.#teardown();
-			if (wasRunning) {
-				this.#status('ended', {detail: 'stopped'});
-			}
-
-			this.#resolveEnded({reason: 'stopped'});
-		}
-
+		}, () => 'stopped');
 		await Promise.all(this.#closing);
 	}
 
 	stats(): DirectSourceStats {
-		return {...this.#counts, connected: this.#connection?.connectedAt !== undefined, latencyMs: this.#latencyMs};
+		return {
+			...this.#counts,
+			problems: this.#retry.problems,
+			reconnects: this.#retry.reconnects,
+			connected: this.#connection?.connectedAt !== undefined,
+			latencyMs: this.#latencyMs,
+		};
 	}
 
 	#connect(): void {
@@ -261,7 +253,6 @@ class DirectConnection implements DirectSource {
 		};
 		this.#connection = connection;
 		this.#latencyMs = undefined;
-		this.#status('connecting', {detail: url, attempt: this.#failures > 0 ? this.#failures : undefined});
 
 		// One timer for the whole handshake (WebSocket, Engine.IO open, Socket.IO connect):
 		// socket.io-client's own timeout stops at the Engine.IO open, so a server that
@@ -287,20 +278,15 @@ class DirectConnection implements DirectSource {
 	}
 
 	#connected(connection: Connection): void {
-		if (connection !== this.#connection || this.#phase !== 'running') {
+		if (connection !== this.#connection || !this.#retry.running) {
 			return;
 		}
 
 		clearTimeout(connection.connectTimer);
 		connection.connectTimer = undefined;
 		connection.connectedAt = performance.now();
-		if (this.#everConnected) {
-			this.#counts.reconnects++;
-		}
-
-		this.#everConnected = true;
-		this.#outageReported = false;
-		this.#status('connected', {detail: this.#settings.url, reconnects: this.#counts.reconnects});
+		this.#retry.connected();
+		this.#retry.status('connected', {detail: this.#settings.url});
 		this.#probe(connection);
 		connection.probeTimer = setInterval(() => {
 			this.#probe(connection);
@@ -335,7 +321,7 @@ class DirectConnection implements DirectSource {
 		const latencyMs = Math.round((performance.now() - connection.pingSentAt) * 100) / 100;
 		connection.pingSentAt = undefined;
 		this.#latencyMs = latencyMs;
-		this.#status('connected', {detail: this.#settings.url, latencyMs, reconnects: this.#counts.reconnects});
+		this.#retry.status('connected', {detail: this.#settings.url, latencyMs});
 	}
 
 	/**
@@ -343,7 +329,7 @@ class DirectConnection implements DirectSource {
 	before the connection failed (they arrive a tick after the failure).
 	*/
 	#packet(connection: Connection, packet: SocketPacket): void {
-		if (this.#phase === 'over') {
+		if (!this.#retry.running) {
 			return;
 		}
 
@@ -363,58 +349,21 @@ class DirectConnection implements DirectSource {
 	}
 
 	#failed(connection: Connection, failure: Failure): void {
-		if (connection !== this.#connection || this.#phase !== 'running') {
+		if (connection !== this.#connection || !this.#retry.running) {
 			return;
 		}
 
-		const {connectedAt} = connection;
-		const wasConnected = connectedAt !== undefined;
 		if (failure.kind === 'malformed') {
 			// The frame just received is the one the client library could not parse.
 			connection.problem ??= {text: failure.text, sample: sampleOf(connection.lastFrame)};
 		}
 
 		this.#teardown();
-		if (wasConnected && performance.now() - connectedAt >= this.#settings.stableAfterMs) {
-			this.#failures = 0;
-		}
-
-		this.#failures++;
 		const {problem} = connection;
-		const reason = problem?.text ?? failure.text;
-		const {url} = this.#settings;
-		const decision = nextRetry(this.#failures, this.#settings.maxReconnects, this.#settings.backoff, this.#settings.random);
-		if (problem !== undefined) {
-			// Bad input is counted every time, outage or not.
-			const sample = problem.sample === '' ? '' : `: ${problem.sample}`;
-			this.#problem('decode', `${problem.text}${sample}; ${decision.retry ? 'reconnecting' : 'giving up'}`);
-		} else if (!this.#outageReported) {
-			const next = decision.retry ? (wasConnected ? 'reconnecting' : 'retrying') : 'giving up';
-			this.#problem('source', wasConnected ? `connection to ${url} lost: ${reason}; ${next}` : `cannot connect to ${url}: ${reason}; ${next}`);
-		}
-
-		this.#outageReported = true;
-		if (wasConnected) {
-			this.#status('disconnected', {detail: reason});
-		}
-
-		if (!decision.retry) {
-			this.#phase = 'over';
-			const lead = this.#everConnected ? `lost the connection to ${url}` : `cannot connect to ${url}`;
-			const plural = decision.attempts === 1 ? '' : 's';
-			const message = `${lead} (${reason}); gave up after ${decision.attempts} reconnection attempt${plural}. Check the URL (--url) and the network, or allow more attempts with --max-reconnects`;
-			this.#status('ended', {detail: message, attempt: decision.attempts});
-			this.#resolveEnded({reason: 'gave-up', attempts: decision.attempts, lastFailure: reason, message});
-			return;
-		}
-
-		this.#status('reconnecting', {detail: reason, attempt: decision.attempt, nextRetryMs: decision.delayMs});
-		this.#retryTimer = setTimeout(() => {
-			this.#retryTimer = undefined;
-			if (this.#phase === 'running') {
-				this.#connect();
-			}
-		}, decision.delayMs);
+		this.#retry.failed({
+			reason: problem?.text ?? failure.text,
+			badInput: problem === undefined ? undefined : `${problem.text}${problem.sample === '' ? '' : `: ${problem.sample}`}`,
+		});
 	}
 
 	/** Close the current connection (if any) and forget it; `stop()` waits for the close. */
@@ -433,7 +382,9 @@ class DirectConnection implements DirectSource {
 		connection.socket.disconnect();
 		const closing = this.#awaitClose(connection);
 		this.#closing.add(closing);
-		void closing.finally(() => this.#closing.delete(closing));
+		void closing.finally(() => {
+			this.#closing.delete(closing);
+		});
 	}
 
 	async #awaitClose(connection: Connection): Promise<void> {
@@ -449,22 +400,6 @@ class DirectConnection implements DirectSource {
 			// A peer that does not answer the close handshake: drop the TCP connection.
 			connection.controls?.terminate();
 		}
-	}
-
-	#status(state: ConnectionState, fields: Omit<Partial<SourceStatus>, 'source' | 'state' | 'ts'>): void {
-		const status: SourceStatus = {source: this.kind, state, ts: Date.now()};
-		for (const [key, value] of Object.entries(fields)) {
-			if (value !== undefined) {
-				(status as Record<string, unknown>)[key] = value;
-			}
-		}
-
-		this.#bus.publish('status', status);
-	}
-
-	#problem(kind: ProblemKind, message: string): void {
-		this.#counts.problems++;
-		this.#bus.publish('problem', {kind, source: this.kind, ts: Date.now(), message});
 	}
 }
 

@@ -1,7 +1,7 @@
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import type {ConnectionState, SourceStatus} from '../bus/messages.js';
 import type {Envelope, SourceKind} from '../protocol/envelope.js';
-import type {Source} from './source.js';
+import type {LiveSource, Source, SourceEnd} from './source.js';
 
 /**
 `--source auto`: several live sources in order of preference (CDP on the
@@ -42,18 +42,12 @@ export type SourceManagerOptions = {
 	now?: () => number;
 };
 
-/** How the manager's run ended: stopped, or every candidate gave up (with their reasons). */
-export type SourceManagerEnd = {reason: 'stopped'} | {reason: 'gave-up'; message: string};
-
-export type SourceManager = {
-	start(): void;
-	stop(): Promise<void>;
+/** Runs until stopped, or until every candidate has given up (`ended` then names their reasons). */
+export type SourceManager = LiveSource & {
 	/** The source feeding the bus now, if any. */
 	readonly active: SourceKind | undefined;
 	/** Events dropped as already published by another source. */
 	readonly duplicates: number;
-	/** Settles when stopped, or when every candidate has given up. Never rejects. */
-	readonly ended: Promise<SourceManagerEnd>;
 };
 
 type Timed = {at: number; envelope: Envelope};
@@ -115,8 +109,8 @@ export function createSourceManager(bus: AppBus, options: SourceManagerOptions):
 	let seenUntil = 0;
 	let lastReason = '';
 	let endedForGood = false;
-	let resolveEnded!: (end: SourceManagerEnd) => void;
-	const ended = new Promise<SourceManagerEnd>(resolve => {
+	let resolveEnded!: (end: SourceEnd) => void;
+	const ended = new Promise<SourceEnd>(resolve => {
 		resolveEnded = resolve;
 	});
 

@@ -38,7 +38,10 @@ export function createBrowserLab(): BrowserLab {
 		},
 		async finish() {
 			await Promise.all(launched.map(async chrome => chrome.close()));
-			const processes = [...processesMentioning(profileParent), ...launched.flatMap(chrome => processesInGroup(chrome.pid))];
+			const left = () => [...processesMentioning(profileParent), ...launched.flatMap(chrome => processesInGroup(chrome.pid))];
+			// Crash handlers run in a session of their own and exit shortly after their browser: give them that moment.
+			await waitFor(() => left().length === 0, 'the browsers\' last processes to exit', 5000).catch(() => undefined);
+			const processes = left();
 			const result = {processes: [...new Set(processes)], profiles: leftoverProfiles(profileParent)};
 			// Whatever the verdict, leave nothing running: a failed test must not leak browsers into the next.
 			for (const line of result.processes) {
@@ -79,8 +82,11 @@ export function processesMentioning(text: string): string[] {
 }
 
 /**
-Live (not zombie) processes of a process group. Chrome's crash handler does
-not mention the profile on its command line, but stays in the browser's group.
+Live (not zombie) processes of a process group: the browser and its renderer,
+GPU and utility processes. Chromium's crashpad handlers are not in it (they
+call setsid, so the group kill does not reach them, and they exit by
+themselves once the browser is gone); they name the profile on their command
+line (`--database=<profile>/…`), so processesMentioning finds them.
 */
 export function processesInGroup(pgid: number): string[] {
 	const found: string[] = [];

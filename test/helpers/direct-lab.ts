@@ -16,10 +16,10 @@ export type DirectLab = {
 };
 
 /** What the direct-source tests share: servers and sources that are closed after each test. Call at module level. */
-export function useDirectLab(): DirectLab {
+export function setUpDirectLab(): DirectLab {
 	const cleanups: Array<() => Promise<unknown>> = [];
 	afterEach(async () => {
-		for (const cleanup of cleanups.splice(0).reverse()) {
+		for (const cleanup of cleanups.splice(0).toReversed()) {
 			await cleanup();
 		}
 	});

@@ -33,7 +33,9 @@ export async function startSocketServer(options: TestServerOptions = {}): Promis
 	const tcp = new Set<NetSocket>();
 	http.on('connection', socket => {
 		tcp.add(socket);
-		socket.once('close', () => tcp.delete(socket));
+		socket.once('close', () => {
+			tcp.delete(socket);
+		});
 	});
 	const io = new Server(http, {transports: ['websocket']});
 	const connections: ServerSocket[] = [];
