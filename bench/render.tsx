@@ -75,7 +75,8 @@ export const renderBenchmark: Benchmark = {
 	name: 'render',
 	async run(context) {
 		// Ink as the TUI runs it (run-tui.tsx installs the same), for the App and the baseline alike.
-		await installInkPatches();
+		const patches = await installInkPatches();
+		context.log(`render: ${patches.summary}`);
 		if (process.env['NODE_ENV'] !== 'production') {
 			context.log('render: NODE_ENV is not production: React runs its development build and these figures are not the TUI\'s (npm run bench sets it)');
 		}
