@@ -8,7 +8,7 @@ import {createAppBus} from '../source/bus/app-bus.js';
 import type {StateStats} from '../source/state/types.js';
 import type {Size} from '../source/ui/layout.js';
 import {MonitorStore} from '../source/ui/store.js';
-import {installOutputCache} from '../source/ui/ink-output-cache.js';
+import {installInkPatches} from '../source/ui/ink-patches/index.js';
 import {dayArgs, parseDayArgs} from './day-options.js';
 import {mountUi} from './ui-harness.js';
 
@@ -150,7 +150,7 @@ async function run(): Promise<DayResult> {
 			nextPercent += sampleEveryPercent;
 		}
 
-		if ((events & 0x3_FF) === 0) {
+		if (events % 1024 === 0) {
 			highestRss = Math.max(highestRss, process.memoryUsage.rss());
 		}
 	};
@@ -159,7 +159,7 @@ async function run(): Promise<DayResult> {
 	// full speed, as `rugs-tui --replay … --speed 0 --fps N` would; now and then a resize.
 	if (options.ui) {
 		// Ink as the TUI runs it (run-tui.tsx installs the same).
-		await installOutputCache();
+		await installInkPatches();
 	}
 
 	const ui = options.ui ? mountUi(store, sizes[0]!, {fps: options.fps}) : undefined;

@@ -5,7 +5,7 @@ import {generateSession} from '../source/sim/generate-session.js';
 import type {Size} from '../source/ui/layout.js';
 import {displayKey, sameKey} from '../source/ui/display-key.js';
 import {useFrameClock} from '../source/ui/hooks/use-frame-clock.js';
-import {installOutputCache} from '../source/ui/ink-output-cache.js';
+import {installInkPatches} from '../source/ui/ink-patches/index.js';
 import {MonitorStore} from '../source/ui/store.js';
 import {median, withRatio, type Benchmark, type BenchRow} from './types.js';
 import {mountUi} from './ui-harness.js';
@@ -75,7 +75,8 @@ export const renderBenchmark: Benchmark = {
 	name: 'render',
 	async run(context) {
 		// Ink as the TUI runs it (run-tui.tsx installs the same), for the App and the baseline alike.
-		await installOutputCache();
+		const patches = await installInkPatches();
+		context.log(`render: ${patches.summary}`);
 		if (process.env['NODE_ENV'] !== 'production') {
 			context.log('render: NODE_ENV is not production: React runs its development build and these figures are not the TUI\'s (npm run bench sets it)');
 		}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {defaultFps} from '../source/ui/frame-rate.js';
 import type {FrameReport} from '../source/ui/frame-metrics.js';
+import {inkPatchesVariable} from '../source/ui/ink-patches/index.js';
 import {median, withRatio, type BenchContext, type BenchRow, type Benchmark} from './types.js';
 
 /**
@@ -13,7 +14,9 @@ baseline from the same run:
 
 - CPU seconds of `rugs-tui --replay <capture>` in a real terminal (tmux,
   120×40) at --speed 1 and --speed 20, beside the same replay with
-  `--json > /dev/null`. CPU is read from the kernel: the shell that runs the
+  `--json > /dev/null`. At --speed 1 a third process runs the same replay
+  at the same time with RUGS_TUI_INK_PATCHES=0 (Ink as it comes, see
+  source/ui/ink-patches): what the patches save, under the same load. CPU is read from the kernel: the shell that runs the
   command prints its children's times (/proc/$$/stat cutime + cstime) once
   the command has exited, so startup and shutdown are included.
 - Redraws per second (Ink renders, counted in the process) against the cap,
@@ -162,13 +165,13 @@ class Runner {
 		return execFileSync('tmux', ['-L', this.socket, ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
 	}
 
-	/** The TUI in a 120×40 tmux pane; `q` once the status bar says the replay ended. */
-	async tui(speed: number): Promise<Run> {
+	/** The TUI in a 120×40 tmux pane, with its Ink patches on (the default) or off; `q` once the status bar says the replay ended. */
+	async tui(speed: number, {patches = true}: {patches?: boolean} = {}): Promise<Run> {
 		const id = ++this.#count;
 		const stat = path.join(this.directory, `tui-${id}.stat`);
 		const metrics = path.join(this.directory, `tui-${id}.json`);
 		const command = [
-			`env -u CI -u CONTINUOUS_INTEGRATION ${quote(`RUGS_TUI_METRICS=${metrics}`)}`,
+			`env -u CI -u CONTINUOUS_INTEGRATION ${quote(`RUGS_TUI_METRICS=${metrics}`)} ${inkPatchesVariable}=${patches ? 1 : 0}`,
 			`node ${quote(this.bin)} --replay ${quote(this.recording)} --speed ${speed} --fps ${defaultFps};`,
 			`cat /proc/$$/stat > ${quote(stat)}; exec sleep 60`,
 		].join(' ');
@@ -273,8 +276,8 @@ async function run(context: BenchContext): Promise<BenchRow[]> {
 	const rows: BenchRow[] = [];
 	const frameMs = 1000 / defaultFps;
 	try {
-		context.log(`tui: speed 1, ${recordedSeconds.toFixed(0)} s of ${captureName}: TUI and --json side by side…`);
-		const [tui1, json1] = await Promise.all([runner.tui(1), runner.json(1)]);
+		context.log(`tui: speed 1, ${recordedSeconds.toFixed(0)} s of ${captureName}: TUI, TUI with ${inkPatchesVariable}=0 and --json side by side…`);
+		const [tui1, unpatched1, json1] = await Promise.all([runner.tui(1), runner.tui(1, {patches: false}), runner.json(1)]);
 
 		const repeats = context.quick ? 1 : 2;
 		const tui20: Run[] = [];
@@ -308,6 +311,22 @@ async function run(context: BenchContext): Promise<BenchRow[]> {
 				met: tui1.steady === undefined ? undefined : tui1.steady <= 0.02,
 				note: `from ${steadyAfterMs / 1000} s after start to the end of the replay (startup left out)`,
 			},
+			withRatio({
+				name: `TUI CPU, replay --speed 1, Ink patches off (${inkPatchesVariable}=0)`,
+				value: unpatched1.cpu,
+				unit: 's',
+				baseline: {name: 'Ink patches on (the default), same replay at the same time', value: tui1.cpu},
+				better: 'lower',
+				note: `whole process over ${unpatched1.wall.toFixed(0)} s wall: ${(share(unpatched1) * 100).toFixed(1)}% of a core; the three --speed 1 runs (patches on, off, --json) ran side by side`,
+			}),
+			withRatio({
+				name: 'TUI CPU share of one core, --speed 1, steady, Ink patches off',
+				value: (unpatched1.steady ?? Number.NaN) * 100,
+				unit: '%',
+				baseline: {name: 'Ink patches on (the default)', value: (tui1.steady ?? Number.NaN) * 100},
+				better: 'lower',
+				note: `from ${steadyAfterMs / 1000} s after start to the end of the replay, as with the patches; ${unpatched1.frames!.redraws} redraws vs ${tui1.frames!.redraws} with the patches`,
+			}),
 			withRatio({
 				name: 'TUI CPU, replay --speed 20',
 				value: median(tui20.map(item => item.cpu)),

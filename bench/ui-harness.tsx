@@ -30,12 +30,16 @@ class NullTerminal extends Writable {
 	columns: number;
 	rows: number;
 	written = 0;
-	readonly isTTY = true;
 
 	constructor(size: Size) {
 		super();
 		this.columns = size.columns;
 		this.rows = size.rows;
+	}
+
+	/** Ink draws for a terminal only. */
+	get isTTY(): boolean {
+		return true;
 	}
 
 	override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {

@@ -1,7 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {render, Text} from 'ink';
 import {describe, expect, it} from 'vitest';
-import {correctedStdout, correctRepaint, inkSeesCi, probeIncrementalOffset, ProbeStdin, ProbeStdout} from '../source/ui/ink-cursor-fix.js';
+import {correctedStdout, correctRepaint, inkSeesCi, probeIncrementalOffset, ProbeStdin, ProbeStdout} from '../source/ui/ink-patches/index.js';
 
 /** The cursor-up count that opens each incremental repaint of a `lines`-line frame. */
 async function repaintMoves(offset: number, lines: number): Promise<number[]> {
@@ -32,6 +32,7 @@ async function repaintMoves(offset: number, lines: number): Promise<number[]> {
 
 	instance.unmount();
 	return tty.writes.flatMap(chunk => {
+		// eslint-disable-next-line no-control-regex -- ESC opens the cursor-up it reads.
 		const match = /^\u001B\[(\d+)A/.exec(chunk);
 		return match === null ? [] : [Number(match[1])];
 	});

@@ -1,7 +1,7 @@
 import {Chalk} from 'chalk';
 import fc from 'fast-check';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {frameStats, installOutputCache} from '../source/ui/ink-output-cache.js';
+import {frameStats, installInkPatches} from '../source/ui/ink-patches/index.js';
 import {check} from './helpers/fuzz.js';
 
 /*
@@ -24,7 +24,8 @@ beforeAll(async () => {
 	const outputUrl = new URL('output.js', import.meta.resolve('ink'));
 	({default: Output} = await import(outputUrl.href) as {default: OutputClass});
 	inkGet = Output.prototype.get;
-	expect(await installOutputCache()).toBe(true);
+	const patches = await installInkPatches({enabled: true});
+	expect(patches.outputCache).toBe(true);
 	expect(Output.prototype.get).not.toBe(inkGet);
 });
 
@@ -34,6 +35,7 @@ type Cell = {char: string; style: string};
 function cells(row: string): Cell[] {
 	const style = {fg: '', bg: '', bold: false, dim: false, italic: false, underline: false, inverse: false, strike: false};
 	const out: Cell[] = [];
+	// eslint-disable-next-line no-control-regex -- ESC opens the style codes it reads.
 	const pattern = /\u001B\[([\d;]*)m|([^\u001B])/gu;
 	for (const match of row.matchAll(pattern)) {
 		if (match[2] !== undefined) {

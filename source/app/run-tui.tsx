@@ -3,8 +3,7 @@ import {render, type Instance} from 'ink';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {App, type QuitReason} from '../ui/app.js';
 import {FrameMetrics} from '../ui/frame-metrics.js';
-import {correctedStdout, probeIncrementalOffset} from '../ui/ink-cursor-fix.js';
-import {installOutputCache} from '../ui/ink-output-cache.js';
+import {installInkPatches} from '../ui/ink-patches/index.js';
 import {MonitorStore, type ProblemCounts} from '../ui/store.js';
 import {safe} from '../ui/format.js';
 import {maxFps} from '../ui/frame-rate.js';
@@ -116,8 +115,8 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	process.on('unhandledRejection', onError);
 	process.on('exit', onExit);
 
-	await installOutputCache();
-	const repaintOffset = await probeIncrementalOffset();
+	// What rugs-tui changes in Ink 6.8 (all of it off with RUGS_TUI_INK_PATCHES=0): see ui/ink-patches.
+	const patches = await installInkPatches();
 	screen.enter();
 	// Recording problems reach the status bar through the bus (kind 'record'): nothing is written under the screen.
 	const outputs = attachOutputs(bus, options);
@@ -147,7 +146,7 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 				}}
 			/>,
 			{
-				stdout: correctedStdout(io.stdout, repaintOffset),
+				stdout: patches.stdout(io.stdout),
 				stdin: io.stdin,
 				stderr: io.stderr,
 				// The frame clock enforces the current cap (+/- move it); Ink's own limit is the highest cap allowed.

@@ -1,6 +1,8 @@
 // Renders the Lines component with thousands of different contents (as a
-// monitor does over hours) and prints the heap growth in bytes. Run with
-// --expose-gc, after `npm run build`.
+// monitor does over hours) and prints the heap growth in bytes from the end
+// of the warm-up to the last frame. Arguments: frames in all (4000), frames
+// of warm-up (500). Run with --expose-gc, after `npm run build`;
+// RUGS_TUI_INK_PATCHES=0 makes Lines hand Ink its real text to measure.
 import {PassThrough} from 'node:stream';
 import React from 'react';
 import {render} from 'ink';
@@ -21,13 +23,14 @@ const heap = () => {
 };
 
 const frames = Number(process.argv[2] ?? 4000);
-for (let n = 1; n <= 500; n++) {
+const warmUp = Number(process.argv[3] ?? 500);
+for (let n = 1; n <= warmUp; n++) {
 	instance.rerender(app(n));
 	await settle();
 }
 
 const before = heap();
-for (let n = 501; n <= frames; n++) {
+for (let n = warmUp + 1; n <= frames; n++) {
 	instance.rerender(app(n));
 	await settle();
 }

@@ -7,6 +7,22 @@ session per scenario. Everything is waited for by polling the pane with a
 deadline, never by fixed sleeps; `killServer()` ends every pane and process.
 */
 
+export function shellQuote(text: string): string {
+	return `'${text.replaceAll('\'', String.raw`'\''`)}'`;
+}
+
+/**
+A shell command line for a pane: `node bin` with `args` and `env`, then the
+exit code (EXIT=n) and `stty -a`, then a long sleep so the pane stays. CI is
+unset (Ink would print only its last frame), and FORCE_COLOR (the test
+runner's, which would override --no-color).
+*/
+export function cliCommand(bin: string, args: string[], options: {env?: Record<string, string>; node?: string[]} = {}): string {
+	const env = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${shellQuote(value)}`).join(' ');
+	const node = ['node', ...(options.node ?? []), shellQuote(bin), ...args.map(arg => shellQuote(arg))].join(' ');
+	return `sh -c ${shellQuote(`env -u CI -u CONTINUOUS_INTEGRATION -u FORCE_COLOR ${env} ${node}; echo "EXIT=$?"; stty -a; exec sleep 600`)}`;
+}
+
 export function hasTmux(): boolean {
 	try {
 		execFileSync('tmux', ['-V'], {stdio: 'ignore'});
@@ -16,6 +32,9 @@ export function hasTmux(): boolean {
 	}
 }
 
+/** The terminal size a session starts with unless told otherwise. */
+const defaultSize = {columns: 120, rows: 40};
+
 export class Tmux {
 	readonly socket = `rugs-tui-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -24,7 +43,7 @@ export class Tmux {
 	}
 
 	/** Start `command` (a shell command line) in a new detached session of the given size. */
-	start(name: string, command: string, size = {columns: 120, rows: 40}): void {
+	start(name: string, command: string, size = defaultSize): void {
 		this.run('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), command);
 		// Keep the pane (and its last screen) if the command ends before the test has looked.
 		this.run('set-option', '-t', name, 'remain-on-exit', 'on');
