@@ -232,7 +232,7 @@ export function leaderboard(holdings: Holdings, price: number, size: number): Ar
 		const {holding} = row;
 		const cached = holding.row;
 		// Without an open position a row does not depend on the price: the same object serves until it changes.
-		if (cached !== undefined && cached.version === holding.version && cached.position === index + 1 && holding.qty === 0 && holding.short === undefined) {
+		if (cached?.version === holding.version && cached.position === index + 1 && holding.qty === 0 && holding.short === undefined) {
 			board.push(cached.entry);
 			continue;
 		}
