@@ -153,11 +153,14 @@ export function settleWins(world: World, game: Game, settled: SettledBet): void 
 
 /** Now and then, a chat line after a frame (more often while the game runs). */
 export function maybeChat(world: World, timeline: Timeline, ts: number, active: boolean): void {
-	const {random} = world;
-	if (!random.chance(active ? chatChancePerTick : chatChancePerCountdown)) {
-		return;
+	if (world.random.chance(active ? chatChancePerTick : chatChancePerCountdown)) {
+		chatLine(world, timeline, ts);
 	}
+}
 
+/** A chat line from someone in the cast, sent a little after `ts`. */
+export function chatLine(world: World, timeline: Timeline, ts: number): void {
+	const {random} = world;
 	const player = random.pick(world.players);
 	const chatTs = ts + random.int(10, 90);
 	const chatTrace = trace(random);

@@ -70,20 +70,27 @@ export function newGame(world: World, start: number): Game {
 		participants.push(pool[index]!);
 	}
 
+	const rugPrice = random.between(0.002, 0.02);
+	const plan = world.user !== undefined && random.chance(0.75) ? drawUserPlan(random) : undefined;
+	return gameOf({id, serverSeed, path}, rugPrice, participants, plan);
+}
+
+/** A game of this seed and id (its `path` is theirs), before anything has happened in it. */
+export function gameOf(seed: {id: string; serverSeed: string; path: number[]}, rugPrice: number, participants: Player[], plan: UserPlan | undefined): Game {
 	return {
-		id,
-		serverSeed,
-		fair: {serverSeedHash: sha256Hex(serverSeed), version: 'v3'},
-		path,
-		rugTick: path.length,
-		rugPrice: random.between(0.002, 0.02),
+		id: seed.id,
+		serverSeed: seed.serverSeed,
+		fair: {serverSeedHash: sha256Hex(seed.serverSeed), version: 'v3'},
+		path: seed.path,
+		rugTick: seed.path.length,
+		rugPrice,
 		holdings: new Holdings(),
 		participants,
 		sidebets: [],
 		bets: [],
 		tradeCount: 0,
 		livePrice: 1,
-		plan: world.user !== undefined && random.chance(0.75) ? drawUserPlan(random) : undefined,
+		plan,
 		userActive: false,
 		rugTs: 0,
 		finalLeaderboard: [],

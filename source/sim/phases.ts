@@ -12,7 +12,7 @@ import type {Game} from './game.js';
 import {leaderboard, sidebetTicks} from './holdings.js';
 import type {Timeline} from './timeline.js';
 import type {UserScript} from './user-script.js';
-import {frameContext, type World} from './world.js';
+import {driftConnected, frameContext, type World} from './world.js';
 
 /**
 The timeline of one game, phase by phase as PROTOCOL.md describes it: the
@@ -357,8 +357,6 @@ export class Phases {
 		const world = this.#world;
 		this.#user?.frameUpdate(timeline, game, ts);
 		maybeChat(world, timeline, ts, active);
-		if (world.random.chance(0.1)) {
-			world.connected = Math.min(320, Math.max(120, world.connected + world.random.int(-3, 3)));
-		}
+		driftConnected(world);
 	}
 }

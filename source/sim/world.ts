@@ -60,6 +60,13 @@ export function frameContext(world: World, game: {id: string; fair: Fair}): Fram
 	return {gameId: game.id, fair: game.fair, connectedPlayers: world.connected};
 }
 
+/** The player count drifts a little now and then (called after every frame). */
+export function driftConnected(world: World): void {
+	if (world.random.chance(0.1)) {
+		world.connected = Math.min(320, Math.max(120, world.connected + world.random.int(-3, 3)));
+	}
+}
+
 /** The trace object two-argument events carry first. */
 export function trace(random: Random): Record<string, unknown> {
 	return {__trace: true, traceparent: `00-${random.hex(32)}-${random.hex(16)}-01`};
