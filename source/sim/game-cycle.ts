@@ -119,15 +119,9 @@ const frameMs = 100;
 const historyDelayMs = 1000;
 
 /** A player of the script: the same name always has the same id and level. */
-function scriptedPlayer(cast: Map<string, Player>, username: string): Player {
-	let player = cast.get(username);
-	if (player === undefined) {
-		const hash = sha256Hex(username);
-		player = {id: `did:privy:cm${hash.slice(0, 23)}`, username, level: 1 + (Number.parseInt(hash.slice(23, 25), 16) % 80), stake: 0.01};
-		cast.set(username, player);
-	}
-
-	return player;
+export function scriptedPlayer(username: string): Player {
+	const hash = sha256Hex(username);
+	return {id: `did:privy:cm${hash.slice(0, 23)}`, username, level: 1 + (Number.parseInt(hash.slice(23, 25), 16) % 80), stake: 0.01};
 }
 
 /** The payload of a scripted trade, its effect applied to the holdings. */
@@ -200,7 +194,6 @@ export function gameCycle(options: GameCycleOptions): GameCycle {
 	};
 
 	const game = gameOf({id: gameId, serverSeed, path}, options.rugPrice ?? random.between(0.002, 0.02), [...world.players], undefined);
-	const cast = new Map<string, Player>();
 	const older = (options.history ?? []) as Array<Record<string, unknown>>;
 	const out = new CycleWriter(options.startTs ?? defaultStartTs, options.seq ?? 1, options.source ?? 'direct');
 	const marks: CycleMarks = {cooldown: 0, presale: 0, ticks: [], rugged: 0, history: 0};
@@ -252,7 +245,7 @@ export function gameCycle(options: GameCycleOptions): GameCycle {
 		};
 
 		for (const trade of (options.trades ?? []).filter(item => item.tick === tick)) {
-			const payload = scriptedTradePayload(random, game, scriptedPlayer(cast, trade.username), trade, price);
+			const payload = scriptedTradePayload(random, game, scriptedPlayer(trade.username), trade, price);
 			game.tradeCount++;
 			tradesSent++;
 			after.add(next(), 'standard/newTrade', [trace(random), payload]);
@@ -266,7 +259,7 @@ export function gameCycle(options: GameCycleOptions): GameCycle {
 		}
 
 		for (const bet of (options.sidebets ?? []).filter(item => item.tick === tick)) {
-			placeSidebet(world, game, scriptedPlayer(cast, bet.username), tick, next(), false, bet.betAmount);
+			placeSidebet(world, game, scriptedPlayer(bet.username), tick, next(), false, bet.betAmount);
 		}
 
 		for (const _tick of (options.sidebetTicks ?? []).filter(item => item === tick)) {
