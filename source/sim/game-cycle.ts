@@ -3,7 +3,7 @@ import type {GameHistoryEntry} from '../protocol/events.js';
 import {pricePath} from '../verify/price-path.js';
 import {sha256Hex} from '../verify/verify-game.js';
 import {chatLine, crowdTradePayload, freeBettor, placeSidebet, settleLosses, settleWins} from './crowd.js';
-import {countdownFrame, fullFrame, historyFrame, openingPrices, partialPrices, startFrame} from './frames.js';
+import {countdownFrame, fullFrame, historyFrame, openingPrices, partialPrices, startFrame, type FrameContext} from './frames.js';
 import {gameOf, type Game} from './game.js';
 import {historyEntry} from './history.js';
 import {leaderboard} from './holdings.js';
@@ -150,6 +150,7 @@ export function scriptedTradePayload(random: Random, game: Pick<Game, 'id' | 'ho
 	}
 }
 
+/** Envelopes in arrival order: numbered from `seq`, stamped never earlier than the one before. */
 class CycleWriter {
 	readonly envelopes: Envelope[] = [];
 	ts: number;
@@ -162,7 +163,10 @@ class CycleWriter {
 		this.#source = source;
 	}
 
-	/** One envelope at `ts` (never before the last one). */
+	get length(): number {
+		return this.envelopes.length;
+	}
+
 	add(ts: number, event: string, args: unknown[]): void {
 		this.ts = Math.max(this.ts, ts);
 		this.envelopes.push(makeEnvelope({seq: this.seq++, ts: this.ts, source: this.#source, direction: 'received', event, args}));
@@ -176,68 +180,107 @@ class CycleWriter {
 	}
 }
 
-export function gameCycle(options: GameCycleOptions): GameCycle {
-	const {gameId, serverSeed} = options;
-	const path = pricePath(serverSeed, gameId);
-	const rugTick = path.length;
-	const config = resolveOptions({seed: `cycle-${gameId}-${serverSeed}`, startTs: options.startTs, leaderboardSize: options.leaderboardSize, players: 12, quirks: false});
-	const world: World = openWorld(config, new Random(config.seed));
-	const {random} = world;
-	if (options.connectedPlayers !== undefined) {
-		world.connected = options.connectedPlayers;
-	}
+type BigFrameAt = {active: boolean; price: number; rugged: boolean; tickCount: number; cooldownTimer: number};
 
-	const drift = () => {
-		if (options.connectedPlayers === undefined) {
-			driftConnected(world);
+/** One cycle being played, phase by phase. */
+class Cycle {
+	readonly marks: CycleMarks = {cooldown: 0, presale: 0, ticks: [], rugged: 0, history: 0};
+	readonly out: CycleWriter;
+	readonly game: Game;
+	/** Whether the cycle goes as far as the rug. */
+	readonly rugged: boolean;
+	trades = 0;
+	/** The game's gameHistory entry, tampered when asked (made at the rug). */
+	entry: Record<string, unknown> = {};
+	readonly #options: GameCycleOptions;
+	readonly #world: World;
+	readonly #lastTick: number;
+	readonly #older: Array<Record<string, unknown>>;
+
+	constructor(options: GameCycleOptions) {
+		const {gameId, serverSeed} = options;
+		this.#options = options;
+		const config = resolveOptions({seed: `cycle-${gameId}-${serverSeed}`, startTs: options.startTs, leaderboardSize: options.leaderboardSize, players: 12, quirks: false});
+		this.#world = openWorld(config, new Random(config.seed));
+		if (options.connectedPlayers !== undefined) {
+			this.#world.connected = options.connectedPlayers;
 		}
-	};
 
-	const game = gameOf({id: gameId, serverSeed, path}, options.rugPrice ?? random.between(0.002, 0.02), [...world.players], undefined);
-	const older = (options.history ?? []) as Array<Record<string, unknown>>;
-	const out = new CycleWriter(options.startTs ?? defaultStartTs, options.seq ?? 1, options.source ?? 'direct');
-	const marks: CycleMarks = {cooldown: 0, presale: 0, ticks: [], rugged: 0, history: 0};
-	const context = () => frameContext(world, game);
-	const bigFrame = (at: {active: boolean; price: number; rugged: boolean; tickCount: number; cooldownTimer: number}, history: ReadonlyArray<Record<string, unknown>>) => historyFrame(context(), {
-		history,
-		stats: world.stats,
-		...at,
-		leaderboard: at.rugged ? game.finalLeaderboard : [],
-		prices: {partialPrices: at.rugged ? game.rugPrices : openingPrices},
-	});
-
-	let {ts} = out;
-	for (const [index, timer] of (options.cooldownTimers ?? [15_000, 14_900, 14_800]).entries()) {
-		const frame = options.historyAtCooldown === true && timer === 15_000
-			? bigFrame({active: false, price: 1, rugged: false, tickCount: 0, cooldownTimer: timer}, older)
-			: countdownFrame(context(), timer, false, []);
-		out.add(ts + (index * frameMs), 'gameStateUpdate', [frame]);
-		drift();
+		const path = pricePath(serverSeed, gameId);
+		this.game = gameOf({id: gameId, serverSeed, path}, options.rugPrice ?? this.#world.random.between(0.002, 0.02), [...this.#world.players], undefined);
+		this.#lastTick = Math.min(path.length - 1, options.maxTicks ?? path.length);
+		this.rugged = this.#lastTick === path.length - 1;
+		this.#older = (options.history ?? []) as Array<Record<string, unknown>>;
+		this.out = new CycleWriter(options.startTs ?? defaultStartTs, options.seq ?? 1, options.source ?? 'direct');
 	}
 
-	marks.cooldown = out.envelopes.length;
-	ts = out.envelopes.length > 0 ? out.ts + frameMs : out.ts;
-	for (const [index, timer] of (options.presaleTimers ?? [10_000]).entries()) {
-		const frame = index === 0
-			? fullFrame(context(), {active: false, price: 1, partialPrices: openingPrices, tradeCount: 0, rugged: false, tickCount: 0, cooldownTimer: timer, allowPreRoundBuys: true, leaderboard: [], stats: world.stats, rugpool: world.rugpool})
-			: countdownFrame(context(), timer, true, []);
-		out.add(ts + (index * frameMs), 'gameStateUpdate', [frame]);
-		drift();
+	play(): void {
+		this.#cooldown();
+		this.marks.cooldown = this.out.length;
+		this.#presale();
+		this.marks.presale = this.out.length;
+		this.#active();
+		this.#rug();
 	}
 
-	marks.presale = out.envelopes.length;
-	const lastTick = Math.min(rugTick - 1, options.maxTicks ?? rugTick);
-	const tradeEvery = options.tradeEvery ?? 5;
-	const noSettlement = () => undefined;
-	let tradesSent = 0;
-	ts = out.envelopes.length > 0 ? out.ts + tickMs : out.ts;
-	for (let tick = 0; tick <= lastTick; tick++, ts += tickMs) {
-		const price = path[tick]!;
-		game.livePrice = price;
-		settleLosses(world, game, tick, ts, noSettlement);
-		// What happens at this tick shapes its frame (trade count, leaderboard); the events follow the frame.
+	#cooldown(): void {
+		const {out} = this;
+		const start = out.ts;
+		for (const [index, timer] of (this.#options.cooldownTimers ?? [15_000, 14_900, 14_800]).entries()) {
+			const frame = this.#options.historyAtCooldown === true && timer === 15_000
+				? this.#bigFrame({active: false, price: 1, rugged: false, tickCount: 0, cooldownTimer: timer}, this.#older)
+				: countdownFrame(this.#context(), timer, false, []);
+			out.add(start + (index * frameMs), 'gameStateUpdate', [frame]);
+			this.#drift();
+		}
+	}
+
+	#presale(): void {
+		const {out} = this;
+		const world = this.#world;
+		const start = out.length > 0 ? out.ts + frameMs : out.ts;
+		for (const [index, timer] of (this.#options.presaleTimers ?? [10_000]).entries()) {
+			const frame = index === 0
+				? fullFrame(this.#context(), {active: false, price: 1, partialPrices: openingPrices, tradeCount: 0, rugged: false, tickCount: 0, cooldownTimer: timer, allowPreRoundBuys: true, leaderboard: [], stats: world.stats, rugpool: world.rugpool})
+				: countdownFrame(this.#context(), timer, true, []);
+			out.add(start + (index * frameMs), 'gameStateUpdate', [frame]);
+			this.#drift();
+		}
+	}
+
+	#active(): void {
+		const {out, game} = this;
+		const world = this.#world;
+		let ts = out.length > 0 ? out.ts + tickMs : out.ts;
+		for (let tick = 0; tick <= this.#lastTick; tick++, ts += tickMs) {
+			const price = game.path[tick]!;
+			game.livePrice = price;
+			settleLosses(world, game, tick, ts, noOneWaits);
+			// What happens at this tick shapes its frame (trade count, leaderboard); its events follow the frame.
+			const after = this.#tickEvents(tick, ts);
+			const frame = tick === 0
+				? startFrame(this.#context())
+				: fullFrame(this.#context(), {active: true, price, partialPrices: partialPrices(game.path, tick, price), tradeCount: game.tradeCount, rugged: false, tickCount: tick, cooldownTimer: 0, allowPreRoundBuys: false, leaderboard: leaderboard(game.holdings, price, world.config.leaderboardSize), stats: world.stats, rugpool: world.rugpool});
+			out.add(ts, 'gameStateUpdate', [frame]);
+			if (tick === 0 && this.#options.historyAtTickZero === true) {
+				out.add(ts + 10, 'gameStateUpdate', [this.#bigFrame({active: true, price: 1, rugged: false, tickCount: 0, cooldownTimer: 0}, this.#older)]);
+			}
+
+			this.#drift();
+			out.addTimeline(after);
+			this.marks.ticks.push(out.length);
+		}
+
+		this.game.rugTs = ts;
+	}
+
+	/** The trades, sidebets and chat of one tick, 20 ms apart after its frame. */
+	#tickEvents(tick: number, ts: number): Timeline {
+		const options = this.#options;
+		const world = this.#world;
+		const {game} = this;
+		const {random} = world;
 		const after = new Timeline();
-		// Each event of the tick 20 ms after the one before.
 		let at = ts;
 		const next = () => {
 			at += 20;
@@ -245,17 +288,12 @@ export function gameCycle(options: GameCycleOptions): GameCycle {
 		};
 
 		for (const trade of (options.trades ?? []).filter(item => item.tick === tick)) {
-			const payload = scriptedTradePayload(random, game, scriptedPlayer(trade.username), trade, price);
-			game.tradeCount++;
-			tradesSent++;
-			after.add(next(), 'standard/newTrade', [trace(random), payload]);
+			this.#trade(after, next(), scriptedTradePayload(random, game, scriptedPlayer(trade.username), trade, game.path[tick]!));
 		}
 
-		if (tradeEvery > 0 && tick % tradeEvery === tradeEvery - 1) {
-			const payload = crowdTradePayload(random, game, random.pick(game.participants), tick);
-			game.tradeCount++;
-			tradesSent++;
-			after.add(next(), 'standard/newTrade', [trace(random), payload]);
+		const every = options.tradeEvery ?? 5;
+		if (every > 0 && tick % every === every - 1) {
+			this.#trade(after, next(), crowdTradePayload(random, game, random.pick(game.participants), tick));
 		}
 
 		for (const bet of (options.sidebets ?? []).filter(item => item.tick === tick)) {
@@ -274,58 +312,88 @@ export function gameCycle(options: GameCycleOptions): GameCycle {
 			chatLine(world, after, ts);
 		}
 
-		const frame = tick === 0
-			? startFrame(context())
-			: fullFrame(context(), {active: true, price, partialPrices: partialPrices(path, tick, price), tradeCount: game.tradeCount, rugged: false, tickCount: tick, cooldownTimer: 0, allowPreRoundBuys: false, leaderboard: leaderboard(game.holdings, price, config.leaderboardSize), stats: world.stats, rugpool: world.rugpool});
-		out.add(ts, 'gameStateUpdate', [frame]);
-		if (tick === 0 && options.historyAtTickZero === true) {
-			out.add(ts + 10, 'gameStateUpdate', [bigFrame({active: true, price: 1, rugged: false, tickCount: 0, cooldownTimer: 0}, older)]);
+		return after;
+	}
+
+	#trade(timeline: Timeline, ts: number, payload: Payload): void {
+		this.game.tradeCount++;
+		this.trades++;
+		timeline.add(ts, 'standard/newTrade', [trace(this.#world.random), payload]);
+	}
+
+	/** The rug settles every bet (so the entry is whole even when the cycle stops before it); shown only when reached. */
+	#rug(): void {
+		const {out, game} = this;
+		const world = this.#world;
+		const ts = game.rugTs;
+		game.historyTs = ts + historyDelayMs;
+		game.rugPrices = partialPrices(game.path, game.rugTick, game.rugPrice);
+		game.livePrice = game.rugPrice;
+		settleLosses(world, game, game.rugTick, ts, noOneWaits);
+		settleWins(world, game, noOneWaits);
+		game.holdings.liquidate(game.rugPrice);
+		game.finalLeaderboard = leaderboard(game.holdings, game.rugPrice, world.config.leaderboardSize);
+		const entry = historyEntry(game);
+		if (this.#options.tamperTick !== undefined) {
+			const prices = entry['prices'] as number[];
+			prices[this.#options.tamperTick] = prices[this.#options.tamperTick]! * 1.5;
 		}
 
-		drift();
-		out.addTimeline(after);
-		marks.ticks.push(out.envelopes.length);
+		this.entry = entry;
+		if (!this.rugged) {
+			return;
+		}
+
+		out.add(ts, 'gameStateUpdate', [fullFrame(this.#context(), {active: true, price: game.rugPrice, partialPrices: game.rugPrices, tradeCount: game.tradeCount, rugged: true, tickCount: game.rugTick, cooldownTimer: 0, allowPreRoundBuys: false, leaderboard: game.finalLeaderboard, stats: world.stats, rugpool: world.rugpool})]);
+		this.marks.rugged = out.length;
+		out.add(game.historyTs, 'gameStateUpdate', [this.#bigFrame({active: true, price: game.rugPrice, rugged: true, tickCount: game.rugTick + 1, cooldownTimer: 0}, [entry, ...this.#older])]);
+		this.marks.history = out.length;
 	}
 
-	game.rugTs = ts;
-	game.historyTs = ts + historyDelayMs;
-	game.rugPrices = partialPrices(path, rugTick, game.rugPrice);
-	const rugged = lastTick === rugTick - 1;
-	if (rugged) {
-		game.livePrice = game.rugPrice;
-		settleLosses(world, game, rugTick, ts, noSettlement);
-		settleWins(world, game, noSettlement);
-		game.holdings.liquidate(game.rugPrice);
-		game.finalLeaderboard = leaderboard(game.holdings, game.rugPrice, config.leaderboardSize);
-		out.add(ts, 'gameStateUpdate', [fullFrame(context(), {active: true, price: game.rugPrice, partialPrices: game.rugPrices, tradeCount: game.tradeCount, rugged: true, tickCount: rugTick, cooldownTimer: 0, allowPreRoundBuys: false, leaderboard: game.finalLeaderboard, stats: world.stats, rugpool: world.rugpool})]);
-		marks.rugged = out.envelopes.length;
+	#bigFrame(at: BigFrameAt, history: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
+		return historyFrame(this.#context(), {
+			history,
+			stats: this.#world.stats,
+			...at,
+			leaderboard: at.rugged ? this.game.finalLeaderboard : [],
+			prices: {partialPrices: at.rugged ? this.game.rugPrices : openingPrices},
+		});
 	}
 
-	const entry = historyEntry(game);
-	if (options.tamperTick !== undefined) {
-		const prices = entry['prices'] as number[];
-		prices[options.tamperTick] = prices[options.tamperTick]! * 1.5;
+	#context(): FrameContext {
+		return frameContext(this.#world, this.game);
 	}
 
-	if (rugged) {
-		out.add(game.historyTs, 'gameStateUpdate', [bigFrame({active: true, price: game.rugPrice, rugged: true, tickCount: rugTick + 1, cooldownTimer: 0}, [entry, ...older])]);
-		marks.history = out.envelopes.length;
+	#drift(): void {
+		if (this.#options.connectedPlayers === undefined) {
+			driftConnected(this.#world);
+		}
 	}
+}
 
+/** Nobody in a scripted cycle waits for their sidebet results (there is no logged-in user). */
+function noOneWaits(): void {
+	// Nothing to send.
+}
+
+export function gameCycle(options: GameCycleOptions): GameCycle {
+	const cycle = new Cycle(options);
+	cycle.play();
+	const {game, out} = cycle;
 	return {
-		gameId,
-		serverSeed,
+		gameId: game.id,
+		serverSeed: game.serverSeed,
 		serverSeedHash: game.fair.serverSeedHash,
-		path,
-		prices: [...path, game.rugPrice],
-		rugTick,
+		path: game.path,
+		prices: [...game.path, game.rugPrice],
+		rugTick: game.rugTick,
 		rugPrice: game.rugPrice,
-		peak: Math.max(...path),
-		rugged,
-		trades: tradesSent,
-		entry,
+		peak: Math.max(...game.path),
+		rugged: cycle.rugged,
+		trades: cycle.trades,
+		entry: cycle.entry,
 		envelopes: out.envelopes,
-		marks,
+		marks: cycle.marks,
 		endTs: out.ts + frameMs,
 		nextSeq: out.seq,
 	};
