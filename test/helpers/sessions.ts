@@ -1,7 +1,7 @@
 import type {Envelope} from '../../source/protocol/envelope.js';
 
 /** A gameStateUpdate payload, loosely typed for assertions. */
-export type Frame = Record<string, any>;
+export type Frame = Record<string, unknown>;
 
 /** What a session showed of one game, gathered from its envelopes. */
 export type GameView = {
