@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
-import {seedForLength, syntheticGame} from '../bench/synthetic-game.js';
+import {gameCycle as syntheticGame, seedForLength} from '../source/sim/game-cycle.js';
 import {makeEnvelope, type Envelope} from '../source/protocol/envelope.js';
 import {recordFileIndex} from '../source/record/record-files.js';
 import {readRecording} from '../source/sources/read-recording.js';

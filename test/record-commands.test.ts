@@ -6,7 +6,7 @@ import {runCli} from './helpers/cli.js';
 describe('offline commands on the command line', () => {
 	test('no command: the live monitor (and --out alone is a mistake)', () => {
 		expect(parseCommand([], {json: false})).toBeUndefined();
-		expect(parseCommand([], {out: 'x'})).toEqual({ok: false, error: expect.stringContaining('--out is for the export command')});
+		expect(parseCommand([], {out: 'x'})).toEqual({ok: false, error: expect.stringContaining('--out is for the export command') as string});
 	});
 
 	test('summarize and export with their files', () => {
@@ -15,11 +15,11 @@ describe('offline commands on the command line', () => {
 	});
 
 	test('mistakes say what to do', () => {
-		expect(parseCommand(['summarise', 'a'], {})).toMatchObject({ok: false, error: expect.stringContaining('unknown command "summarise": expected summarize or export')});
-		expect(parseCommand(['session.jsonl'], {})).toMatchObject({ok: false, error: expect.stringContaining('rugs-tui --replay session.jsonl')});
-		expect(parseCommand(['summarize'], {})).toMatchObject({ok: false, error: expect.stringContaining('rugs-tui summarize FILE...')});
-		expect(parseCommand(['export', 'a'], {})).toMatchObject({ok: false, error: expect.stringContaining('export needs --out DIR')});
-		expect(parseCommand(['summarize', 'a'], {out: 'x'})).toMatchObject({ok: false, error: expect.stringContaining('takes no --out')});
+		expect(parseCommand(['summarise', 'a'], {})).toMatchObject({ok: false, error: expect.stringContaining('unknown command "summarise": expected summarize or export') as string});
+		expect(parseCommand(['session.jsonl'], {})).toMatchObject({ok: false, error: expect.stringContaining('rugs-tui --replay session.jsonl') as string});
+		expect(parseCommand(['summarize'], {})).toMatchObject({ok: false, error: expect.stringContaining('rugs-tui summarize FILE...') as string});
+		expect(parseCommand(['export', 'a'], {})).toMatchObject({ok: false, error: expect.stringContaining('export needs --out DIR') as string});
+		expect(parseCommand(['summarize', 'a'], {out: 'x'})).toMatchObject({ok: false, error: expect.stringContaining('takes no --out') as string});
 		expect(parseCommand(['summarize', 'a'], {json: true, recordDir: 'd'})).toMatchObject({ok: false, error: '--json, --record-dir are not used by summarize; see rugs-tui --help'});
 	});
 });
@@ -30,9 +30,9 @@ describe('recording options', () => {
 		expect(parsed.ok && parsed.options.recordMaxMb).toBe(defaultRecordMaxMb);
 		const small = parseOptions({replay: ['x'], recordDir: 'd', recordMaxMb: 0.5});
 		expect(small.ok && small.options.recordMaxMb).toBe(0.5);
-		expect(parseOptions({replay: ['x'], recordDir: 'd', recordMaxMb: 0})).toMatchObject({ok: false, error: expect.stringContaining('greater than 0')});
-		expect(parseOptions({replay: ['x'], record: 'f', recordMaxMb: 10})).toMatchObject({ok: false, error: expect.stringContaining('only applies to --record-dir')});
-		expect(parseOptions({replay: ['x'], record: ''})).toMatchObject({ok: false, error: expect.stringContaining('expected a path')});
+		expect(parseOptions({replay: ['x'], recordDir: 'd', recordMaxMb: 0})).toMatchObject({ok: false, error: expect.stringContaining('greater than 0') as string});
+		expect(parseOptions({replay: ['x'], record: 'f', recordMaxMb: 10})).toMatchObject({ok: false, error: expect.stringContaining('only applies to --record-dir') as string});
+		expect(parseOptions({replay: ['x'], record: ''})).toMatchObject({ok: false, error: expect.stringContaining('expected a path') as string});
 	});
 
 	test('--help lists the commands and the recording flags', async () => {

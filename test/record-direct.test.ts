@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, describe, expect, test} from 'vitest';
-import {seedForLength, syntheticGame} from '../bench/synthetic-game.js';
+import {gameCycle as syntheticGame, seedForLength} from '../source/sim/game-cycle.js';
 import {asEnvelope, envelopeArguments} from '../source/protocol/envelope.js';
 import {startCli, stopCli, type CliRun} from './helpers/cli.js';
 import {makeTempDir, splitLines} from './helpers/recordings.js';

@@ -18,8 +18,8 @@ function file(name: string): string {
 }
 
 /** Envelopes whose seq have the same number of digits serialise to lines of the same length. */
-function envelope(seq: number, payload: unknown = {gameId: 'g', tickCount: seq, price: 1.5}): Envelope {
-	return makeEnvelope({seq, ts: 1_765_000_000_000 + seq, source: 'direct', direction: 'received', event: 'gameStateUpdate', args: [payload]});
+function envelope(seq: number, payload?: unknown): Envelope {
+	return makeEnvelope({seq, ts: 1_765_000_000_000 + seq, source: 'direct', direction: 'received', event: 'gameStateUpdate', args: [payload ?? {gameId: 'g', tickCount: seq, price: 1.5}]});
 }
 
 function envelopes(count: number, from = 1): Envelope[] {
@@ -141,7 +141,9 @@ describe('recorder: failures are reported, never thrown, and memory stays bounde
 		const folder = path.join(temporary.dir, `later-${++counter}`);
 		const target = path.join(folder, 'rec.jsonl');
 		const line = JSON.stringify(envelope(10)).length + 1;
-		const made = recorder({file: target, maxBufferedBytes: line * 10, now: () => now, onProblem: message => problems.push(message)});
+		const made = recorder({file: target, maxBufferedBytes: line * 10, now: () => now, onProblem(message) {
+			problems.push(message);
+		}});
 		await made.open();
 		expect(problems.at(-1)).toMatch(/cannot open .*later-\d+\/rec\.jsonl: .*ENOENT.*the folder does not exist/);
 		for (const item of envelopes(25, 10)) {
@@ -162,7 +164,9 @@ describe('recorder: failures are reported, never thrown, and memory stays bounde
 
 	test('a path that is a directory (EISDIR) is reported with what to do', async () => {
 		const problems: string[] = [];
-		const made = recorder({file: temporary.dir, onProblem: message => problems.push(message)});
+		const made = recorder({file: temporary.dir, onProblem(message) {
+			problems.push(message);
+		}});
 		made.write(envelope(1));
 		await made.flush(true);
 		expect(problems.join('\n')).toMatch(/EISDIR.*that is a directory; give a file name \(or use --record-dir\)/);
@@ -173,7 +177,9 @@ describe('recorder: failures are reported, never thrown, and memory stays bounde
 
 	test('a full disk (/dev/full gives a real ENOSPC) is reported and retried, and close says what was lost', async () => {
 		const problems: string[] = [];
-		const made = recorder({file: '/dev/full', onProblem: message => problems.push(message)});
+		const made = recorder({file: '/dev/full', onProblem(message) {
+			problems.push(message);
+		}});
 		for (const item of envelopes(3)) {
 			made.write(item);
 		}
@@ -190,7 +196,9 @@ describe('recorder: failures are reported, never thrown, and memory stays bounde
 	test('the same problem is not repeated more than once every 10 s', async () => {
 		let now = 0;
 		const problems: string[] = [];
-		const made = recorder({file: '/dev/full', now: () => now, onProblem: message => problems.push(message)});
+		const made = recorder({file: '/dev/full', now: () => now, onProblem(message) {
+			problems.push(message);
+		}});
 		made.write(envelope(1));
 		for (let attempt = 0; attempt < 5; attempt++) {
 			now += 1000;
@@ -233,7 +241,7 @@ describe('recorder: --record-dir rotation', () => {
 		}
 
 		await made.close();
-		expect(readdirSync(dir).sort()).toEqual(['rugs-2025-12-31-1.jsonl', 'rugs-2025-12-31-2.jsonl', 'rugs-2025-12-31.jsonl', 'rugs-2026-01-01.jsonl']);
+		expect(readdirSync(dir).toSorted()).toEqual(['rugs-2025-12-31-1.jsonl', 'rugs-2025-12-31-2.jsonl', 'rugs-2025-12-31.jsonl', 'rugs-2026-01-01.jsonl']);
 		const read = (name: string) => lines(path.join(dir, name)).map(text => (JSON.parse(text) as Envelope).seq);
 		expect(read('rugs-2025-12-31.jsonl')).toEqual([100, 101, 102, 103]);
 		expect(read('rugs-2025-12-31-1.jsonl')).toEqual([104, 105, 106, 107]);
@@ -270,7 +278,7 @@ describe('recorder: --record-dir rotation', () => {
 		made.write(envelope(2, {blob: 'z'.repeat(1000)}));
 		made.write(envelope(3));
 		await made.close();
-		const names = readdirSync(dir).sort();
+		const names = readdirSync(dir).toSorted();
 		expect(names).toEqual(['rugs-2025-01-01-1.jsonl', 'rugs-2025-01-01-2.jsonl', 'rugs-2025-01-01.jsonl']);
 		expect(lines(path.join(dir, 'rugs-2025-01-01-1.jsonl'))).toHaveLength(1);
 	});

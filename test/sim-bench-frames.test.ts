@@ -2,7 +2,9 @@ import {expect, test} from 'vitest';
 import {benchFrames} from '../bench/frames.js';
 
 test('without ../shared, the benchmark frames come from the generator, at real sizes', async () => {
-	const frames = await benchFrames({quick: true, capturesDir: undefined, log() {}});
+	const frames = await benchFrames({quick: true, capturesDir: undefined, log() {
+		// The test reads the frames, not the log.
+	}});
 	expect(frames.origin).toMatch(/^generated session/);
 	expect(frames.all.length).toBeGreaterThan(3000);
 	expect(frames.all.every(frame => frame.startsWith('42["'))).toBe(true);

@@ -39,7 +39,7 @@ test('the direct source reads the demo server: events labelled demo, two-argumen
 	expect(envelopes.every(envelope => envelope.source === 'demo' && envelope.direction === 'received')).toBe(true);
 	const trade = envelopes.find(envelope => envelope.event === 'standard/newTrade')!;
 	expect(trade.extra).toEqual([expect.objectContaining({__trace: true})]);
-	expect(trade.data).toMatchObject({coin: 'solana', gameId: expect.stringMatching(/^\d{8}-[\da-f]{16}$/)});
+	expect(trade.data).toMatchObject({coin: 'solana', gameId: expect.stringMatching(/^\d{8}-[\da-f]{16}$/) as string});
 	let state = createState();
 	for (const envelope of envelopes) {
 		state = reduce(state, envelope);

@@ -74,7 +74,7 @@ describe('the demo server', () => {
 		await waitFor('30 frames and a trade', () => frames(received).length >= 30 && received.some(item => item.event === 'standard/newTrade'));
 		const first = frames(received)[0]!;
 		// A client joining mid-game first gets a snapshot with the whole path so far.
-		expect(first).toMatchObject({active: true, gameHistory: expect.any(Array), prices: expect.any(Array)});
+		expect(first).toMatchObject({active: true, gameHistory: expect.any(Array) as unknown[], prices: expect.any(Array) as number[]});
 		for (const item of received) {
 			if (item.event === 'gameStateUpdate') {
 				expect(item.args).toHaveLength(1);
@@ -86,7 +86,7 @@ describe('the demo server', () => {
 		}
 
 		const trade = received.find(item => item.event === 'standard/newTrade')!.args[1] as Record<string, unknown>;
-		expect(trade).toMatchObject({coin: 'solana', type: expect.any(String), price: expect.any(Number)});
+		expect(trade).toMatchObject({coin: 'solana', type: expect.any(String) as string, price: expect.any(Number) as number});
 		// Of a game the frames showed (on a loaded machine the first game may have ended before the first trade).
 		expect(frames(received).map(frame => frame['gameId'])).toContain(trade['gameId']);
 	});
@@ -97,7 +97,7 @@ describe('the demo server', () => {
 		await waitFor('the user\'s events', () => received.some(item => item.event === 'usernameStatus') && received.filter(item => item.event === 'gameStatePlayerUpdate').length >= 10);
 		const status = received.find(item => item.event === 'usernameStatus')!;
 		expect(status.args).toHaveLength(2);
-		expect(status.args[1]).toMatchObject({hasUsername: true, username: expect.any(String)});
+		expect(status.args[1]).toMatchObject({hasUsername: true, username: expect.any(String) as string});
 		expect(received.some(item => item.event === 'playerUpdate')).toBe(true);
 		expect(received.some(item => item.event === 'ack' || item.event === 'buyOrder' || item.event === 'requestSidebet')).toBe(false);
 	});

@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest';
+import {gameCycle, seedForLength, type GameCycleOptions} from '../source/sim/game-cycle.js';
 import {generateSession, type SessionOptions} from '../source/sim/generate-session.js';
 
 function lines(options: SessionOptions): string[] {
@@ -34,6 +35,22 @@ describe('determinism', () => {
 		}
 
 		expect(count).toBe(5000);
+	});
+
+	test('a game cycle of the same seed and script is byte-identical; another seed gives another', () => {
+		const gameId = '20251212-5a5a5a5a5a5a5a5a';
+		const options: GameCycleOptions = {
+			gameId,
+			serverSeed: seedForLength(gameId, 30, 60),
+			trades: [{tick: 2, username: 'alice', type: 'buy', qty: 1, amount: 1}],
+			sidebetTicks: [1, 9],
+			chatTicks: [4],
+		};
+		const cycle = (more: Partial<GameCycleOptions> = {}) => gameCycle({...options, ...more}).envelopes.map(envelope => JSON.stringify(envelope));
+		const first = cycle();
+		expect(first.length).toBeGreaterThan(30);
+		expect(cycle()).toEqual(first);
+		expect(cycle({serverSeed: seedForLength(gameId, 30, 60, 'other')})).not.toEqual(first);
 	});
 
 	test('envelopes carry the source label asked for, "demo" by default', () => {

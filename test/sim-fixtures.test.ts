@@ -26,7 +26,8 @@ async function read(name: string): Promise<RecordingItem[]> {
 }
 
 async function envelopes(name: string): Promise<Envelope[]> {
-	return (await read(name)).flatMap(item => (item.ok ? [item.envelope] : []));
+	const items = await read(name);
+	return items.flatMap(item => (item.ok ? [item.envelope] : []));
 }
 
 describe('the committed fixtures are what the generator writes', () => {
@@ -154,7 +155,7 @@ describe('session-auth.jsonl', () => {
 		const status = session.find(envelope => envelope.event === 'usernameStatus')!;
 		expect(status.extra).toHaveLength(1);
 		const user = status.data as Frame;
-		expect(user).toMatchObject({hasUsername: true, username: expect.any(String)});
+		expect(user).toMatchObject({hasUsername: true, username: expect.any(String) as string});
 		expect(session.every(envelope => envelope.source === 'cdp')).toBe(true);
 
 		const updates = session.filter(envelope => envelope.event === 'gameStatePlayerUpdate');
@@ -170,11 +171,11 @@ describe('session-auth.jsonl', () => {
 			const found = session.filter(envelope => envelope.event === event);
 			expect(found, event).toHaveLength(1);
 			expect(found[0]!.extra, event).toHaveLength(1);
-			expect(found[0]!.data, event).toMatchObject({playerId: user['id'], endTick: expect.any(Number), startTick: expect.any(Number)});
+			expect(found[0]!.data, event).toMatchObject({playerId: user['id'], endTick: expect.any(Number) as number, startTick: expect.any(Number) as number});
 		}
 
 		const sent = session.filter(envelope => envelope.direction === 'sent');
-		expect(sent.map(envelope => envelope.event).sort()).toEqual(['buyOrder', 'requestSidebet']);
+		expect(sent.map(envelope => envelope.event).toSorted()).toEqual(['buyOrder', 'requestSidebet']);
 		for (const request of sent) {
 			const ack = session.find(envelope => envelope.event === 'ack' && envelope.ackId === request.ackId);
 			expect(ack, `ack for ${request.event}`).toMatchObject({direction: 'received', data: {success: true}});

@@ -13,7 +13,7 @@ function heapAfterGc(): number {
 }
 
 function median(values: readonly number[]): number {
-	return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+	return values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 test('2,000 games stream with flat memory: nothing accumulates from game to game', () => {

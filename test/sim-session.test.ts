@@ -45,7 +45,7 @@ describe('a session without quirks follows the documented phases', () => {
 			expect(typeof opening!['averageMultiplier']).toBe('number');
 			for (const frame of rest) {
 				expect(Object.keys(frame)).toEqual(countdownKeys);
-				expect(frame['provablyFair']).toEqual({serverSeedHash: expect.stringMatching(/^[\da-f]{64}$/), version: 'v3'});
+				expect(frame['provablyFair']).toEqual({serverSeedHash: expect.stringMatching(/^[\da-f]{64}$/) as string, version: 'v3'});
 			}
 
 			const times = game.frames.filter(({data}) => data['allowPreRoundBuys'] === false && data['active'] === undefined).map(frame => frame.ts);
@@ -120,14 +120,15 @@ describe('a session without quirks follows the documented phases', () => {
 			const after = game.frames.find(frame => frame.index > rug.index && frame.data['gameHistory'] !== undefined)!;
 			expect(after.ts - rug.ts).toBeGreaterThanOrEqual(800);
 			expect(after.ts - rug.ts).toBeLessThanOrEqual(5300);
-			expect([rug.data['tickCount'] + 1, rug.data['tickCount'] + 2]).toContain(after.data['tickCount']);
+			const rugTick = rug.data['tickCount'] as number;
+			expect([rugTick + 1, rugTick + 2]).toContain(after.data['tickCount']);
 			expect(after.data).toMatchObject({active: true, rugged: true, price: rug.data['price']});
 			const history = after.data['gameHistory'] as Frame[];
 			expect(history).toHaveLength(10);
 			// As on the real feed, this frame does not list the game that just rugged yet.
 			expect(history.some(entry => entry['id'] === game.id)).toBe(false);
 			const timestamps = history.map(entry => entry['timestamp'] as number);
-			expect(timestamps).toEqual([...timestamps].sort((a, b) => b - a));
+			expect(timestamps).toEqual(timestamps.toSorted((a, b) => b - a));
 			const next = index + 1 < plainGames.length ? plainGames[index + 1]! : undefined;
 			if (next !== undefined) {
 				expect((cooldownFrames(next)[0]!['gameHistory'] as Frame[])[0]!['id']).toBe(game.id);
@@ -171,9 +172,9 @@ describe('trades and chat', () => {
 	test('trades arrive as two arguments [trace, payload], the payload in data', () => {
 		expect(trades.length).toBeGreaterThan(100);
 		for (const trade of trades) {
-			expect(trade.extra).toEqual([{__trace: true, traceparent: expect.stringMatching(/^00-[\da-f]{32}-[\da-f]{16}-01$/)}]);
+			expect(trade.extra).toEqual([{__trace: true, traceparent: expect.stringMatching(/^00-[\da-f]{32}-[\da-f]{16}-01$/) as string}]);
 			const payload = trade.data as Frame;
-			expect(payload).toMatchObject({id: expect.stringMatching(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/), coin: 'solana'});
+			expect(payload).toMatchObject({id: expect.stringMatching(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/) as string, coin: 'solana'});
 			expect(payload['playerId']).toMatch(/^did:privy:c[\da-z]{24}$/);
 			expect(tradeTypes).toContain(payload['type']);
 			for (const field of ['price', 'qty', 'amount', 'tickIndex', 'level']) {
@@ -216,8 +217,8 @@ describe('trades and chat', () => {
 	});
 
 	test('every trade type appears; buys carry a quantity of amount / price', () => {
-		const seen = new Set(trades.map(trade => (trade.data as Frame)['type']));
-		expect([...seen].sort()).toEqual([...tradeTypes].sort());
+		const seen = new Set(trades.map(trade => (trade.data as Frame)['type'] as string));
+		expect([...seen].toSorted()).toEqual(tradeTypes.toSorted());
 		for (const trade of trades) {
 			const payload = trade.data as Frame;
 			if (payload['type'] === 'buy') {
@@ -322,7 +323,7 @@ describe('starting points', () => {
 	test('startAt cooldown: the first event is the 15000 frame at startTs', () => {
 		const first = generateSession({seed: 'start', startTs: 1_700_000_000_000}).next().value as Envelope;
 		expect(first.ts).toBe(1_700_000_000_000);
-		expect(first.data).toMatchObject({cooldownTimer: 15_000, gameHistory: expect.any(Array)});
+		expect(first.data).toMatchObject({cooldownTimer: 15_000, gameHistory: expect.any(Array) as unknown[]});
 	});
 
 	test('startAt active: a snapshot with the whole path so far at startTs, then the following ticks', () => {
@@ -335,7 +336,7 @@ describe('starting points', () => {
 
 		const snapshot = first.data as Frame;
 		expect(first.ts).toBe(1_700_000_000_000);
-		expect(snapshot).toMatchObject({active: true, rugged: false, gameHistory: expect.any(Array)});
+		expect(snapshot).toMatchObject({active: true, rugged: false, gameHistory: expect.any(Array) as unknown[]});
 		expect(snapshot['prices']).toHaveLength((snapshot['tickCount'] as number) + 1);
 		expect(snapshot['partialPrices']).toBeUndefined();
 		expect(second.data).toMatchObject({gameId: snapshot['gameId'], tickCount: (snapshot['tickCount'] as number) + 1});

@@ -131,7 +131,7 @@ describe('sidebets', () => {
 
 					seen++;
 					const start = bet['startedAtTick'] as number;
-					if (entry['sidebetActive'] !== true || bet['gameId'] !== game.id || bet['end'] !== start + 40 || bet['xPayout'] !== 5 || start > tick || (bet['end'] as number) < tick) {
+					if (entry['sidebetActive'] !== true || bet['gameId'] !== game.id || bet['end'] !== start + 40 || bet['xPayout'] !== 5 || start > tick || bet['end'] < tick) {
 						wrong.push(`${game.id}@${tick}: ${JSON.stringify(bet)}`);
 					}
 				}
@@ -157,7 +157,7 @@ describe('sidebets', () => {
 					const sum = (entry['regularPnl'] as number) + (entry['sidebetPnl'] as number) + (entry['shortPnl'] as number);
 					const previous = index > 0 ? board[index - 1]!['pnl'] as number : Number.POSITIVE_INFINITY;
 					if (entry['position'] !== index + 1 || Math.abs((entry['pnl'] as number) - sum) > 1e-8 || (entry['pnl'] as number) > previous) {
-						wrong.push(`${game.id}@${data['tickCount']}: ${JSON.stringify(entry)}`);
+						wrong.push(`${game.id}@${String(data['tickCount'])}: ${JSON.stringify(entry)}`);
 					}
 				}
 			}

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {seedForLength, syntheticGame, type SyntheticGame} from '../bench/synthetic-game.js';
+import {gameCycle as syntheticGame, seedForLength, type GameCycle as SyntheticGame} from '../source/sim/game-cycle.js';
 import type {Envelope} from '../source/protocol/envelope.js';
 import {GameCollector} from '../source/analyze/game-collector.js';
 import {safeJsonLine} from '../source/record/safe-json.js';

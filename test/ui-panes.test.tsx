@@ -1,7 +1,7 @@
 import stringWidth from 'string-width';
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {multiplier} from '../source/ui/format.js';
+import {amount, multiplier, percent, signedAmount} from '../source/ui/format.js';
 import {noPositionHint} from '../source/ui/components/PositionPane.js';
 import {helpOverlayLines} from '../source/ui/components/HelpOverlay.js';
 import {statusLine} from '../source/ui/components/StatusBar.js';
@@ -132,9 +132,13 @@ describe('position pane', () => {
 		const frame = mountApp(upTo(b.marks.ticks[midTick]!), {player: 'carol'}).text();
 		expect(frame).toMatch(/3 Position]? +--player carol/);
 		expect(frame).toContain('carol · leaderboard');
-		expect(frame).toMatch(/qty\s+0\.5\b/);
-		expect(frame).toMatch(/avg cost\s+1\.10x/);
-		expect(frame).toMatch(/PnL\s+0 SOL \(-3\.5%\)/);
+		// carol's row of the leaderboard in the frame of that tick, as the feed sent it.
+		const tickFrame = upTo(b.marks.ticks[midTick]!).findLast(envelope => (envelope.data as {tickCount?: number}).tickCount === midTick)!;
+		const row = (tickFrame.data as {leaderboard: Array<{username: string; positionQty: number; avgCost: number; pnl: number; pnlPercent: number}>}).leaderboard.find(entry => entry.username === 'carol')!;
+		const literal = (text: string) => text.replaceAll(/[.()+]/g, String.raw`\$&`);
+		expect(frame).toMatch(new RegExp(String.raw`qty\s+${literal(amount(row.positionQty))}\b`));
+		expect(frame).toMatch(new RegExp(String.raw`avg cost\s+${literal(multiplier(row.avgCost))}`));
+		expect(frame).toMatch(new RegExp(String.raw`PnL\s+${literal(`${signedAmount(row.pnl)} SOL (${percent(row.pnlPercent)})`)}`));
 	});
 
 	it('waits for a tracked player who is not on the leaderboard yet', () => {

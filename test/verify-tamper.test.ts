@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {seedForLength, syntheticGame} from '../bench/synthetic-game.js';
+import {gameCycle as syntheticGame, seedForLength} from '../source/sim/game-cycle.js';
 import type {GameHistoryEntry, GlobalSidebet} from '../source/protocol/events.js';
 import {pricePath} from '../source/verify/price-path.js';
 import {overallVerdict, sha256Hex, verifyGame} from '../source/verify/verify-game.js';

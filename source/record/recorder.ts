@@ -1,33 +1,26 @@
-import {mkdir, open, readdir, type FileHandle} from 'node:fs/promises';
 import type {Envelope} from '../protocol/envelope.js';
 import {envelopeLine} from './json-line.js';
-import {defaultMaxFileMb, lastRecordIndex, recordFilePath, utcDay} from './record-files.js';
+import {defaultMaxFileMb, utcDay} from './record-files.js';
+import {RecordTarget} from './record-target.js';
 
 /**
 The recorder behind `--record FILE` and `--record-dir DIR`: every envelope,
 as is (no deduplication, every Socket.IO argument kept), appended as one JSON
 line — the format `--replay` and `summarize` read.
 
-Design, and why:
-- Appends only (O_APPEND): an existing recording is never truncated. If it ends
-  in a partial line (a process killed mid-write), a newline is written first so
-  that line stays the only damaged one and every new line is whole.
+Design, and why (how bytes reach the file — appends only, the torn-tail
+repair, rotation, fdatasync — is RecordTarget's, in record-target.ts):
 - `write()` is synchronous and cheap (serialise, copy into a buffer); the disk
   is only touched by asynchronous writes, one at a time, so recording never
   blocks the event loop (the display, the sockets).
-- Whole lines only: a write is a run of complete lines. Should the OS accept
-  part of it and then fail (a full disk), the lines known to be on disk are
-  dropped from the buffer, the rest are retried, and the retry starts with a
-  newline so the torn line cannot swallow the next one.
+- Whole lines only: the target writes runs of complete lines. Should the OS
+  accept part of a run and then fail (a full disk), the lines known to be on
+  disk are dropped from the buffer and the rest are retried.
 - Flushed every second (and as soon as 1 MiB is waiting), on close, and after
   SIGINT/SIGTERM through the caller's close(): a SIGKILL loses at most about
   the last second, and never damages earlier lines (they are already in the
-  kernel; only the tail line can be torn).
-- fsync policy: data reaches the kernel within a second, which is what
-  survives a killed process. Surviving a power cut needs the disk itself, so
-  the file is fdatasync'ed every 10 s while data flows, when a file is
-  rotated, and on close — not after every write, which would make the disk
-  the bottleneck for no gain against the common failure (a killed process).
+  kernel; only the tail line can be torn). The file is synced every 10 s while
+  data flows, on rotation and on close.
 - Bounded memory: while the disk refuses writes (EACCES, ENOSPC, EISDIR, …)
   lines wait in memory up to 32 MiB (several minutes of the live feed) and are
   retried with backoff; beyond that new envelopes are dropped and counted —
@@ -83,26 +76,15 @@ export type RecorderStats = {
 
 type Segment = {key: string; lines: Buffer[]; bytes: number};
 
-type Target = {
-	key: string;
-	path: string;
-	handle: FileHandle;
-	size: number;
-	/** The file does not end with a newline (a torn line): write one first. */
-	needsNewline: boolean;
-	index: number;
-	unsynced: boolean;
-};
-
 const mib = 1024 * 1024;
-const newline = Buffer.from('\n');
 const reportEveryMs = 10_000;
 const maxRetryMs = 10_000;
 
 function errorText(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	const message = error instanceof Error ? error.message : String(error);
-	switch (code) {
+	// No code (not a system error) falls to the default: the message alone.
+	switch (code ?? '') {
 		case 'ENOSPC': {
 			return `${message} — the disk is full; free some space (recording resumes by itself)`;
 		}
@@ -135,15 +117,13 @@ function errorText(error: unknown): string {
 export class Recorder {
 	readonly #options: RecorderOptions;
 	readonly #now: () => number;
-	readonly #maxFileBytes: number;
 	readonly #flushBytes: number;
 	readonly #maxBufferedBytes: number;
-	readonly #syncIntervalMs: number;
+	readonly #target: RecordTarget;
 	readonly #queue: Segment[] = [];
-	readonly #stats: RecorderStats = {received: 0, written: 0, bytes: 0, dropped: 0, pending: 0, failures: 0, files: [], current: undefined, lastError: undefined};
+	readonly #stats: Omit<RecorderStats, 'files' | 'current'> = {received: 0, written: 0, bytes: 0, dropped: 0, pending: 0, failures: 0, lastError: undefined};
 	readonly #timer: NodeJS.Timeout;
 	#buffered = 0;
-	#target: Target | undefined;
 	#running: Promise<void> | undefined;
 	#again = false;
 	#closed = false;
@@ -152,7 +132,6 @@ export class Recorder {
 	#failing = false;
 	#droppedSinceReport = 0;
 	readonly #lastReport = new Map<string, number>();
-	#lastSync = 0;
 
 	constructor(options: RecorderOptions) {
 		if ((options.file === undefined) === (options.dir === undefined)) {
@@ -161,11 +140,18 @@ export class Recorder {
 
 		this.#options = options;
 		this.#now = options.now ?? Date.now;
-		this.#maxFileBytes = options.maxFileBytes ?? defaultMaxFileMb * 1e6;
 		this.#flushBytes = options.flushBytes ?? mib;
 		this.#maxBufferedBytes = options.maxBufferedBytes ?? 32 * mib;
-		this.#syncIntervalMs = options.syncIntervalMs ?? 10_000;
-		this.#lastSync = this.#now();
+		this.#target = new RecordTarget({
+			file: options.file,
+			dir: options.dir,
+			maxFileBytes: options.maxFileBytes ?? defaultMaxFileMb * 1e6,
+			syncIntervalMs: options.syncIntervalMs ?? 10_000,
+			now: this.#now,
+			onCloseError: error => {
+				this.#failed('close', error);
+			},
+		});
 		this.#timer = setInterval(() => {
 			void this.flush();
 		}, options.flushIntervalMs ?? 1000);
@@ -184,7 +170,7 @@ export class Recorder {
 
 		this.#running = (async () => {
 			try {
-				await this.#targetFor(this.#options.file ?? utcDay(this.#now()));
+				await this.#target.open(this.#options.file ?? utcDay(this.#now()));
 				this.#recovered();
 			} catch (error) {
 				this.#failed('open', error);
@@ -231,7 +217,7 @@ export class Recorder {
 	}
 
 	stats(): RecorderStats {
-		return {...this.#stats, files: [...this.#stats.files]};
+		return {...this.#stats, files: [...this.#target.files], current: this.#target.current};
 	}
 
 	/** Write everything waiting now (one attempt while the disk is failing). */
@@ -254,7 +240,7 @@ export class Recorder {
 				}
 			} while (this.#again);
 
-			await this.#syncIfDue(false);
+			await this.#target.syncIfDue();
 		})().catch((error: unknown) => {
 			// Nothing above should throw; if it does, it is a failed write, not a crashed monitor.
 			this.#failed('write to', error);
@@ -272,10 +258,10 @@ export class Recorder {
 			await this.#running;
 			await this.flush(true);
 			if (this.#stats.pending > 0) {
-				this.#problem(`recording: ${this.#stats.pending} events could not be written to ${this.#describeTarget()} and are lost (${this.#stats.lastError ?? 'write failed'})`);
+				this.#problem(`recording: ${this.#stats.pending} events could not be written to ${this.#target.describe()} and are lost (${this.#stats.lastError ?? 'write failed'})`);
 			}
 
-			await this.#closeTarget();
+			await this.#target.close();
 		}
 
 		return this.stats();
@@ -300,10 +286,6 @@ export class Recorder {
 			this.#problem(`recording: an event could not be serialised and was skipped (${error instanceof Error ? error.message : String(error)})`);
 			return undefined;
 		}
-	}
-
-	#describeTarget(): string {
-		return this.#target?.path ?? this.#options.file ?? this.#options.dir ?? '?';
 	}
 
 	#problem(message: string): void {
@@ -338,7 +320,7 @@ export class Recorder {
 			this.#lastReport.delete('error');
 		}
 
-		this.#report('error', `recording: cannot ${action} ${this.#describeTarget()}: ${text}; ${this.#stats.pending} events waiting, monitoring goes on`);
+		this.#report('error', `recording: cannot ${action} ${this.#target.describe()}: ${text}; ${this.#stats.pending} events waiting, monitoring goes on`);
 	}
 
 	#recovered(): void {
@@ -351,199 +333,27 @@ export class Recorder {
 		this.#lastReport.delete('error');
 		const dropped = this.#droppedSinceReport;
 		this.#droppedSinceReport = 0;
-		this.#problem(`recording to ${this.#describeTarget()} resumed${dropped > 0 ? `; ${dropped} events were dropped while it failed` : ''}`);
-	}
-
-	async #open(key: string, filePath: string, index: number): Promise<Target> {
-		let handle: FileHandle;
-		try {
-			handle = await open(filePath, 'a+');
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EACCES') {
-				throw error;
-			}
-
-			// Append-only permission: no reading back the tail, so assume it ends cleanly.
-			handle = await open(filePath, 'a');
-		}
-
-		let size = 0;
-		let needsNewline = false;
-		try {
-			size = (await handle.stat()).size;
-			if (size > 0) {
-				const last = Buffer.alloc(1);
-				const {bytesRead} = await handle.read(last, 0, 1, size - 1);
-				needsNewline = bytesRead === 1 && last[0] !== 0x0A;
-			}
-		} catch {
-			// Not readable (a FIFO, an append-only handle): nothing to repair.
-		}
-
-		if (!this.#stats.files.includes(filePath)) {
-			this.#stats.files.push(filePath);
-		}
-
-		this.#stats.current = filePath;
-		return {key, path: filePath, handle, size, needsNewline, index, unsynced: false};
-	}
-
-	async #closeTarget(): Promise<void> {
-		const target = this.#target;
-		if (target === undefined) {
-			return;
-		}
-
-		this.#target = undefined;
-		try {
-			if (target.unsynced) {
-				await target.handle.datasync();
-			}
-		} catch {
-			// Some files (pipes, /dev/null) cannot be synced.
-		}
-
-		try {
-			await target.handle.close();
-		} catch (error) {
-			this.#failed('close', error);
-		}
-	}
-
-	/** The file lines of `key` go to now; opens (or rotates to) it. */
-	async #targetFor(key: string): Promise<Target> {
-		if (this.#target?.key === key) {
-			return this.#target;
-		}
-
-		await this.#closeTarget();
-		if (this.#options.file !== undefined) {
-			this.#target = await this.#open(key, this.#options.file, 0);
-			return this.#target;
-		}
-
-		const dir = this.#options.dir!;
-		await mkdir(dir, {recursive: true});
-		const index = Math.max(0, lastRecordIndex(await readdir(dir), key));
-		let target = await this.#open(key, recordFilePath(dir, key, index), index);
-		if (target.size >= this.#maxFileBytes) {
-			await target.handle.close();
-			target = await this.#open(key, recordFilePath(dir, key, index + 1), index + 1);
-		}
-
-		this.#target = target;
-		return target;
-	}
-
-	async #rotate(target: Target): Promise<Target> {
-		await this.#closeTarget();
-		this.#target = await this.#open(target.key, recordFilePath(this.#options.dir!, target.key, target.index + 1), target.index + 1);
-		return this.#target;
-	}
-
-	/** Lines of the segment (from its start) that fit in the current file. */
-	#fitting(target: Target, segment: Segment, available: number): number {
-		if (this.#options.dir === undefined) {
-			return available;
-		}
-
-		let {size} = target;
-		let count = 0;
-		while (count < available) {
-			const {length} = (segment.lines[count]!);
-			// A line larger than the limit still goes in, alone, into a fresh file.
-			if (size + length > this.#maxFileBytes && size > 0) {
-				break;
-			}
-
-			size += length;
-			count++;
-		}
-
-		return count;
+		this.#problem(`recording to ${this.#target.describe()} resumed${dropped > 0 ? `; ${dropped} events were dropped while it failed` : ''}`);
 	}
 
 	/** Write queued lines until the queue is empty (true) or a write fails (false). */
 	async #drain(): Promise<boolean> {
 		while (this.#queue.length > 0) {
 			const segment = this.#queue[0]!;
-			const available = segment.lines.length;
-			if (available === 0) {
+			if (segment.lines.length === 0) {
 				this.#queue.shift();
 				continue;
 			}
 
-			let target: Target;
-			try {
-				target = await this.#targetFor(segment.key);
-			} catch (error) {
-				this.#failed('open', error);
-				return false;
-			}
-
-			let count = this.#fitting(target, segment, available);
-			if (count === 0) {
-				try {
-					target = await this.#rotate(target);
-				} catch (error) {
-					this.#failed('open', error);
-					return false;
-				}
-
-				// A fresh file takes at least one line, however long, so the queue always moves.
-				count = Math.max(1, this.#fitting(target, segment, available));
-			}
-
-			const lines = segment.lines.slice(0, count);
-			const prefix = target.needsNewline ? [newline] : [];
-			const chunk = Buffer.concat([...prefix, ...lines]);
-			let done = 0;
-			let failure: unknown;
-			try {
-				while (done < chunk.length) {
-					const {bytesWritten} = await target.handle.write(chunk, done, chunk.length - done);
-					if (bytesWritten <= 0) {
-						throw new Error('the file accepted no data');
-					}
-
-					done += bytesWritten;
-				}
-			} catch (error) {
-				failure = error;
-			}
-
-			// Account for what reached the file, whole lines only.
-			let onDisk = done - prefix.length;
-			if (prefix.length > 0 && done >= prefix.length) {
-				target.needsNewline = false;
-			}
-
-			let whole = 0;
-			let wholeBytes = 0;
-			while (whole < lines.length && onDisk >= lines[whole]!.length) {
-				onDisk -= lines[whole]!.length;
-				wholeBytes += lines[whole]!.length;
-				whole++;
-			}
-
-			if (onDisk > 0) {
-				// Part of a line reached the file: it is torn; the retry starts on a fresh line.
-				target.needsNewline = true;
-			}
-
-			target.size += done;
-			if (done > 0) {
-				target.unsynced = true;
-			}
-
-			segment.lines.splice(0, whole);
-			segment.bytes -= wholeBytes;
-			this.#buffered -= wholeBytes;
-			this.#stats.pending -= whole;
-			this.#stats.written += whole;
-			this.#stats.bytes += done;
-			if (failure !== undefined) {
-				this.#failed('write to', failure);
+			const result = await this.#target.write(segment.key, segment.lines);
+			segment.lines.splice(0, result.lines);
+			segment.bytes -= result.lineBytes;
+			this.#buffered -= result.lineBytes;
+			this.#stats.pending -= result.lines;
+			this.#stats.written += result.lines;
+			this.#stats.bytes += result.bytes;
+			if (result.failure !== undefined) {
+				this.#failed(result.failure.action, result.failure.error);
 				return false;
 			}
 
@@ -554,26 +364,5 @@ export class Recorder {
 		}
 
 		return true;
-	}
-
-	async #syncIfDue(force: boolean): Promise<void> {
-		const target = this.#target;
-		if (target === undefined || !target.unsynced || this.#syncIntervalMs === 0) {
-			return;
-		}
-
-		const now = this.#now();
-		if (!force && now - this.#lastSync < this.#syncIntervalMs) {
-			return;
-		}
-
-		this.#lastSync = now;
-		try {
-			await target.handle.datasync();
-			target.unsynced = false;
-		} catch {
-			// Pipes and character devices cannot be synced; nothing is lost by skipping.
-			target.unsynced = false;
-		}
 	}
 }

@@ -45,7 +45,9 @@ export type Holding = {
 
 /** Nine decimals, as the feed's amounts carry. */
 export function round9(value: number): number {
-	return Math.round(value * 1e9) / 1e9;
+	const rounded = Math.round(value * 1e9) / 1e9;
+	// Never -0: JSON writes it as 0, and an envelope must equal itself read back from a recording.
+	return rounded === 0 ? 0 : rounded;
 }
 
 export class Holdings {
@@ -92,10 +94,9 @@ export class Holdings {
 		return holding;
 	}
 
-	/** A buy of `amount` SOL at `price`; returns the quantity bought. */
-	buy(player: Player, amount: number, price: number): number {
+	/** A buy of `amount` SOL at `price` (of `qty` tokens when the trade says so); returns the quantity bought. */
+	buy(player: Player, amount: number, price: number, qty = round9(amount / price)): number {
 		const holding = this.#open(player);
-		const qty = round9(amount / price);
 		const total = holding.qty + qty;
 		holding.avgCost = total > 0 ? round9(((holding.avgCost * holding.qty) + amount) / total) : 0;
 		holding.qty = round9(total);
@@ -116,6 +117,18 @@ export class Holdings {
 		}
 
 		return {qty, amount};
+	}
+
+	/** A sale of exactly `qty` tokens for `amount` SOL (a scripted trade; never more than is held). */
+	sellExactly(player: Player, qty: number, amount: number): void {
+		const holding = this.#open(player);
+		const sold = Math.min(qty, holding.qty);
+		holding.realized = round9(holding.realized + amount - (sold * holding.avgCost));
+		holding.qty = round9(holding.qty - sold);
+		if (holding.qty <= 0) {
+			holding.qty = 0;
+			holding.avgCost = 0;
+		}
 	}
 
 	openShort(player: Player, amount: number, price: number): void {
@@ -232,7 +245,7 @@ export function leaderboard(holdings: Holdings, price: number, size: number): Ar
 		const {holding} = row;
 		const cached = holding.row;
 		// Without an open position a row does not depend on the price: the same object serves until it changes.
-		if (cached !== undefined && cached.version === holding.version && cached.position === index + 1 && holding.qty === 0 && holding.short === undefined) {
+		if (cached?.version === holding.version && cached.position === index + 1 && holding.qty === 0 && holding.short === undefined) {
 			board.push(cached.entry);
 			continue;
 		}

@@ -1,7 +1,7 @@
 import type {Envelope} from '../../source/protocol/envelope.js';
 
 /** A gameStateUpdate payload, loosely typed for assertions. */
-export type Frame = Record<string, any>;
+export type Frame = Record<string, unknown>;
 
 /** What a session showed of one game, gathered from its envelopes. */
 export type GameView = {
@@ -46,7 +46,7 @@ export function gamesOf(envelopes: readonly Envelope[]): GameView[] {
 export function historyById(envelopes: readonly Envelope[]): Map<string, Frame> {
 	const entries = new Map<string, Frame>();
 	for (const envelope of envelopes) {
-		const history = isFrame(envelope) ? (envelope.data as Frame)['gameHistory'] : undefined;
+		const history: unknown = isFrame(envelope) ? (envelope.data as Frame)['gameHistory'] : undefined;
 		if (Array.isArray(history)) {
 			for (const entry of history as Frame[]) {
 				entries.set(entry['id'] as string, entry);
@@ -62,7 +62,7 @@ export function livePrices(game: GameView): number[] {
 	const prices: number[] = [];
 	const last = game.rug?.data['tickCount'] as number | undefined;
 	for (const {data} of game.frames) {
-		const tick = data['tickCount'];
+		const tick: unknown = data['tickCount'];
 		if (data['active'] === true && typeof tick === 'number' && (last === undefined || tick <= last)) {
 			prices[tick] = data['price'] as number;
 		}
@@ -72,6 +72,6 @@ export function livePrices(game: GameView): number[] {
 }
 
 export function median(values: readonly number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
+	const sorted = values.toSorted((a, b) => a - b);
 	return sorted[Math.floor(sorted.length / 2)]!;
 }
