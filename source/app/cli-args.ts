@@ -32,7 +32,9 @@ function fail(error: string): ParsedArguments {
 /** `unknown flag --bogus (see rugs-tui --help)`, with the flag it most likely meant when one is close. */
 export function unknownFlag(written: string, table: readonly FlagSpec[] = flagTable): string {
 	const name = written.replace(/^-+/, '');
-	const guess = closest(name, table.map(spec => spec.name));
+	const names = table.map(spec => spec.name);
+	// `--color` for `--no-color`: the negation is the flag there is.
+	const guess = names.includes(`no-${name}`) ? `no-${name}` : closest(name, names);
 	return guess === undefined ? `unknown flag ${written} ${seeHelp}` : `unknown flag ${written}: did you mean --${guess}? ${seeHelp}`;
 }
 
