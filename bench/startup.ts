@@ -247,7 +247,7 @@ async function run(context: BenchContext): Promise<BenchRow[]> {
 		context.log('startup: no util-linux `script`: the first-frame rows are skipped');
 	}
 
-	const rounds = context.quick ? 2 : 6;
+	const rounds = context.quick ? 2 : 5;
 	const series: Series = {};
 	const add = (name: string, ms: number) => {
 		(series[name] ??= []).push(ms);
