@@ -6,6 +6,7 @@ import {generatorBenchmark} from './generator.js';
 import {recorderBenchmark} from './recorder.js';
 import {reducerBenchmark} from './reducer.js';
 import {renderBenchmark} from './render.js';
+import {startupBenchmark} from './startup.js';
 import {tuiBenchmark} from './tui.js';
 import type {Benchmark} from './types.js';
 import {verifyBenchmark} from './verify.js';
@@ -22,4 +23,5 @@ export const benchmarks: Benchmark[] = [
 	renderBenchmark,
 	tuiBenchmark,
 	dayBenchmark,
+	startupBenchmark,
 ];

@@ -1,118 +1,85 @@
+import {readFileSync} from 'node:fs';
 import process from 'node:process';
-import meow from 'meow';
+import {helpOrVersion, parseArguments} from './app/cli-args.js';
+import {helpText} from './app/cli-flags.js';
 import {parseCommand} from './app/commands.js';
-import {parseOptions, checkArguments, checkReplayFiles, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
-import {runExport} from './app/run-export.js';
-import {runJson} from './app/run-json.js';
-import {runSummarize} from './app/run-summarize.js';
-import {runTui} from './app/run-tui.js';
-import {defaultFps} from './ui/frame-rate.js';
+import {eventNameWarnings} from './app/event-names.js';
+import {parseOptions, checkReplayFiles} from './app/options.js';
 
-const help = `
-	Usage
-	  $ rugs-tui [options]                 live monitor (terminal UI)
-	  $ rugs-tui --replay FILE [--json]    replay a recording
-	  $ rugs-tui summarize FILE...         one JSON line per game seen, with provably-fair checks
-	  $ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV)
+/*
+The entry point. It loads only what the mode needs, when it knows the mode:
+`--version`, `--help` and a bad command line load nothing beyond the flag
+table and the option checks; the runners (the TUI with React and Ink, the
+JSON writer, the offline commands) are imported at the boundary, and the
+sources inside them load the same way (app/start-source.ts).
+*/
 
-	Sources
-	  --source auto|direct|cdp|replay|demo   where events come from (default auto: your Chrome tab
-	                         through CDP when one is open on rugs.fun, else the direct socket)
-	  --demo                 embedded demo feed (no network)
-	  --replay FILE          replay a recording (repeat for several files)
-	  --speed N              replay speed: 1 = recorded cadence, 0 = as fast as possible (default 1)
-	  --loop                 start the replay again after the last file (the monitor starts afresh)
-	  --url URL              direct source URL (default ${defaultUrl})
-	  --max-reconnects N     give up after N reconnection attempts (default unlimited)
-	  --cdp [HOST:]PORT      Chrome DevTools address (default ${defaultCdp})
-	  --target TEXT          attach to the tab whose URL contains TEXT (default rugs.fun)
-	  --reload               reload the tab after attaching, for a clean start
-	  --launch               start Chrome/Chromium (CHROME_PATH or the usual places) with a fresh
-	                         temporary profile, open rugs.fun and watch it; closed and deleted on exit
-	  --allow-remote-cdp     allow a non-loopback --cdp host (CDP is full control of that browser)
+// Tests and tools find the process by this name (it was meow's doing before).
+process.title = 'rugs-tui';
 
-	Output
-	  --json                 write every event as one JSON line on stdout (no UI)
-	  --events a,b           keep only these event names
-	  --record FILE          append every event to FILE as JSON lines (all events: --events does not filter it)
-	  --record-dir DIR       record into DIR: rugs-YYYY-MM-DD.jsonl per UTC day, then -1, -2… by size
-	  --record-max-mb N      with --record-dir: start the next file at N MB (default ${defaultRecordMaxMb})
-	  --redact               for --json and recordings: drop auth events, replace player ids and
-	                         usernames with per-run pseudonyms, strip credentials and trace ids
+type Manifest = {version?: string; description?: string};
 
-	Offline commands (read --record output and the Python recorders' formats)
-	  --out DIR              export: folder for games.csv and ticks/<gameId>.csv
+function manifest(): Manifest {
+	return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Manifest;
+}
 
-	Display
-	  --player NAME          show NAME's position from the leaderboard
-	  --fps N                redraw at most N times per second (default ${defaultFps})
-	  --no-color             no colours (NO_COLOR is honoured too)
-	  (in the monitor: 1-5 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)
+function usageError(message: string): number {
+	process.stderr.write(`rugs-tui: ${message}\n`);
+	return 2;
+}
 
-	  --help                 show this help
-	  --version              show the version
-`;
+/** A warning about the command line that does not stop the run: a JSON line in JSON mode (stderr carries only those there), text otherwise. */
+function warn(message: string, json: boolean): void {
+	process.stderr.write(json
+		? `${JSON.stringify({type: 'problem', kind: 'usage', ts: Date.now(), message})}\n`
+		: `rugs-tui: warning: ${message}\n`);
+}
 
-const cli = meow(help, {
-	importMeta: import.meta,
-	allowUnknownFlags: false,
-	flags: {
-		source: {type: 'string'},
-		demo: {type: 'boolean'},
-		replay: {type: 'string', isMultiple: true},
-		speed: {type: 'number'},
-		loop: {type: 'boolean'},
-		url: {type: 'string'},
-		maxReconnects: {type: 'number'},
-		cdp: {type: 'string'},
-		target: {type: 'string'},
-		reload: {type: 'boolean'},
-		launch: {type: 'boolean'},
-		allowRemoteCdp: {type: 'boolean'},
-		json: {type: 'boolean'},
-		events: {type: 'string'},
-		record: {type: 'string'},
-		recordDir: {type: 'string'},
-		recordMaxMb: {type: 'number'},
-		out: {type: 'string'},
-		redact: {type: 'boolean'},
-		player: {type: 'string'},
-		fps: {type: 'number'},
-		color: {type: 'boolean', default: true},
-	},
-});
-
-async function main(): Promise<number> {
-	// A value flag without its value, for the monitor and the commands alike.
-	const missingValue = checkArguments(process.argv.slice(2));
-	if (missingValue !== undefined) {
-		process.stderr.write(`rugs-tui: ${missingValue}\n`);
-		return 2;
+async function main(argv: readonly string[]): Promise<number> {
+	const asked = helpOrVersion(argv);
+	if (asked !== undefined) {
+		const {version = 'unknown', description = ''} = manifest();
+		process.stdout.write(asked === 'help' ? helpText(description) : `${version}\n`);
+		return 0;
 	}
 
-	const {out, ...monitorFlags} = cli.flags;
-	const command = parseCommand(cli.input, {...monitorFlags, out, color: undefined});
+	const parsed = parseArguments(argv);
+	if (!parsed.ok) {
+		return usageError(parsed.error);
+	}
+
+	const {out, ...monitorFlags} = parsed.flags;
+	const command = parseCommand(parsed.positionals, {...monitorFlags, out});
 	if (command !== undefined) {
 		if (!command.ok) {
-			process.stderr.write(`rugs-tui: ${command.error}\n`);
-			return 2;
+			return usageError(command.error);
 		}
 
 		const {name, files} = command.command;
 		const io = {stdout: process.stdout, stderr: process.stderr};
-		return name === 'summarize' ? runSummarize(files, io) : runExport(files, command.command.out!, io);
+		if (name === 'summarize') {
+			const {runSummarize} = await import('./app/run-summarize.js');
+			return runSummarize(files, io);
+		}
+
+		const {runExport} = await import('./app/run-export.js');
+		return runExport(files, command.command.out!, io);
 	}
 
-	const parsed = parseOptions(monitorFlags);
-	const error = parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error;
-	if (error !== undefined || !parsed.ok) {
-		process.stderr.write(`rugs-tui: ${error ?? 'invalid options'}\n`);
-		return 2;
+	const options = parseOptions(monitorFlags);
+	const error = options.ok ? checkReplayFiles(options.options.replayFiles) : options.error;
+	if (error !== undefined || !options.ok) {
+		return usageError(error ?? 'invalid options');
 	}
 
-	const {options} = parsed;
-	if (!options.json && process.stdout.isTTY) {
-		const code = await runTui(options, {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
+	const tui = !options.options.json && process.stdout.isTTY;
+	for (const warning of eventNameWarnings(options.options.events ?? [])) {
+		warn(warning, !tui);
+	}
+
+	if (tui) {
+		const {runTui} = await import('./app/run-tui.js');
+		const code = await runTui(options.options, {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr});
 		// The terminal is restored; a source that does not let go must not keep the process alive.
 		setTimeout(() => {
 			process.exit(code);
@@ -120,15 +87,16 @@ async function main(): Promise<number> {
 		return code;
 	}
 
-	if (!options.json) {
+	if (!options.options.json) {
 		process.stderr.write('rugs-tui: stdout is not a terminal; writing events as JSON lines (as --json does)\n');
 	}
 
-	return runJson(options, {stdout: process.stdout, stderr: process.stderr});
+	const {runJson} = await import('./app/run-json.js');
+	return runJson(options.options, {stdout: process.stdout, stderr: process.stderr});
 }
 
 try {
-	const code = await main();
+	const code = await main(process.argv.slice(2));
 	if (code === 130 || code === 143) {
 		// Ended by a signal: do not linger for output a stalled reader may never take.
 		process.exit(code);

@@ -290,7 +290,7 @@ describe('bad command lines: a clear message, exit code 2, nothing on stdout', (
 		[['--replay', 'does-not-exist.jsonl', '--json'], '--replay does-not-exist.jsonl: no such file'],
 		[['--replay', '.', '--json'], '--replay .: is a directory; give a recording file'],
 		[['--fps', '0'], '--fps 0: expected 1–60'],
-		[['--bogus'], 'Unknown flag'],
+		[['--bogus'], 'rugs-tui: unknown flag --bogus (see rugs-tui --help)'],
 	])('%j', async (args, message) => {
 		const {code, stdout, stderr} = await runCli(args);
 		expect(code).toBe(2);

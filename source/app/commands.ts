@@ -10,7 +10,7 @@ export type CommandName = (typeof commandNames)[number];
 export type Command = {name: CommandName; files: string[]; out: string | undefined};
 export type ParsedCommand = {ok: true; command: Command} | {ok: false; error: string};
 
-/** Flags of the live monitor, which the offline commands do not take (booleans arrive as false when absent; `color` is harmless and ignored). */
+/** Flags of the live monitor, which the offline commands do not take (absent ones are undefined, or false; `--no-color` is harmless and ignored). */
 type FlagValues = Record<string, unknown>;
 
 function kebab(name: string): string {
@@ -34,7 +34,7 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 
 	const name = word as CommandName;
 	const unused = Object.entries(flags)
-		.filter(([flag, value]) => value !== undefined && value !== false && flag !== 'out' && flag !== 'color' && !(Array.isArray(value) && value.length === 0))
+		.filter(([flag, value]) => value !== undefined && value !== false && flag !== 'out' && flag !== 'color' && flag !== 'noColor' && !(Array.isArray(value) && value.length === 0))
 		.map(([flag]) => `--${kebab(flag)}`);
 	if (unused.length > 0) {
 		return {ok: false, error: `${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used by ${name}; see rugs-tui --help`};
@@ -42,6 +42,10 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 
 	if (files.length === 0) {
 		return {ok: false, error: name === 'export' ? 'export needs recordings to read: rugs-tui export FILE... --out DIR' : 'summarize needs recordings to read: rugs-tui summarize FILE...'};
+	}
+
+	if (files.some(file => file.trim() === '')) {
+		return {ok: false, error: `${name}: an empty file name (is a shell variable unset?); give the recordings to read`};
 	}
 
 	const out = typeof flags['out'] === 'string' ? flags['out'] : undefined;

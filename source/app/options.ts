@@ -1,6 +1,7 @@
 import {accessSync, constants, statSync} from 'node:fs';
 import {defaultMaxFileMb} from '../record/record-files.js';
 import {defaultFps, maxFps, minFps} from '../ui/frame-rate.js';
+import type {FlagValues} from './cli-flags.js';
 
 /**
 The monitor's options, checked once: every problem with the command line is
@@ -39,30 +40,8 @@ export type Options = {
 	redact: boolean;
 };
 
-/** The flags as meow parses them (camel-cased). */
-export type RawFlags = {
-	source?: string;
-	replay?: string[];
-	demo?: boolean;
-	speed?: number;
-	loop?: boolean;
-	json?: boolean;
-	events?: string;
-	record?: string;
-	recordDir?: string;
-	recordMaxMb?: number;
-	player?: string;
-	fps?: number;
-	color?: boolean;
-	url?: string;
-	maxReconnects?: number;
-	cdp?: string;
-	target?: string;
-	reload?: boolean;
-	launch?: boolean;
-	allowRemoteCdp?: boolean;
-	redact?: boolean;
-};
+/** The flags as the command line gave them (./cli-args.ts, camel-cased), `--out` and the rest included: they are ignored here. */
+export type RawFlags = FlagValues;
 
 export type ParsedOptions = {ok: true; options: Options} | {ok: false; error: string};
 
@@ -72,16 +51,50 @@ export function isLoopbackHost(host: string): boolean {
 	return loopbackHosts.has(host.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
-/** `[host:]port`, `host`, or empty for the default 127.0.0.1:9222. */
+const cdpForm = 'expected [HOST:]PORT, for example 9222 or 127.0.0.1:9222';
+
+/** A host given without a port: a name with a dot, `localhost`, or an IPv6 address in brackets (`notaport` is none of them). */
+function looksLikeHost(text: string): boolean {
+	return text.includes('.') || text.toLowerCase() === 'localhost' || /^\[[^\]]+]$/.test(text);
+}
+
+/**
+`[HOST:]PORT` as --help says, or a HOST alone (port 9222) when it is
+recognisably one; undefined or empty for the default 127.0.0.1:9222. A string
+is the error.
+*/
 export function parseCdpAddress(value: string | undefined): {host: string; port: number} | string {
 	const text = (value ?? '').trim() || defaultCdp;
-	const match = /^(?:(\[[^\]]+]|[^:]+):)?(\d+)$/.exec(text) ?? /^(\[[^\]]+]|[^:]+)()$/.exec(text);
-	if (match === null) {
-		return `--cdp ${text}: expected [host:]port, for example 9222 or 127.0.0.1:9222`;
+	let host = '127.0.0.1';
+	let portText = '9222';
+	const bracketed = /^(\[[^\]]*])(?::(.*))?$/.exec(text);
+	if (bracketed !== null) {
+		host = bracketed[1]!;
+		portText = bracketed[2] ?? portText;
+	} else if (text.includes(':')) {
+		const colon = text.lastIndexOf(':');
+		host = text.slice(0, colon);
+		portText = text.slice(colon + 1);
+		if (host.includes(':')) {
+			return `--cdp ${text}: put an IPv6 address in brackets, for example [::1]:9222`;
+		}
+
+		if (host === '') {
+			return `--cdp ${text}: no host before the colon; ${cdpForm}`;
+		}
+	} else if (/^\d+$/.test(text)) {
+		portText = text;
+	} else if (looksLikeHost(text)) {
+		host = text;
+	} else {
+		return `--cdp ${text}: not a port; ${cdpForm} (a host alone needs a dot, or give HOST:PORT)`;
 	}
 
-	const host = match[1] ?? '127.0.0.1';
-	const port = match[2] === '' || match[2] === undefined ? 9222 : Number(match[2]);
+	if (!/^\d+$/.test(portText)) {
+		return `--cdp ${text}: ${portText === '' ? 'no port after the colon' : `${portText} is not a port`}; ${cdpForm}`;
+	}
+
+	const port = Number(portText);
 	if (!Number.isInteger(port) || port < 1 || port > 65_535) {
 		return `--cdp ${text}: port must be 1–65535`;
 	}
@@ -93,49 +106,9 @@ function fail(error: string): ParsedOptions {
 	return {ok: false, error};
 }
 
-/** A number flag's value as the user will recognise it (meow turns `--speed abc` into NaN). */
+/** A number flag's value as the user will recognise it (the parser turns `--speed abc` into NaN). */
 function shown(value: number | undefined): string {
 	return value === undefined || Number.isNaN(value) ? '(not a number)' : String(value);
-}
-
-/** Flags whose value meow would silently drop when it is missing (`--speed` alone) or read as 0 (`--speed=`). */
-// Every flag that takes a value, except --cdp, whose value is optional (bare --cdp = 127.0.0.1:9222).
-const flagsNeedingValues = [
-	'--source',
-	'--replay',
-	'--speed',
-	'--url',
-	'--max-reconnects',
-	'--target',
-	'--events',
-	'--record',
-	'--record-dir',
-	'--record-max-mb',
-	'--out',
-	'--player',
-	'--fps',
-];
-
-/**
-A problem meow does not report: a value flag given without its value, which
-it would drop (`--speed` alone) or read as 0 (`--speed=`). Returns the error,
-or undefined when there is none. (Stray words are commands: see commands.ts.)
-*/
-export function checkArguments(argv: readonly string[]): string | undefined {
-	for (const [index, argument] of argv.entries()) {
-		if (argument === '--') {
-			break;
-		}
-
-		for (const flag of flagsNeedingValues) {
-			const next = argv[index + 1];
-			if (argument === `${flag}=` || (argument === flag && (next === undefined || next.startsWith('--')))) {
-				return `${flag} needs a value (see --help)`;
-			}
-		}
-	}
-
-	return undefined;
 }
 
 /** Each replay file must be a readable file; say which is not, before anything starts. */
@@ -159,7 +132,19 @@ export function checkReplayFiles(files: readonly string[]): string | undefined {
 }
 
 export function parseOptions(flags: RawFlags): ParsedOptions {
-	const replayFiles = (flags.replay ?? []).filter(file => file !== '');
+	// The command line refuses these first (cli-args.ts); callers that build flags themselves get the same rule.
+	for (const [flag, value] of [['--source', flags.source], ['--url', flags.url], ['--cdp', flags.cdp], ['--target', flags.target], ['--player', flags.player], ['--events', flags.events]] as const) {
+		if (value?.trim() === '') {
+			return fail(`${flag}: an empty value (is a shell variable unset?); give one, or leave the flag out`);
+		}
+	}
+
+	const replayFiles = flags.replay ?? [];
+	if (replayFiles.some(file => file.trim() === '')) {
+		// An unset $FILE must not quietly become the live feed.
+		return fail('--replay: an empty file name (is a shell variable unset?); give a recording file');
+	}
+
 	let source = (flags.source ?? 'auto') as SourceChoice;
 	if (!sourceChoices.includes(source)) {
 		return fail(`--source ${flags.source}: expected one of ${sourceChoices.join(', ')}`);
@@ -275,7 +260,7 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 			recordMaxMb,
 			player: player === '' ? undefined : player,
 			fps,
-			color: flags.color ?? true,
+			color: flags.noColor !== true,
 			url,
 			maxReconnects,
 			cdpHost: cdp.host,

@@ -1,5 +1,6 @@
 import type {AppBus} from '../bus/app-bus.js';
-import {createCdpSource, type CdpSourceOptions} from '../sources/cdp.js';
+// The CDP client (chrome-remote-interface) is loaded by the functions that run a CDP source: the demo and the direct source never need it.
+import type {CdpSourceOptions} from '../sources/cdp.js';
 import {defaultBackendHost} from '../sources/cdp-frames.js';
 import {findChrome, launchChrome, chromeNotFoundMessage, type LaunchedChrome} from '../sources/chrome-launch.js';
 import {createDirectSource} from '../sources/direct.js';
@@ -112,6 +113,7 @@ function browserClosed(bus: AppBus, chrome: LaunchedChrome, signal: AbortSignal)
 
 /** `--source cdp`: attach to a running Chrome, or to the one `--launch` starts (the run ends when that browser is closed). */
 export async function runCdp(bus: AppBus, options: Options, signal: AbortSignal): Promise<void> {
+	const {createCdpSource} = await import('../sources/cdp.js');
 	if (!options.launch) {
 		await runLiveSource(createCdpSource(bus, cdpSourceOptions(options)), signal);
 		return;
@@ -129,6 +131,7 @@ reachable (or the browser `--launch` started), the direct socket otherwise,
 switching as either appears or goes away.
 */
 export async function runAuto(bus: AppBus, options: Options, signal: AbortSignal, tuning: {startupGraceMs?: number; overlapMs?: number} = {}): Promise<void> {
+	const {createCdpSource} = await import('../sources/cdp.js');
 	const run = async (at?: {host: string; port: number}) => {
 		const manager = createSourceManager(bus, {
 			candidates: [

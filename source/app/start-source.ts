@@ -1,9 +1,5 @@
 import type {AppBus} from '../bus/app-bus.js';
-import {startDemoServer} from '../sources/demo-server.js';
-import {createDirectSource} from '../sources/direct.js';
-import {replay} from '../sources/replay.js';
 import type {Options} from './options.js';
-import {runAuto, runCdp, runLiveSource} from './run-live.js';
 
 export type SourceHooks = {
 	signal: AbortSignal;
@@ -13,16 +9,20 @@ export type SourceHooks = {
 
 /**
 Run the chosen source until it ends (a replay reaches its last line) or the
-signal aborts it (live sources run until then).
+signal aborts it (live sources run until then). Each source's code is
+loaded here, when it is chosen: a replay never loads socket.io or the CDP
+client, the demo never loads the CDP client.
 */
 export async function startSource(bus: AppBus, options: Options, hooks: SourceHooks): Promise<void> {
 	switch (options.source) {
 		case 'replay': {
+			const {replay} = await import('../sources/replay.js');
 			await replay(bus, {files: options.replayFiles, speed: options.speed, loop: options.loop, signal: hooks.signal, ready: hooks.ready});
 			return;
 		}
 
 		case 'direct': {
+			const [{runLiveSource}, {createDirectSource}] = await Promise.all([import('./run-live.js'), import('../sources/direct.js')]);
 			await runLiveSource(createDirectSource(bus, {url: options.url, maxReconnects: options.maxReconnects}), hooks.signal);
 			return;
 		}
@@ -30,6 +30,7 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 		case 'demo': {
 			// The embedded demo feed goes through the same direct-source code as the real feed.
 			// It plays a logged-in session so that every pane has something to show.
+			const [{runLiveSource}, {createDirectSource}, {startDemoServer}] = await Promise.all([import('./run-live.js'), import('../sources/direct.js'), import('../sources/demo-server.js')]);
 			const demo = await startDemoServer({speed: options.speed === 0 ? 1 : options.speed, authenticated: true});
 			try {
 				await runLiveSource(createDirectSource(bus, {url: demo.url, kind: 'demo', maxReconnects: options.maxReconnects}), hooks.signal);
@@ -41,11 +42,13 @@ export async function startSource(bus: AppBus, options: Options, hooks: SourceHo
 		}
 
 		case 'cdp': {
+			const {runCdp} = await import('./run-live.js');
 			await runCdp(bus, options, hooks.signal);
 			return;
 		}
 
 		case 'auto': {
+			const {runAuto} = await import('./run-live.js');
 			await runAuto(bus, options, hooks.signal);
 			return;
 		}

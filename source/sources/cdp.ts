@@ -4,6 +4,7 @@ import type {ConnectionState} from '../bus/messages.js';
 import {cleanText} from '../protocol/untrusted-text.js';
 import type {BackoffPolicy} from './backoff.js';
 import {CdpFrames, defaultBackendHost, isGameSocketUrl, type CdpFrameOutput} from './cdp-frames.js';
+import {describeFailedLoad, errorCodeIn, failedLoad, readErrorCode, type FrameInfo} from './cdp-page-load.js';
 import {defaultStableAfterMs, Reconnector} from './reconnector.js';
 import type {Source, SourceEnd} from './source.js';
 
@@ -147,6 +148,8 @@ class CdpConnection implements CdpSource {
 	#stale = false;
 	#state: ConnectionState = 'idle';
 	#silenceTimer: NodeJS.Timeout | undefined;
+	/** Why the tab's last page load failed (Network.loadingFailed of the Document), for ./cdp-page-load.ts. */
+	#loadError: string | undefined;
 
 	constructor(bus: AppBus, settings: Settings) {
 		const {host, port, target, options} = settings;
@@ -279,6 +282,7 @@ class CdpConnection implements CdpSource {
 		try {
 			await this.#enableNetwork(session, client, page);
 			await withTimeout(client.Page.enable(), this.#settings.attachTimeoutMs, 'Page.enable');
+			void this.#checkPageLoad(session);
 			if (this.#settings.reload && !this.#reloaded) {
 				this.#reloaded = true;
 				await withTimeout(client.Page.reload({ignoreCache: true}), this.#settings.attachTimeoutMs, 'Page.reload');
@@ -398,8 +402,15 @@ class CdpConnection implements CdpSource {
 				}
 
 				this.#status('connecting', `page navigated; waiting for the game socket (${this.#connectedDetail()})`);
+				void this.#checkPageLoad(this.#session, frame);
 			}
 
+			return;
+		}
+
+		if (method === 'Network.loadingFailed') {
+			const failure = params as {type?: unknown; errorText?: unknown} | undefined;
+			this.#loadError = failure?.type === 'Document' ? errorCodeIn(failure.errorText) ?? this.#loadError : this.#loadError;
 			return;
 		}
 
@@ -480,6 +491,30 @@ class CdpConnection implements CdpSource {
 				break;
 			}
 		}
+	}
+
+	/** Say so when the tab shows Chrome's error page instead of its page (./cdp-page-load.ts): no game socket opens there. */
+	async #checkPageLoad(session: Session | undefined, frame?: FrameInfo): Promise<void> {
+		const client = session?.client;
+		if (client === undefined) {
+			return;
+		}
+
+		const tree = frame === undefined ? await withTimeout(client.Page.getFrameTree(), this.#settings.attachTimeoutMs, 'Page.getFrameTree').catch(() => undefined) : undefined;
+		const url = failedLoad(frame ?? tree?.frameTree.frame);
+		if (url === undefined || session !== this.#session) {
+			return;
+		}
+
+		const code = this.#loadError ?? await readErrorCode(client);
+		this.#loadError = undefined;
+		if (session !== this.#session) {
+			return;
+		}
+
+		const message = describeFailedLoad(cleanText(url, 200), code);
+		this.#retry.problem('source', message);
+		this.#status('connecting', `${message} (${this.#connectedDetail()})`);
 	}
 
 	#checkSilence(): void {

@@ -95,7 +95,7 @@ export class Tmux {
 		}
 	}
 
-	/** The pid of the first process named `comm` (meow titles the CLI `rugs-tui`) under the session's pane. */
+	/** The pid of the first process named `comm` (cli.tsx titles the process `rugs-tui`) under the session's pane. */
 	processIn(name: string, comm: string): number | undefined {
 		const children = new Map<number, number[]>();
 		const names = new Map<number, string>();
