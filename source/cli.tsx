@@ -34,9 +34,11 @@ const help = `
 	Output
 	  --json                 write every event as one JSON line on stdout (no UI)
 	  --events a,b           keep only these event names
-	  --record FILE          append every event to FILE as JSON lines (all events: --events does not filter it)
-	  --record-dir DIR       record into DIR: rugs-YYYY-MM-DD.jsonl per UTC day, then -1, -2… by size
-	  --record-max-mb N      with --record-dir: start the next file at N MB (default ${defaultRecordMaxMb})
+	  --record FILE          append every event to FILE as JSON lines (all events: --events does not filter it);
+	                         FILE.jsonl.gz writes gzip, FILE.jsonl.br brotli
+	  --record-dir DIR       record into DIR: rugs-YYYY-MM-DD.jsonl.gz per UTC day, then -1, -2… by size
+	  --record-max-mb N      with --record-dir: start the next file at N MB on disk (default ${defaultRecordMaxMb})
+	  --record-compress gzip|brotli|none   with --record-dir: how files are stored (default gzip)
 	  --redact               for --json and recordings: drop auth events, replace player ids and
 	                         usernames with per-run pseudonyms, strip credentials and trace ids
 
@@ -74,6 +76,7 @@ const cli = meow(help, {
 		record: {type: 'string'},
 		recordDir: {type: 'string'},
 		recordMaxMb: {type: 'number'},
+		recordCompress: {type: 'string'},
 		out: {type: 'string'},
 		redact: {type: 'boolean'},
 		player: {type: 'string'},
