@@ -22,8 +22,8 @@ another copy, and a frame that never fitted blocked everything behind it.)
 const suffixes = ['.jsonl', '.jsonl.gz', '.jsonl.br'] as const;
 type Suffix = typeof suffixes[number];
 
-function envelope(seq: number, data: unknown = {gameId: 'g', tickCount: seq, price: 1 + (seq / 100), note: 'x'.repeat(200)}): Envelope {
-	return makeEnvelope({seq, ts: 1_765_000_000_000 + seq, source: 'direct', direction: 'received', event: 'gameStateUpdate', args: [data]});
+function envelope(seq: number, data?: unknown): Envelope {
+	return makeEnvelope({seq, ts: 1_765_000_000_000 + seq, source: 'direct', direction: 'received', event: 'gameStateUpdate', args: [data ?? {gameId: 'g', tickCount: seq, price: 1 + (seq / 100), note: 'x'.repeat(200)}]});
 }
 
 /** The text a recording file holds: strictly decoded (a compressed stream must be complete) or, with `open`, up to its last flush point. */
@@ -157,7 +157,7 @@ describe.skipIf(tmpfsUnavailable !== undefined)(`a full disk (a real tmpfs)${tmp
 			const file = path.join(disk.dir, `cli-${++counter}${suffix}`);
 			disk.fill(0);
 			run = startCli(['--replay', source, '--speed', '1', '--json', '--record', file], {stdoutToNull: true});
-			await waitFor(() => /ENOSPC/.test(run!.stderr()), {what: 'the full disk reported', timeoutMs: 20_000});
+			await waitFor(() => run!.stderr().includes('ENOSPC'), {what: 'the full disk reported', timeoutMs: 20_000});
 			disk.free();
 			const exit = await run.exited;
 			expect(exit.code).toBe(0);
