@@ -18,8 +18,9 @@ the end), and decode it.
   line), and write `03 00` plus the trailer of what the member holds, checked
   by decoding the finished member before the file is touched. A crash during
   the repair leaves an open member again, repaired by the next run.
-- Anything else (no header of ours within reach, data that does not decode):
-  the file is left exactly as it is and the caller records to another file.
+- No member of ours within reach: fine if the whole file decodes to its end
+  (a file gzip(1) made); anything else (data that does not decode, a damaged
+  member) is left exactly as it is and the caller records to another file.
 
 Members are bounded (record-target.ts starts a new one every 32 MiB of
 content), so the search and the decoding are bounded too.
@@ -83,6 +84,15 @@ function countLines(content: Buffer): number {
 	return count;
 }
 
+function decodesCompletely(bytes: Buffer): boolean {
+	try {
+		zlib.gunzipSync(bytes);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** A complete member (and its length), or undefined. */
 function completeLength(member: Buffer): number | undefined {
 	try {
@@ -142,7 +152,10 @@ export async function closeGzipTail(handle: FileHandle, size: number): Promise<G
 
 	const member = await lastMember(handle, size);
 	if (member === undefined) {
-		return {kind: 'unknown', reason: `no gzip member written by rugs-tui in its last ${Math.round(Math.min(size, searchLimit) / 1024 / 1024)} MiB`};
+		// Made by another tool (gzip(1) writes a name and a time in its header): fine if it decodes to its end.
+		return size <= searchLimit && decodesCompletely(await readAt(handle, 0, size))
+			? {kind: 'complete'}
+			: {kind: 'unknown', reason: `no gzip member written by rugs-tui in its last ${Math.round(Math.min(size, searchLimit) / 1024 / 1024)} MiB, and it is not a complete gzip file`};
 	}
 
 	const complete = completeLength(member.bytes);
