@@ -10,6 +10,7 @@ import {readRecording} from '../source/sources/read-recording.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
 import {runCli, startCli, stopCli, type CliRun} from './helpers/cli.js';
 import {binPath} from './helpers/project.js';
+import {reachableCommand} from './helpers/reachable-command.js';
 import {envelopeLines, makeTempDir, splitLines, writeRecording} from './helpers/recordings.js';
 import {waitFor} from './helpers/wait.js';
 
@@ -263,12 +264,35 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 		expect(problems(run.stderr).some(problem => problem.kind === 'record' && /ENOSPC.*disk is full/.test(problem.message))).toBe(true);
 	});
 
-	test('no permission (EACCES, as an unprivileged user)', async () => {
+	// As root the test drops to uid 65534, which may not reach the checkout (a clone in a private folder): it then runs a copy.
+	const asRoot = process.getuid?.() === 0;
+	const command = asRoot ? reachableCommand(65_534, 65_534) : {ok: true as const, bin: binPath, remove() {/* The checkout itself. */}};
+	afterAll(() => {
+		if (command.ok) {
+			command.remove();
+		}
+	});
+
+	test.skipIf(!command.ok)(`no permission (EACCES, as an unprivileged user)${command.ok ? '' : ` — skipped: ${command.reason}`}`, async () => {
 		const locked = temporaryPath('locked');
 		mkdirSync(locked, {mode: 0o555});
 		chmodSync(locked, 0o555);
-		const asNobody = process.getuid?.() === 0 ? {uid: 65_534, gid: 65_534} : {};
-		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', path.join(locked, 'rec.jsonl')], {...asNobody, cwd: temporary.dir});
+		const asNobody = asRoot ? {uid: 65_534, gid: 65_534} : {};
+		const {bin} = command as {bin: string};
+		const run = await new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
+			const child = spawn(process.execPath, [bin, '--replay', sessionFile, '--speed', '0', '--json', '--record', path.join(locked, 'rec.jsonl')], {...asNobody, cwd: temporary.dir, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: undefined}});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+				stdout += chunk;
+			});
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+				stderr += chunk;
+			});
+			child.on('close', code => {
+				resolve({code, stdout, stderr});
+			});
+		});
 		expect(run.stderr).not.toMatch(/Cannot find module/);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
