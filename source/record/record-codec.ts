@@ -32,10 +32,15 @@ export const recordCodecs: readonly RecordCodec[] = ['gzip', 'brotli', 'none'];
 /** `--record-dir`'s default: zcat, jq, DuckDB, pandas and Spark read gzip as it is. */
 export const defaultDirCodec: RecordCodec = 'gzip';
 
-/** zlib's default level: 0.09× of the feed at ~30 µs per event (`npm run bench -- recorder`). */
-export const gzipLevel = 6;
-/** Brotli quality: 0.03× of the feed at about gzip's CPU cost (qualities 6+ cost twice as much for 1% less). */
-export const brotliQuality = 5;
+/*
+Levels chosen by measurement (`npm run bench -- recorder-compress`, generated play flushed
+once a second; recorder CPU per event against the uncompressed recorder's ~40 µs, best of 3):
+gzip 1: 0.11× on disk, 1.3× CPU; 3: 0.11×, 1.5×; 4: 0.10×, 1.9×; 6 (zlib's default): 0.09×, 2.2×.
+brotli 3: 0.03×, 1.7×; 4: 0.03×, 2.2×; 5: 0.025×, 2.6×. The targets are ≤ 0.15× / ≤ 0.05× on disk
+and ≤ 2× CPU: level 3 and quality 3 meet all of them with room for a noisy machine.
+*/
+export const gzipLevel = 3;
+export const brotliQuality = 3;
 /** A 16 MiB window: wide enough to see the repeated gameHistory frames (issue 11). */
 export const brotliWindowBits = 24;
 
@@ -145,8 +150,12 @@ export type StreamEncoder = {
 	close(): void;
 };
 
-/** Feed a zlib stream and take all its output up to a flush. */
-async function flushed(stream: zlib.Gzip | zlib.DeflateRaw | zlib.BrotliCompress, input: Buffer, flush: number): Promise<Buffer> {
+/**
+Feed a zlib stream and take all its output. The stream was made with a flush
+mode (`flush` option), so each write is one trip to zlib's thread that ends at
+a flush point — half the round trips of write() then flush().
+*/
+async function flushed(stream: zlib.DeflateRaw | zlib.BrotliCompress, input: Buffer): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	const onData = (chunk: Buffer) => {
 		chunks.push(chunk);
@@ -155,18 +164,12 @@ async function flushed(stream: zlib.Gzip | zlib.DeflateRaw | zlib.BrotliCompress
 	stream.on('data', onData);
 	try {
 		await new Promise<void>((resolve, reject) => {
-			const onError = (error: Error) => {
-				reject(error);
-			};
-
-			stream.once('error', onError);
-			if (input.length > 0) {
-				stream.write(input);
-			}
-
-			stream.flush(flush, () => {
-				stream.off('error', onError);
-				resolve();
+			stream.write(input, error => {
+				if (error) {
+					reject(error);
+				} else {
+					resolve();
+				}
 			});
 		});
 	} finally {
@@ -178,7 +181,9 @@ async function flushed(stream: zlib.Gzip | zlib.DeflateRaw | zlib.BrotliCompress
 
 /** A gzip member, written unit by unit: raw deflate with sync flushes, the header and trailer written here. */
 export function gzipEncoder(): StreamEncoder {
-	const deflate = zlib.createDeflateRaw({level: gzipLevel});
+	const deflate = zlib.createDeflateRaw({level: gzipLevel, flush: zlib.constants.Z_SYNC_FLUSH});
+	// A zlib error reaches encode() through the write callback; without a listener it would also be thrown.
+	deflate.on('error', () => undefined);
 	let committed = {crc: 0, length: 0, started: false};
 	let pending: typeof committed | undefined;
 	return {
@@ -188,7 +193,7 @@ export function gzipEncoder(): StreamEncoder {
 		},
 		async encode(lines) {
 			const input = lines.length === 1 ? lines[0]! : Buffer.concat(lines);
-			const body = await flushed(deflate, input, zlib.constants.Z_SYNC_FLUSH);
+			const body = await flushed(deflate, input);
 			pending = {crc: crc32(input, committed.crc), length: committed.length + input.length, started: true};
 			return committed.started ? body : Buffer.concat([gzipHeader, body]);
 		},
@@ -210,12 +215,14 @@ export function gzipEncoder(): StreamEncoder {
 /** A brotli stream with a 16 MiB window, written unit by unit with flushes. */
 export function brotliEncoder(): StreamEncoder {
 	const brotli = zlib.createBrotliCompress({
+		flush: zlib.constants.BROTLI_OPERATION_FLUSH,
 		params: {
 			[zlib.constants.BROTLI_PARAM_QUALITY]: brotliQuality,
 			[zlib.constants.BROTLI_PARAM_LGWIN]: brotliWindowBits,
 			[zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
 		},
 	});
+	brotli.on('error', () => undefined);
 	let committed = {length: 0, started: false};
 	let pending: typeof committed | undefined;
 	return {
@@ -225,7 +232,7 @@ export function brotliEncoder(): StreamEncoder {
 		},
 		async encode(lines) {
 			const input = lines.length === 1 ? lines[0]! : Buffer.concat(lines);
-			const body = await flushed(brotli, input, zlib.constants.BROTLI_OPERATION_FLUSH);
+			const body = await flushed(brotli, input);
 			pending = {length: committed.length + input.length, started: true};
 			return body;
 		},
