@@ -7,7 +7,8 @@ import {open} from 'node:fs/promises';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {makeEnvelope, type Envelope} from '../source/protocol/envelope.js';
 import {closeGzipTail} from '../source/record/gzip-tail.js';
-import {crc32, gzipEncoder, portableCrc32} from '../source/record/record-codec.js';
+import {crc32, gzipEncoder, gzipHeader, portableCrc32} from '../source/record/record-codec.js';
+import {Recorder} from '../source/record/recorder.js';
 import {gameCycle, seedForLength} from '../source/sim/game-cycle.js';
 import {runCli, startCli, stopCli, type CliRun} from './helpers/cli.js';
 import {envelopeLines, makeTempDir, writeRecording} from './helpers/recordings.js';
@@ -180,6 +181,34 @@ describe('finishing the gzip member a killed run left open', () => {
 		const refused = await repaired(garbage);
 		expect(refused.result.kind).toBe('unknown');
 		expect(refused.after.equals(garbage)).toBe(true);
+	});
+});
+
+describe('gzip members are bounded', () => {
+	test('past 32 MiB of content the member is finished and a new one begun: one valid file, and what a repair must decode stays bounded', async () => {
+		const file = temporaryPath('long.jsonl.gz');
+		const recorder = new Recorder({file});
+		const blob = 'y'.repeat(60_000);
+		let text = '';
+		for (let seq = 1; seq <= 700; seq++) {
+			const item = makeEnvelope({seq, ts: seq, source: 'replay', direction: 'received', event: 'gameStateUpdate', args: [{seq, blob}]});
+			recorder.write(item);
+			text += `${JSON.stringify(item)}\n`;
+			if (seq % 50 === 0) {
+				await recorder.flush();
+			}
+		}
+
+		await recorder.close();
+		const bytes = readFileSync(file);
+		expect(zlib.gunzipSync(bytes).toString('utf8')).toBe(text);
+		let members = 0;
+		for (let at = bytes.indexOf(gzipHeader); at !== -1; at = bytes.indexOf(gzipHeader, at + 1)) {
+			members++;
+		}
+
+		expect(text.length).toBeGreaterThan(40 * 1024 * 1024);
+		expect(members).toBe(2);
 	});
 });
 
