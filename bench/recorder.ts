@@ -156,7 +156,8 @@ export const recorderBenchmark: Benchmark = {
 		const dir = await mkdtemp(path.join(tmpdir(), 'rugs-bench-'));
 		try {
 			const once = envelopes.reduce((sum, envelope) => sum + JSON.stringify(envelope).length + 1, 0);
-			const rounds = Math.max(1, Math.round((context.quick ? 1e7 : 5e7) / once));
+			// 30 MB a sample (was 50): the compressed-recording benchmark beside it shares the five minutes.
+			const rounds = Math.max(1, Math.round((context.quick ? 1e7 : 3e7) / once));
 			context.log(`recorder: ${envelopes.length} envelopes (${(once / 1e6).toFixed(1)} MB) from ${origin}, ×${rounds} per sample`);
 			const recorded: Timing[] = [];
 			const floor: Timing[] = [];
@@ -173,7 +174,7 @@ export const recorderBenchmark: Benchmark = {
 			// End to end: the command as users run it, with and without --record, on the same input.
 			const input = path.join(dir, 'input.jsonl');
 			const text = envelopes.map(envelope => `${JSON.stringify(envelope)}\n`).join('');
-			const copies = Math.max(1, Math.round((context.quick ? 1e7 : 3e7) / text.length));
+			const copies = Math.max(1, Math.round((context.quick ? 1e7 : 2e7) / text.length));
 			await writeFile(input, text.repeat(copies));
 			const {size: inputBytes} = await stat(input);
 			const events = envelopes.length * copies;

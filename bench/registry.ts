@@ -3,6 +3,7 @@ import {dayBenchmark} from './day.js';
 import {decodeBenchmark} from './decode.js';
 import {directBenchmark} from './direct.js';
 import {generatorBenchmark} from './generator.js';
+import {recorderCompressBenchmark} from './recorder-compress.js';
 import {recorderBenchmark} from './recorder.js';
 import {reducerBenchmark} from './reducer.js';
 import {renderBenchmark} from './render.js';
@@ -19,6 +20,7 @@ export const benchmarks: Benchmark[] = [
 	cdpBenchmark,
 	verifyBenchmark,
 	recorderBenchmark,
+	recorderCompressBenchmark,
 	generatorBenchmark,
 	renderBenchmark,
 	tuiBenchmark,

@@ -97,12 +97,20 @@ async function main(argv: readonly string[]): Promise<number> {
 
 try {
 	const code = await main(process.argv.slice(2));
-	if (code === 130 || code === 143) {
+	if (code === 129) {
+		// SIGHUP: the terminal is likely gone, and Node's own exit would abort resetting it (tcsetattr fails with EIO).
+		// Everything is closed by now: end by the signal itself, which the shell sees as 129 too. A listener left for
+		// it (Ink's signal-exit) takes it on the next turn of the event loop and re-raises it; exit anyway if none does.
+		process.kill(process.pid, 'SIGHUP');
+		setTimeout(() => {
+			process.exit(code);
+		}, 1000);
+	} else if (code > 128) {
 		// Ended by a signal: do not linger for output a stalled reader may never take.
 		process.exit(code);
+	} else {
+		process.exitCode = code;
 	}
-
-	process.exitCode = code;
 } catch (error) {
 	process.stderr.write(`rugs-tui: ${error instanceof Error ? error.message : String(error)}\n`);
 	process.exitCode = 1;

@@ -1,6 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {rm} from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {chromeCandidates, findChrome, launchChrome} from '../source/sources/chrome-launch.js';
@@ -132,8 +133,40 @@ describe('launching', () => {
 	});
 });
 
+describe('a program that does not handle the signal itself', () => {
+	test.each(['SIGHUP', 'SIGTERM', 'SIGQUIT'] as const)('%s still closes the browser and deletes the profile, and ends the process by that signal', async signal => {
+		const script = String.raw`
+			const {launchChrome} = await import(${JSON.stringify(path.join(projectRoot, 'dist/sources/chrome-launch.js'))});
+			const chrome = await launchChrome({executable: ${JSON.stringify(chromePath)}, headless: true, profileParent: ${JSON.stringify(lab.profileParent)}});
+			process.stdout.write(JSON.stringify({pid: chrome.pid, profileDir: chrome.profileDir}) + '\n');
+			setInterval(() => {}, 1000);
+		`;
+		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'pipe']});
+		children.push(child);
+		let stdout = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+		});
+		const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => {
+			child.once('exit', (code, exitSignal) => {
+				resolve({code, signal: exitSignal});
+			});
+		});
+		await waitFor(() => stdout.includes('\n'), 'the browser to start', 25_000);
+		const {pid, profileDir} = JSON.parse(stdout) as {pid: number; profileDir: string};
+		expect(existsSync(profileDir)).toBe(true);
+		expect(processesInGroup(pid).length).toBeGreaterThan(0);
+
+		child.kill(signal);
+		expect(await exited).toEqual({code: null, signal});
+		expect(processesInGroup(pid)).toEqual([]);
+		expect(processesMentioning(profileDir)).toEqual([]);
+		expect(existsSync(profileDir)).toBe(false);
+	});
+});
+
 describe('rugs-tui --launch', () => {
-	test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('streams the launched tab\'s events, redacted, and on %s closes the browser and deletes the profile', async (signal, expectedCode) => {
+	test.each([['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129], ['SIGQUIT', 131]] as const)('streams the launched tab\'s events, redacted, and on %s closes the browser and deletes the profile', async (signal, expectedCode) => {
 		const tag = `launch-${signal}`;
 		const cli = run(['--launch', '--json', '--redact', '--target', `tag=${tag}`], {RUGS_TUI_LAUNCH_URL: server.pageUrl(tag)});
 		await waitFor(() => jsonLines(cli.stderr()).some(line => line['type'] === 'status' && typeof line['detail'] === 'string' && /attached to tab|^tab /.test(line['detail'])), 'rugs-tui to attach to the launched tab', 25_000)
@@ -172,7 +205,8 @@ describe('rugs-tui --launch', () => {
 		expect(profiles).toHaveLength(1);
 		cli.child.kill(signal);
 		const exit = await cli.exited;
-		expect(exit.code).toBe(expectedCode);
+		// SIGHUP ends rugs-tui by the signal itself once everything is closed; a shell shows 129 for that too.
+		expect(exit.code ?? 128 + os.constants.signals[exit.signal!]).toBe(expectedCode);
 		expect(processesMentioning(path.join(lab.profileParent, profiles[0]!))).toEqual([]);
 		expect(leftoverProfiles(lab.profileParent)).toEqual([]);
 		// Nothing listens on the browser's DevTools port any more.

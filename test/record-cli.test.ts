@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
+import {brotliDecompressSync, gunzipSync} from 'node:zlib';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {gameCycle as syntheticGame, seedForLength} from '../source/sim/game-cycle.js';
 import {makeEnvelope, type Envelope} from '../source/protocol/envelope.js';
@@ -9,6 +10,7 @@ import {readRecording} from '../source/sources/read-recording.js';
 import {hasCaptures, publicFeedCapture} from './helpers/captures.js';
 import {runCli, startCli, stopCli, type CliRun} from './helpers/cli.js';
 import {binPath} from './helpers/project.js';
+import {reachableCommand} from './helpers/reachable-command.js';
 import {envelopeLines, makeTempDir, splitLines, writeRecording} from './helpers/recordings.js';
 import {waitFor} from './helpers/wait.js';
 
@@ -130,27 +132,53 @@ describe('record → replay → summarize', () => {
 		expect(viaRecording.stdout.trim().split('\n')).toHaveLength(13);
 	});
 
-	test('--record-dir writes whole lines into day files rotated by --record-max-mb, nothing lost', async () => {
-		const dir = temporaryPath('dir');
-		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record-dir', dir, '--record-max-mb', '0.05'], {stdoutToNull: true});
-		expect(run.code).toBe(0);
-		const names = readdirSync(dir);
-		expect(names.length).toBeGreaterThan(2);
+	/** The files of a --record-dir, in the order of the series (day, then index). */
+	function seriesOrder(dir: string): string[] {
 		const order = (name: string) => {
 			const day = /^rugs-(\d{4}-\d\d-\d\d)/.exec(name)![1]!;
 			return [day, recordFileIndex(name, day)!] as const;
 		};
 
-		names.sort((a, b) => {
+		return readdirSync(dir).toSorted((a, b) => {
 			const [dayA, indexA] = order(a);
 			const [dayB, indexB] = order(b);
 			return dayA === dayB ? indexA - indexB : (dayA < dayB ? -1 : 1);
 		});
+	}
+
+	test('--record-dir --record-compress none writes whole lines into day files rotated by --record-max-mb, nothing lost', async () => {
+		const dir = temporaryPath('dir');
+		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record-dir', dir, '--record-max-mb', '0.05', '--record-compress', 'none'], {stdoutToNull: true});
+		expect(run.code).toBe(0);
+		const names = seriesOrder(dir);
+		expect(names.length).toBeGreaterThan(2);
+		expect(names.every(name => name.endsWith('.jsonl'))).toBe(true);
 		const joined = names.map(name => readFileSync(path.join(dir, name), 'utf8')).join('');
 		expect(joined).toBe(readFileSync(sessionFile, 'utf8'));
 		for (const name of names) {
 			const {size} = statSync(path.join(dir, name));
 			expect(size).toBeLessThanOrEqual(50_000);
+		}
+	});
+
+	test.each(['gzip', 'brotli'] as const)('--record-dir (%s): rugs-DAY.jsonl.gz/.br files rotated by their size on disk, each a complete stream, together byte for byte the recording', async codec => {
+		const dir = temporaryPath(`dir-${codec}`);
+		const limit = 4000;
+		const args = ['--replay', sessionFile, '--speed', '0', '--json', '--record-dir', dir, '--record-max-mb', String(limit / 1e6)];
+		const run = await runCli(codec === 'gzip' ? args : [...args, '--record-compress', codec], {stdoutToNull: true});
+		expect(run.code).toBe(0);
+		const names = seriesOrder(dir);
+		expect(names.length).toBeGreaterThan(2);
+		expect(names.every(name => name.endsWith(codec === 'gzip' ? '.jsonl.gz' : '.jsonl.br'))).toBe(true);
+		const decode = codec === 'gzip' ? gunzipSync : brotliDecompressSync;
+		// Each file decodes on its own (strictly: a missing end would throw), and the series is the recording.
+		const joined = names.map(name => decode(readFileSync(path.join(dir, name))).toString('utf8')).join('');
+		expect(joined).toBe(readFileSync(sessionFile, 'utf8'));
+		for (const name of names.slice(0, -1)) {
+			// Closed at the first flush point at or past the limit: past it by at most one unit (64 KiB before compression).
+			const {size} = statSync(path.join(dir, name));
+			expect(size).toBeGreaterThanOrEqual(limit);
+			expect(size).toBeLessThan(limit + 16_000);
 		}
 	});
 });
@@ -236,19 +264,42 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 		expect(problems(run.stderr).some(problem => problem.kind === 'record' && /ENOSPC.*disk is full/.test(problem.message))).toBe(true);
 	});
 
-	test('no permission (EACCES, as an unprivileged user)', async () => {
+	// As root the test drops to uid 65534, which may not reach the checkout (a clone in a private folder): it then runs a copy.
+	const asRoot = process.getuid?.() === 0;
+	const command = asRoot ? reachableCommand(65_534, 65_534) : {ok: true as const, bin: binPath, remove() {/* The checkout itself. */}};
+	afterAll(() => {
+		if (command.ok) {
+			command.remove();
+		}
+	});
+
+	test.skipIf(!command.ok)(`no permission (EACCES, as an unprivileged user)${command.ok ? '' : ` — skipped: ${command.reason}`}`, async () => {
 		const locked = temporaryPath('locked');
 		mkdirSync(locked, {mode: 0o555});
 		chmodSync(locked, 0o555);
-		const asNobody = process.getuid?.() === 0 ? {uid: 65_534, gid: 65_534} : {};
-		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', path.join(locked, 'rec.jsonl')], {...asNobody, cwd: temporary.dir});
+		const asNobody = asRoot ? {uid: 65_534, gid: 65_534} : {};
+		const {bin} = command as {bin: string};
+		const run = await new Promise<{code: number | null; stdout: string; stderr: string}>(resolve => {
+			const child = spawn(process.execPath, [bin, '--replay', sessionFile, '--speed', '0', '--json', '--record', path.join(locked, 'rec.jsonl')], {...asNobody, cwd: temporary.dir, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: undefined}});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+				stdout += chunk;
+			});
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+				stderr += chunk;
+			});
+			child.on('close', code => {
+				resolve({code, stdout, stderr});
+			});
+		});
 		expect(run.stderr).not.toMatch(/Cannot find module/);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		expect(problems(run.stderr).some(problem => problem.kind === 'record' && /EACCES.*not writable/.test(problem.message))).toBe(true);
 	});
 
-	test('the file size limit reached mid-write (a real partial write, EFBIG): whole lines kept, the next run appends cleanly', async () => {
+	test('the file size limit reached mid-write (a real partial write, EFBIG): cut back to whole lines, nothing torn, the next run appends cleanly', async () => {
 		const file = temporaryPath('fsize.jsonl');
 		const limited = await new Promise<{code: number | null; stderr: string}>(resolve => {
 			// RLIMIT_FSIZE of 64 KiB: the kernel accepts part of a write, then refuses (Node ignores SIGXFSZ).
@@ -263,14 +314,17 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 		});
 		expect(limited.code).toBe(0);
 		expect(problems(limited.stderr).some(problem => problem.kind === 'record' && /efbig|too large/i.test(problem.message))).toBe(true);
-		expect(statSync(file).size).toBe(64 * 1024);
+		// Before: the torn part of the line that hit the limit stayed in the file (64 KiB exactly, the last line cut).
+		expect(statSync(file).size).toBeLessThanOrEqual(64 * 1024);
+		expect(recorded(file).partial).toBeUndefined();
 		const kept = expectPrefixOf(file, large);
-		expect(recorded(file).partial).toBeDefined();
+		expect(kept).toBeGreaterThan(0);
+		expect(statSync(file).size).toBe(envelopeLines(large.slice(0, kept)).join('\n').length + 1);
 
 		const again = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', file], {stdoutToNull: true});
 		expect(again.code).toBe(0);
-		const {complete} = recorded(file);
-		expect(complete.slice(0, kept)).toEqual(envelopeLines(large.slice(0, kept)));
-		expect(complete.slice(kept + 1)).toEqual(envelopeLines(session));
+		const {complete, partial} = recorded(file);
+		expect(partial).toBeUndefined();
+		expect(complete).toEqual([...envelopeLines(large.slice(0, kept)), ...envelopeLines(session)]);
 	});
 });

@@ -1,8 +1,10 @@
 import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {gunzipSync} from 'node:zlib';
 import {afterAll, afterEach, describe, expect, test, vi} from 'vitest';
 import {makeEnvelope, type Envelope} from '../source/protocol/envelope.js';
-import {recordFileIndex, recordFileName, utcDay} from '../source/record/record-files.js';
+import {codecOfPath} from '../source/record/record-codec.js';
+import {recordFileEntry, recordFileIndex, recordFileName, siblingPath, utcDay} from '../source/record/record-files.js';
 import {Recorder} from '../source/record/recorder.js';
 import {makeTempDir, splitLines} from './helpers/recordings.js';
 import {waitFor} from './helpers/wait.js';
@@ -221,6 +223,37 @@ describe('recorder: --record-dir rotation', () => {
 		expect(recordFileIndex('rugs-2025-12-31.jsonl', '2025-12-31')).toBe(0);
 		expect(recordFileIndex('rugs-2025-12-31-02.jsonl', '2025-12-31')).toBeUndefined();
 		expect(recordFileIndex('rugs-2025-12-30.jsonl', '2025-12-31')).toBeUndefined();
+		expect(recordFileName('2025-12-31', 0, 'gzip')).toBe('rugs-2025-12-31.jsonl.gz');
+		expect(recordFileName('2025-12-31', 3, 'brotli')).toBe('rugs-2025-12-31-3.jsonl.br');
+		expect(recordFileEntry('rugs-2025-12-31-3.jsonl.br', '2025-12-31')).toEqual({index: 3, codec: 'brotli'});
+		expect(recordFileEntry('rugs-2025-12-31.jsonl.gz', '2025-12-31')).toEqual({index: 0, codec: 'gzip'});
+		expect(recordFileEntry('rugs-2025-12-31.gz', '2025-12-31')).toBeUndefined();
+		expect(siblingPath('/r/session.jsonl.br', 1)).toBe('/r/session-1.jsonl.br');
+		expect(siblingPath('/r/notes.gz', 2)).toBe('/r/notes-2.gz');
+		expect(siblingPath('/r/plain', 1)).toBe('/r/plain-1');
+		expect(codecOfPath('a.JSONL.GZ')).toBe('gzip');
+		expect(codecOfPath('a.br')).toBe('brotli');
+		expect(codecOfPath('a.jsonl')).toBe('none');
+	});
+
+	test('the series is shared by the three endings: the latest file is continued only when it has this codec', async () => {
+		const dir = path.join(temporary.dir, `codecs-${++counter}`);
+		mkdirSync(dir);
+		const now = () => Date.UTC(2025, 5, 2, 12);
+		writeFileSync(path.join(dir, 'rugs-2025-06-02.jsonl'), '{"plain":1}\n');
+		const gz = recorder({dir, codec: 'gzip', now});
+		gz.write(envelope(1));
+		await gz.close();
+		const again = recorder({dir, codec: 'gzip', now});
+		again.write(envelope(2));
+		await again.close();
+		const plain = recorder({dir, now});
+		plain.write(envelope(3));
+		await plain.close();
+		expect(readdirSync(dir).toSorted()).toEqual(['rugs-2025-06-02-1.jsonl.gz', 'rugs-2025-06-02-2.jsonl', 'rugs-2025-06-02.jsonl']);
+		// Two runs in one gzip file: two members, one valid file.
+		expect(gunzipSync(readFileSync(path.join(dir, 'rugs-2025-06-02-1.jsonl.gz'))).toString('utf8')).toBe(`${JSON.stringify(envelope(1))}\n${JSON.stringify(envelope(2))}\n`);
+		expect(lines(path.join(dir, 'rugs-2025-06-02-2.jsonl'))).toEqual([JSON.stringify(envelope(3))]);
 	});
 
 	test('a new file each UTC day, and past the size limit; whole lines only; nothing lost', async () => {

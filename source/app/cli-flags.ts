@@ -50,9 +50,10 @@ export const flagTable = [
 
 	{name: 'json', kind: 'boolean', section: 'output', help: 'write every event as one JSON line on stdout (no UI)'},
 	{name: 'events', kind: 'string', value: 'a,b', section: 'output', help: 'keep only these event names'},
-	{name: 'record', kind: 'string', value: 'FILE', section: 'output', help: 'append every event to FILE as JSON lines (all events: --events does not filter it)'},
-	{name: 'record-dir', kind: 'string', value: 'DIR', section: 'output', help: 'record into DIR: rugs-YYYY-MM-DD.jsonl per UTC day, then -1, -2… by size'},
-	{name: 'record-max-mb', kind: 'number', value: 'N', section: 'output', help: `with --record-dir: start the next file at N MB (default ${defaultRecordMaxMb})`},
+	{name: 'record', kind: 'string', value: 'FILE', section: 'output', help: ['append every event to FILE as JSON lines (all events: --events does not filter it);', 'FILE.jsonl.gz writes gzip, FILE.jsonl.br brotli']},
+	{name: 'record-dir', kind: 'string', value: 'DIR', section: 'output', help: 'record into DIR: rugs-YYYY-MM-DD.jsonl.gz per UTC day, then -1, -2… by size'},
+	{name: 'record-max-mb', kind: 'number', value: 'N', section: 'output', help: `with --record-dir: start the next file at N MB on disk (default ${defaultRecordMaxMb})`},
+	{name: 'record-compress', kind: 'string', value: 'KIND', section: 'output', help: 'with --record-dir: gzip, brotli or none (default gzip)'},
 	{name: 'redact', kind: 'boolean', section: 'output', help: ['for --json and recordings: drop auth events, replace player ids and', 'usernames with per-run pseudonyms, strip credentials and trace ids']},
 
 	{name: 'out', kind: 'string', value: 'DIR', section: 'offline', help: 'export: folder for games.csv and ticks/<gameId>.csv'},

@@ -1,4 +1,5 @@
 import {accessSync, constants, statSync} from 'node:fs';
+import {defaultDirCodec, recordCodecs, type RecordCodec} from '../record/record-codec.js';
 import {defaultMaxFileMb} from '../record/record-files.js';
 import {defaultFps, maxFps, minFps} from '../ui/frame-rate.js';
 import type {FlagValues} from './cli-flags.js';
@@ -26,6 +27,8 @@ export type Options = {
 	recordFile: string | undefined;
 	recordDir: string | undefined;
 	recordMaxMb: number;
+	/** How `--record-dir` stores its files (`--record FILE`: the suffix decides). */
+	recordCompress: RecordCodec;
 	player: string | undefined;
 	fps: number;
 	color: boolean;
@@ -219,6 +222,15 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		return fail('--record-max-mb only applies to --record-dir (a single --record file is never rotated)');
 	}
 
+	const recordCompress = (flags.recordCompress ?? defaultDirCodec) as RecordCodec;
+	if (!recordCodecs.includes(recordCompress)) {
+		return fail(`--record-compress ${flags.recordCompress}: expected one of ${recordCodecs.join(', ')} (default ${defaultDirCodec})`);
+	}
+
+	if (flags.recordCompress !== undefined && flags.recordDir === undefined) {
+		return fail('--record-compress only applies to --record-dir (with --record FILE the name decides: FILE.jsonl.gz, FILE.jsonl.br or plain)');
+	}
+
 	const cdp = parseCdpAddress(flags.cdp);
 	if (typeof cdp === 'string') {
 		return fail(cdp);
@@ -258,6 +270,7 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 			recordFile: flags.record,
 			recordDir: flags.recordDir,
 			recordMaxMb,
+			recordCompress,
 			player: player === '' ? undefined : player,
 			fps,
 			color: flags.noColor !== true,

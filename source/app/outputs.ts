@@ -48,6 +48,7 @@ export function attachOutputs(bus: AppBus, options: Options, hooks: OutputHooks 
 	const recorder = new Recorder({
 		file: options.recordFile,
 		dir: options.recordDir,
+		codec: options.recordCompress,
 		maxFileBytes: options.recordMaxMb * 1e6,
 		transform: composeTransforms(outputFilter(options), hooks.transform),
 		onProblem(message) {

@@ -2,6 +2,7 @@ import type {Writable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
+import {onExitSignals, signalExitCode} from '../sources/exit-signals.js';
 import type {Options} from './options.js';
 import {outputFilter} from './output-filter.js';
 import {attachOutputs} from './outputs.js';
@@ -74,23 +75,27 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 
 	let signalled: NodeJS.Signals | undefined;
 	const stop = (signal: NodeJS.Signals) => {
+		// The first signal ends the run; a repeat (a closing terminal sends SIGHUP twice: the kernel, then the shell) must not cut the cleanup short.
+		if (signalled !== undefined) {
+			return;
+		}
+
 		signalled = signal;
 		controller.abort();
 		// A source waiting for a reader that stopped reading must still stop.
 		writer.releaseWaiters();
 	};
 
-	process.once('SIGINT', stop);
-	process.once('SIGTERM', stop);
+	// SIGHUP, SIGINT, SIGTERM, SIGQUIT and the other terminating signals (see exit-signals.ts).
+	const removeSignalHandlers = onExitSignals(stop);
 	// After the stderr subscribers, so a recording that cannot be opened is reported.
 	const outputs = attachOutputs(bus, options);
 	try {
 		await startSource(bus, options, {signal: controller.signal, ready: () => writer.ready()});
 	} finally {
-		// Every way out (end of replay, EPIPE, SIGINT/SIGTERM, a source that throws) flushes the recording.
+		// Every way out (end of replay, EPIPE, any terminating signal, a source that throws) flushes the recording.
 		await outputs.close();
-		process.off('SIGINT', stop);
-		process.off('SIGTERM', stop);
+		removeSignalHandlers();
 	}
 
 	if (writer.dropped > 0) {
@@ -107,9 +112,9 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		await (signalled === undefined ? flushed : Promise.race([flushed, delay(flushGraceMs, undefined, {ref: false})]));
 	}
 
-	// Conventional shell codes for a run ended by a signal: 130 for SIGINT, 143 for SIGTERM.
+	// Conventional shell codes for a run ended by a signal: 128 + its number (129 SIGHUP, 130 SIGINT, 143 SIGTERM).
 	if (signalled !== undefined) {
-		return signalled === 'SIGINT' ? 130 : 143;
+		return signalExitCode(signalled);
 	}
 
 	return 0;

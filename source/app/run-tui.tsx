@@ -7,6 +7,7 @@ import {installInkPatches} from '../ui/ink-patches/index.js';
 import {MonitorStore, type ProblemCounts} from '../ui/store.js';
 import {safe} from '../ui/format.js';
 import {maxFps} from '../ui/frame-rate.js';
+import {exitSignals, signalExitCode} from '../sources/exit-signals.js';
 import type {Options} from './options.js';
 import {attachOutputs} from './outputs.js';
 import {startSource} from './start-source.js';
@@ -28,8 +29,8 @@ export type TuiEnd =
 /** Set to a file name to get the frame metrics (redraws, event-to-screen latency) written there at exit: the bench uses it. */
 export const metricsVariable = 'RUGS_TUI_METRICS';
 
-const signalCodes: Partial<Record<NodeJS.Signals, number>> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129};
-const handledSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** SIGHUP (the terminal closed), SIGINT, SIGTERM, SIGQUIT and the other terminating signals: see exit-signals.ts. */
+const handledSignals = exitSignals;
 /** How long a source may take to stop before the TUI exits anyway. */
 const stopTimeoutMs = 3000;
 
@@ -40,7 +41,7 @@ export function exitCodeFor(end: TuiEnd): number {
 		}
 
 		case 'signal': {
-			return signalCodes[end.signal] ?? 1;
+			return signalExitCode(end.signal);
 		}
 
 		case 'error': {
@@ -109,6 +110,13 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 
 	for (const signal of handledSignals) {
 		process.on(signal, onSignal);
+	}
+
+	// Once the terminal hangs up (SIGHUP: the window closed) every write to it fails with EIO: expected then, and
+	// never a crash that would cut closing the recording short. Kept to the end: restoring and the summary write too.
+	const terminalGone = () => undefined;
+	for (const stream of [io.stdout, io.stderr, io.stdin]) {
+		stream.on('error', terminalGone);
 	}
 
 	process.on('uncaughtException', onError);

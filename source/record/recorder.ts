@@ -1,26 +1,31 @@
 import type {Envelope} from '../protocol/envelope.js';
 import {envelopeLine} from './json-line.js';
+import type {RecordCodec} from './record-codec.js';
 import {defaultMaxFileMb, utcDay} from './record-files.js';
-import {RecordTarget} from './record-target.js';
+import {maxTries, RecordTarget} from './record-target.js';
 
 /**
 The recorder behind `--record FILE` and `--record-dir DIR`: every envelope,
 as is (no deduplication, every Socket.IO argument kept), appended as one JSON
 line — the format `--replay` and `summarize` read.
 
-Design, and why (how bytes reach the file — appends only, the torn-tail
-repair, rotation, fdatasync — is RecordTarget's, in record-target.ts):
+Design, and why (how bytes reach the file — appends only, compression, undoing
+a failed write, skipping a line that cannot fit, rotation, links, fdatasync —
+is RecordTarget's, in record-target.ts):
 - `write()` is synchronous and cheap (serialise, copy into a buffer); the disk
   is only touched by asynchronous writes, one at a time, so recording never
   blocks the event loop (the display, the sockets).
-- Whole lines only: the target writes runs of complete lines. Should the OS
-  accept part of a run and then fail (a full disk), the lines known to be on
-  disk are dropped from the buffer and the rest are retried.
+- Whole lines only: the target writes runs of complete lines (units, when
+  compressed). Should the OS accept part of a run and then fail (a full
+  disk), the target cuts the file back to its last whole line; the lines known
+  to be on disk are dropped from the buffer and the rest are retried, each
+  written once. A line the target gives up on (it cannot fit, while the
+  lines after it can) is dropped, counted in `skipped` and reported.
 - Flushed every second (and as soon as 1 MiB is waiting), on close, and after
-  SIGINT/SIGTERM through the caller's close(): a SIGKILL loses at most about
-  the last second, and never damages earlier lines (they are already in the
-  kernel; only the tail line can be torn). The file is synced every 10 s while
-  data flows, on rotation and on close.
+  any terminating signal through the caller's close(): a SIGKILL loses at most
+  about the last second, and never damages earlier lines (they are already in
+  the kernel; only the tail line or unit can be torn). The file is synced
+  (fdatasync) once a second while data flows, on rotation and on close.
 - Bounded memory: while the disk refuses writes (EACCES, ENOSPC, EISDIR, …)
   lines wait in memory up to 32 MiB (several minutes of the live feed) and are
   retried with backoff; beyond that new envelopes are dropped and counted —
@@ -36,6 +41,8 @@ export type RecorderOptions = {
 	file?: string;
 	/** Or: one file per UTC day in this directory, rotated by size. */
 	dir?: string;
+	/** With `dir`: gzip, brotli or none (default none; `--record-dir` passes its own default, gzip). With `file`, its suffix decides. */
+	codec?: RecordCodec;
 	/** Size at which `dir` mode starts the next file of the day (default 256 MB). */
 	maxFileBytes?: number;
 	/** Longest time a line waits in memory (default 1000 ms). */
@@ -44,11 +51,11 @@ export type RecorderOptions = {
 	flushBytes?: number;
 	/** Most bytes held while the disk is slow or failing (default 32 MiB). */
 	maxBufferedBytes?: number;
-	/** fdatasync at most this often while writing (default 10,000 ms; 0: only on rotation and close). */
+	/** fdatasync at most this often while writing (default 1000 ms: every timed flush; 0: only on rotation and close). */
 	syncIntervalMs?: number;
 	/** Reshape or drop (undefined) an envelope before it is written, e.g. redaction. */
 	transform?: (envelope: Envelope) => Envelope | undefined;
-	/** A problem worth showing (unwritable file, full disk, drops, recovery). */
+	/** A problem worth showing (unwritable file, full disk, drops, skips, recovery, a file name not used). */
 	onProblem?: (message: string) => void;
 	/** Wall clock, epoch ms: names the day in `dir` mode (tests may replace it). */
 	now?: () => number;
@@ -59,10 +66,12 @@ export type RecorderStats = {
 	received: number;
 	/** Lines known to be on disk. */
 	written: number;
-	/** Bytes this recorder put on disk. */
+	/** Bytes this recorder put on disk (compressed bytes for a compressed recording). */
 	bytes: number;
 	/** Envelopes dropped because the buffer was full (or that could not be serialised). */
 	dropped: number;
+	/** Envelopes given up on because they could not fit on the disk while those after them could. */
+	skipped: number;
 	/** Lines waiting in memory. */
 	pending: number;
 	/** Writes or opens that failed. */
@@ -77,6 +86,11 @@ export type RecorderStats = {
 type Segment = {key: string; lines: Buffer[]; bytes: number};
 
 const mib = 1024 * 1024;
+
+function sizeText(bytes: number): string {
+	return bytes >= mib ? `${(bytes / mib).toFixed(1)} MiB` : (bytes >= 1024 ? `${Math.round(bytes / 1024)} KiB` : `${bytes} bytes`);
+}
+
 const reportEveryMs = 10_000;
 const maxRetryMs = 10_000;
 
@@ -121,7 +135,7 @@ export class Recorder {
 	readonly #maxBufferedBytes: number;
 	readonly #target: RecordTarget;
 	readonly #queue: Segment[] = [];
-	readonly #stats: Omit<RecorderStats, 'files' | 'current'> = {received: 0, written: 0, bytes: 0, dropped: 0, pending: 0, failures: 0, lastError: undefined};
+	readonly #stats: Omit<RecorderStats, 'files' | 'current' | 'bytes'> = {received: 0, written: 0, dropped: 0, skipped: 0, pending: 0, failures: 0, lastError: undefined};
 	readonly #timer: NodeJS.Timeout;
 	#buffered = 0;
 	#running: Promise<void> | undefined;
@@ -145,15 +159,20 @@ export class Recorder {
 		this.#target = new RecordTarget({
 			file: options.file,
 			dir: options.dir,
+			codec: options.codec,
 			maxFileBytes: options.maxFileBytes ?? defaultMaxFileMb * 1e6,
-			syncIntervalMs: options.syncIntervalMs ?? 10_000,
+			syncIntervalMs: options.syncIntervalMs ?? 1000,
 			now: this.#now,
 			onCloseError: error => {
 				this.#failed('close', error);
 			},
+			onNotice: message => {
+				this.#problem(message);
+			},
 		});
 		this.#timer = setInterval(() => {
-			void this.flush();
+			// The timed flush also syncs what it wrote: data flushed and on the disk at least once a second.
+			void this.flush(false, true);
 		}, options.flushIntervalMs ?? 1000);
 		// The recorder alone must not keep the process alive.
 		this.#timer.unref();
@@ -217,11 +236,11 @@ export class Recorder {
 	}
 
 	stats(): RecorderStats {
-		return {...this.#stats, files: [...this.#target.files], current: this.#target.current};
+		return {...this.#stats, bytes: this.#target.bytes, files: [...this.#target.files], current: this.#target.current};
 	}
 
-	/** Write everything waiting now (one attempt while the disk is failing). */
-	async flush(force = false): Promise<void> {
+	/** Write everything waiting now (one attempt while the disk is failing); `sync`: fdatasync what was written, however recently the last one ran. */
+	async flush(force = false, sync = false): Promise<void> {
 		if (this.#running !== undefined) {
 			this.#again = true;
 			return this.#running;
@@ -240,7 +259,7 @@ export class Recorder {
 				}
 			} while (this.#again);
 
-			await this.#target.syncIfDue();
+			await this.#target.syncIfDue(sync);
 		})().catch((error: unknown) => {
 			// Nothing above should throw; if it does, it is a failed write, not a crashed monitor.
 			this.#failed('write to', error);
@@ -346,12 +365,18 @@ export class Recorder {
 			}
 
 			const result = await this.#target.write(segment.key, segment.lines);
-			segment.lines.splice(0, result.lines);
-			segment.bytes -= result.lineBytes;
-			this.#buffered -= result.lineBytes;
-			this.#stats.pending -= result.lines;
+			segment.lines.splice(0, result.lines + result.skipped);
+			segment.bytes -= result.lineBytes + result.skippedBytes;
+			this.#buffered -= result.lineBytes + result.skippedBytes;
+			this.#stats.pending -= result.lines + result.skipped;
 			this.#stats.written += result.lines;
-			this.#stats.bytes += result.bytes;
+			this.#stats.skipped += result.skipped;
+			if (result.skipped > 0) {
+				this.#problem(`recording: an event of ${sizeText(result.skippedBytes)} could not be written to ${this.#target.describe()} in ${maxTries} tries (${errorText(result.failure?.error)}; room for ${sizeText(result.room)} only) and was skipped, so the events after it still get written; ${this.#stats.skipped} skipped so far`);
+				// The lines after it may fit now: go on at once.
+				continue;
+			}
+
 			if (result.failure !== undefined) {
 				this.#failed(result.failure.action, result.failure.error);
 				return false;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import WebSocket from 'ws';
+import {exitSignals} from './exit-signals.js';
 
 /**
 Find, start and reliably stop a Chrome/Chromium for `--launch` (and for the
@@ -12,7 +13,16 @@ tests, which drive the same code). The browser gets a fresh temporary profile
 and remote debugging bound to 127.0.0.1 on a port the browser picks itself
 (port 0, read back from `DevToolsActivePort`), so nothing else on the machine
 can race for the port. Every way out — `close()`, the end of the process, an
-uncaught error — closes the browser and deletes the profile.
+uncaught error, any terminating signal (SIGHUP, SIGINT, SIGTERM, SIGQUIT… see
+exit-signals.ts) — closes the browser and deletes the profile.
+
+Signals: while a browser is running, the launcher listens to every exit
+signal. When the program has its own listener for that signal (rugs-tui's
+runners do: they stop cleanly and call close()), the launcher leaves it to
+them. When it is the only listener — a program that does not handle the
+signal, which would otherwise die on the spot and leave the profile behind —
+it kills the browser's process group, deletes the profile, and re-raises the
+signal, so the process still ends the way that signal ends it.
 */
 
 /** Temporary profiles are created as `<tmpdir>/rugs-tui-chrome-XXXXXX`. */
@@ -133,6 +143,7 @@ type Live = {pid: number; profileDir: string};
 /** Browsers started by this process and not yet closed: the exit hook's work list. */
 const live = new Set<Live>();
 let exitHookInstalled = false;
+let signalHandlersInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
 	try {
@@ -183,6 +194,45 @@ function installExitHook(): void {
 
 		live.clear();
 	});
+}
+
+/** An exit signal nobody else in the process handles: clean up now, then end as that signal ends a process. */
+function onExitSignal(signal: NodeJS.Signals): void {
+	if (process.listenerCount(signal) > 1) {
+		// The program handles it (and closes its browsers through close()); the exit hook remains the last resort.
+		return;
+	}
+
+	for (const entry of live) {
+		cleanUpSync(entry);
+	}
+
+	live.clear();
+	removeSignalHandlers();
+	// No listener is left for it, so the default action applies: the process ends by this signal, as it would have.
+	process.kill(process.pid, signal);
+}
+
+function installSignalHandlers(): void {
+	if (signalHandlersInstalled) {
+		return;
+	}
+
+	signalHandlersInstalled = true;
+	for (const signal of exitSignals) {
+		process.on(signal, onExitSignal);
+	}
+}
+
+function removeSignalHandlers(): void {
+	if (!signalHandlersInstalled) {
+		return;
+	}
+
+	signalHandlersInstalled = false;
+	for (const signal of exitSignals) {
+		process.off(signal, onExitSignal);
+	}
 }
 
 async function removeProfile(profileDir: string): Promise<void> {
@@ -300,6 +350,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 	const entry: Live | undefined = pid === undefined ? undefined : {pid, profileDir};
 	if (entry !== undefined) {
 		installExitHook();
+		installSignalHandlers();
 		live.add(entry);
 	}
 
@@ -324,6 +375,10 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		await removeProfile(profileDir);
 		if (entry !== undefined) {
 			live.delete(entry);
+			if (live.size === 0) {
+				// Signals end the process by themselves again once no browser is left to clean up.
+				removeSignalHandlers();
+			}
 		}
 	};
 
