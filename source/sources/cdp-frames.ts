@@ -2,6 +2,7 @@ import type {Direction, Envelope} from '../protocol/envelope.js';
 import {FrameDecoder, type DecoderOptions} from '../protocol/frame-decoder.js';
 import type {DecodedPacket} from '../protocol/packet.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
+import {checkHeartbeat} from '../protocol/handshake.js';
 import {asRecord} from '../protocol/read.js';
 
 /**
@@ -26,8 +27,8 @@ export type CdpFrameOutput =
 	/** A game socket appeared: announced (`created`) or recognised mid-stream (`joined`). */
 	| {kind: 'socket-open'; requestId: string; how: 'created' | 'joined'; url?: string}
 	| {kind: 'socket-closed'; requestId: string; url?: string}
-	/** Engine.IO handshake seen: the server's ping timing. */
-	| {kind: 'handshake'; requestId: string; pingInterval?: number; pingTimeout?: number}
+	/** Engine.IO handshake seen: the server's ping timing, or why it is unusable (`problem`). */
+	| {kind: 'handshake'; requestId: string; pingInterval?: number; pingTimeout?: number; problem?: string}
 	/** Milliseconds from the server's ping arriving to the page's pong leaving. */
 	| {kind: 'latency'; requestId: string; ms: number};
 
@@ -283,14 +284,15 @@ export class CdpFrames {
 
 	#engine(packet: Extract<DecodedPacket, {kind: 'engine'}>, frame: FrameParameters, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
 		if (packet.type === 'open' && direction === 'received') {
-			const data = asRecord(packet.data);
+			// The page follows the server's heartbeat; the monitor only uses it to tell a silent
+			// socket, and only when it is one a client can follow (clamped to fit a timer).
+			const heartbeat = checkHeartbeat(packet.data);
 			const handshake: CdpFrameOutput = {kind: 'handshake', requestId: frame.requestId};
-			if (typeof data?.['pingInterval'] === 'number') {
-				handshake.pingInterval = data['pingInterval'];
-			}
-
-			if (typeof data?.['pingTimeout'] === 'number') {
-				handshake.pingTimeout = data['pingTimeout'];
+			if (typeof heartbeat === 'string') {
+				handshake.problem = heartbeat;
+			} else {
+				handshake.pingInterval = heartbeat.pingInterval;
+				handshake.pingTimeout = heartbeat.pingTimeout;
 			}
 
 			out.push(handshake);

@@ -464,7 +464,10 @@ class CdpConnection implements CdpSource {
 			}
 
 			case 'handshake': {
-				if (this.#settings.options.silenceMs === undefined && output.pingInterval !== undefined && output.pingTimeout !== undefined) {
+				if (output.problem !== undefined) {
+					// The page deals with its own server; the silence check keeps its default.
+					this.#retry.problem('decode', `game socket handshake: ${output.problem}`);
+				} else if (this.#settings.options.silenceMs === undefined && output.pingInterval !== undefined && output.pingTimeout !== undefined) {
 					this.#silenceMs = output.pingInterval + output.pingTimeout;
 				}
 

@@ -1,6 +1,7 @@
 import {io, type Socket} from 'socket.io-client';
 import type {AppBus} from '../bus/app-bus.js';
 import {jsonStart} from '../protocol/frame-decoder.js';
+import {checkHeartbeat} from '../protocol/handshake.js';
 import {scanJsonShape, screenJson, tooDeepReason, valueTooDeep} from '../protocol/json-bounds.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
 import type {DecodedPacket} from '../protocol/packet.js';
@@ -326,7 +327,7 @@ class DirectConnection implements DirectSource {
 	is a bad frame, counted and skipped (a message) or the end of the
 	connection (an open packet, without which there is no connection).
 	*/
-	#admit(connection: Connection, data: unknown): boolean | Error {
+	#admit(connection: Connection, data: unknown): boolean | string | Error {
 		if (typeof data !== 'string') {
 			return true;
 		}
@@ -338,9 +339,10 @@ class DirectConnection implements DirectSource {
 		if (screen === 'ok') {
 			if (message) {
 				connection.messageFrames++;
+				return true;
 			}
 
-			return true;
+			return start === undefined ? true : this.#handshake(connection, data);
 		}
 
 		let reason: string | undefined;
@@ -353,7 +355,7 @@ class DirectConnection implements DirectSource {
 			// A handshake is small: scanning its text costs less than deciding later.
 			reason = scanJsonShape(data, start!);
 			if (reason === undefined) {
-				return true;
+				return this.#handshake(connection, data);
 			}
 		} else {
 			reason = screen.rejected;
@@ -366,6 +368,30 @@ class DirectConnection implements DirectSource {
 
 		this.#retry.problem('decode', `frame rejected: ${reason}: ${sampleOf(data)}`);
 		return false;
+	}
+
+	/**
+	An Engine.IO open packet: its heartbeat must be one a client can follow. A
+	ping interval of 0, 1, negative or not a number would time every connection
+	out at once: a bad server, reported, and retried with the usual backoff. One
+	too long for a timer is shortened to fit (Node would fire it after 1 ms).
+	*/
+	#handshake(connection: Connection, frame: string): boolean | string | Error {
+		let data: unknown;
+		try {
+			data = JSON.parse(frame.slice(1));
+		} catch {
+			// engine.io-client reports it (the tap turns its throw into a malformed packet).
+			return true;
+		}
+
+		const heartbeat = checkHeartbeat(data);
+		if (typeof heartbeat === 'string') {
+			connection.problem ??= {text: `bad server: ${heartbeat}`, sample: sampleOf(frame)};
+			return new Error(heartbeat);
+		}
+
+		return heartbeat.clamped ? `0${JSON.stringify({...(data as Record<string, unknown>), pingInterval: heartbeat.pingInterval, pingTimeout: heartbeat.pingTimeout})}` : true;
 	}
 
 	#connected(connection: Connection): void {

@@ -10,10 +10,11 @@ export type TransportTap = {
 	frame(data: unknown): void;
 	/**
 	Whether the frame may go on to the client library's parser: true to decode
-	it, false to drop it (the tap has reported it), or an Error to fail the
-	connection as malformed. Called after `frame`, before any parsing.
+	it, a string to decode in its place (a handshake with its heartbeat made to
+	fit a timer), false to drop it (the tap has reported it), or an Error to
+	fail the connection as malformed. Called after `frame`, before any parsing.
 	*/
-	admit(data: unknown): boolean | Error;
+	admit(data: unknown): boolean | string | Error;
 	/** A WebSocket pong arrived. */
 	pong(): void;
 	/** The WebSocket failed: refused, reset, or a frame over the size limit (code WS_ERR_UNSUPPORTED_MESSAGE_LENGTH). */
@@ -95,12 +96,12 @@ export function tappedWebSocket(tap: TransportTap, maxFrameBytes: number): typeo
 				return;
 			}
 
-			if (!admitted) {
+			if (admitted === false) {
 				return;
 			}
 
 			try {
-				super.onData(data);
+				super.onData(typeof admitted === 'string' ? admitted : data);
 			} catch (error) {
 				tap.malformed(error);
 				this.onError('malformed packet', error);
