@@ -17,6 +17,8 @@ export type JsonRunIo = {
 
 /** After Ctrl-C, how long buffered output may take to reach a reader before the run ends anyway. */
 const flushGraceMs = 1000;
+/** After Ctrl-C, how long the source may take to stop before the run ends without it. */
+const stopGraceMs = 2000;
 
 /**
 A live source cannot wait for a slow reader (`| less` scrolled back, a stalled
@@ -120,11 +122,17 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 	}, {name: 'stderr-status'});
 
 	let signalled: NodeJS.Signals | undefined;
+	let giveUpWaiting: (() => void) | undefined;
+	const waitedEnough = new Promise<void>(resolve => {
+		giveUpWaiting = resolve;
+	});
 	const stop = (signal: NodeJS.Signals) => {
 		signalled = signal;
 		controller.abort();
 		// A source waiting for a reader that stopped reading must still stop.
 		writer.releaseWaiters();
+		// Ctrl-C works under any load: a source that takes longer than this to let go is left behind (the process exits).
+		setTimeout(() => giveUpWaiting?.(), stopGraceMs).unref();
 	};
 
 	process.once('SIGINT', stop);
@@ -134,7 +142,7 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 	const outputs = attachOutputs(bus, options);
 	let failure: unknown;
 	try {
-		await startSource(bus, options, {signal: controller.signal, ready: () => writer.ready()});
+		await Promise.race([startSource(bus, options, {signal: controller.signal, ready: () => writer.ready()}), waitedEnough]);
 	} catch (error) {
 		// Said once everything is closed, with what was lost besides.
 		failure = error;

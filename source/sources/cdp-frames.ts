@@ -40,7 +40,17 @@ export type CdpFramesOptions = {
 	decoder?: DecoderOptions;
 	/** Frames of an unknown socket tried before it is ignored for good. */
 	maxProbeFrames?: number;
+	/**
+	Sockets tracked at once (default 64; a page opens a handful). Past it, the
+	least recently active socket is forgotten (counted in `evictedSockets`): a
+	page that opens thousands of sockets costs memory and time per event bounded
+	by this, not by how many it opened. A forgotten game socket that speaks again
+	is recognised again, as one opened before rugs-tui attached.
+	*/
+	maxSockets?: number;
 };
+
+export const defaultMaxSockets = 64;
 
 export const defaultBackendHost = 'backend.rugs.fun';
 
@@ -94,8 +104,14 @@ export class CdpFrames {
 	decodeErrors = 0;
 	/** Frames seen on sockets that are not the game's. */
 	ignoredFrames = 0;
+	/** Sockets forgotten to stay within `maxSockets`. */
+	evictedSockets = 0;
 
+	/** Tracked sockets, least recently active first (a Map keeps insertion order). */
 	readonly #sockets = new Map<string, SocketState>();
+	/** How many of them are game sockets: kept with every change of role, so counting is O(1). */
+	#gameSockets = 0;
+	readonly #maxSockets: number;
 	readonly #isGameSocket: (url: string) => boolean;
 	readonly #now: () => number;
 	readonly #decoderOptions: DecoderOptions | undefined;
@@ -106,18 +122,17 @@ export class CdpFrames {
 		this.#now = options.now ?? Date.now;
 		this.#decoderOptions = options.decoder;
 		this.#maxProbeFrames = options.maxProbeFrames ?? 8;
+		this.#maxSockets = Math.max(1, options.maxSockets ?? defaultMaxSockets);
 	}
 
 	/** Game sockets currently open (announced or adopted). */
 	get openGameSockets(): number {
-		let count = 0;
-		for (const socket of this.#sockets.values()) {
-			if (socket.role === 'game') {
-				count++;
-			}
-		}
+		return this.#gameSockets;
+	}
 
-		return count;
+	/** Sockets tracked now (at most `maxSockets`). */
+	get trackedSockets(): number {
+		return this.#sockets.size;
 	}
 
 	/**
@@ -126,6 +141,43 @@ export class CdpFrames {
 	*/
 	reset(): void {
 		this.#sockets.clear();
+		this.#gameSockets = 0;
+	}
+
+	/** Track a socket (replacing any under the same id), forgetting the least recently active one past the bound. */
+	#track(requestId: string, state: SocketState): void {
+		this.#forget(requestId);
+		if (this.#sockets.size >= this.#maxSockets) {
+			const oldest = this.#sockets.keys().next().value;
+			if (oldest !== undefined) {
+				this.#forget(oldest);
+				this.evictedSockets++;
+			}
+		}
+
+		this.#sockets.set(requestId, state);
+		if (state.role === 'game') {
+			this.#gameSockets++;
+		}
+	}
+
+	/** Stop tracking a socket; the one that was tracked, if any. */
+	#forget(requestId: string): SocketState | undefined {
+		const socket = this.#sockets.get(requestId);
+		if (socket !== undefined) {
+			this.#sockets.delete(requestId);
+			if (socket.role === 'game') {
+				this.#gameSockets--;
+			}
+		}
+
+		return socket;
+	}
+
+	/** A socket spoke: it becomes the most recently active (moved to the end of the map). */
+	#touch(requestId: string, socket: SocketState): void {
+		this.#sockets.delete(requestId);
+		this.#sockets.set(requestId, socket);
 	}
 
 	/** Handle one CDP event; anything that is not a `Network.webSocket*` event yields nothing. */
@@ -170,11 +222,11 @@ export class CdpFrames {
 		}
 
 		if (!this.#isGameSocket(url)) {
-			this.#sockets.set(requestId, this.#newState('foreign', url));
+			this.#track(requestId, this.#newState('foreign', url));
 			return [];
 		}
 
-		this.#sockets.set(requestId, this.#newState('game', url));
+		this.#track(requestId, this.#newState('game', url));
 		return [{kind: 'socket-open', requestId, how: 'created', url}];
 	}
 
@@ -184,8 +236,7 @@ export class CdpFrames {
 			return [];
 		}
 
-		const socket = this.#sockets.get(requestId);
-		this.#sockets.delete(requestId);
+		const socket = this.#forget(requestId);
 		if (socket?.role !== 'game') {
 			return [];
 		}
@@ -218,7 +269,9 @@ export class CdpFrames {
 		let socket = this.#sockets.get(frame.requestId);
 		if (socket === undefined) {
 			socket = this.#newState('probing', undefined);
-			this.#sockets.set(frame.requestId, socket);
+			this.#track(frame.requestId, socket);
+		} else {
+			this.#touch(frame.requestId, socket);
 		}
 
 		if (socket.role === 'foreign') {
@@ -253,6 +306,7 @@ export class CdpFrames {
 			}
 
 			socket.role = 'game';
+			this.#gameSockets++;
 			out.push({kind: 'socket-open', requestId: frame.requestId, how: 'joined'});
 		}
 
