@@ -1,5 +1,8 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {CdpFrames} from '../source/sources/cdp-frames.js';
+import {createCdpSource} from '../source/sources/cdp.js';
+import {waitFor} from './helpers/browser.js';
+import {createBusLog} from './helpers/bus-log.js';
 import {startCli, stopCli, type CliRun} from './helpers/cli.js';
 import {startFakeDevTools, textFrame, type FakeDevTools, type FakeTab} from './helpers/fake-devtools.js';
 
@@ -145,4 +148,27 @@ describe('rugs-tui --source cdp against a peer that opens 200,000 sockets and fl
 		expect(exitMs).toBeLessThan(5000);
 		expect(run.stdout().split('\n').filter(Boolean).every(line => line.includes('"gameStateUpdate"'))).toBe(true);
 	}, 90_000);
+});
+
+describe('a DevTools peer that sends what no browser sends', () => {
+	test('messages that are not JSON, too deep, replies to nothing, an event named "error": counted and skipped, the session goes on', async () => {
+		const fake = await startFakeDevTools({onAttached(tab) {
+			tab.event('Network.webSocketCreated', {requestId: 'real', url: gameUrl(0)});
+			for (const junk of ['not json', '[1,2', `{"method":"x","params":${'['.repeat(5000)}${']'.repeat(5000)}}`, '{"id":99999,"result":{}}', '"a string"', '{"neither":1}']) {
+				tab.ws.send(junk);
+			}
+
+			// EventEmitter would throw on an 'error' event nobody listens to.
+			tab.event('error', {message: 'boom'});
+			tab.event('Network.webSocketFrameReceived', textFrame('real', '42["gameStateUpdate",{"gameId":"after-junk"}]'));
+		}});
+		cleanups.push(async () => fake.close());
+		const log = createBusLog();
+		const source = createCdpSource(log.bus, {host: '127.0.0.1', port: fake.port, target: 'rugs.fun', attachTimeoutMs: 2000});
+		cleanups.push(async () => source.stop());
+		source.start();
+		await waitFor(() => log.envelopes.some(envelope => envelope.event === 'gameStateUpdate'), 'the event after the junk');
+		expect(source.stats()).toMatchObject({badMessages: 6, connected: true});
+		expect(fake.attaches()).toBe(1);
+	});
 });

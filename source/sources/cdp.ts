@@ -448,16 +448,25 @@ class CdpConnection implements CdpSource {
 	counted (and said) before the first frame of the session is.
 	*/
 	async #enableNetwork(session: Session, client: Client, page: DevToolsTarget): Promise<void> {
-		const answered = client.send('Network.enable').then(() => {
-			if (session === this.#session) {
-				session.attached = true;
-				this.#tabLabel = cleanText(page.url, 120);
-				this.#socketLabel = '';
-				this.#frames.reset();
-				this.#stale = false;
-				this.#retry.connected();
-				this.#status('connecting', `attached to ${this.#connectedDetail()}; waiting for the game socket`);
-			}
+		const answered = new Promise<void>((resolve, reject) => {
+			client.command('Network.enable', {}, error => {
+				if (error !== undefined) {
+					reject(error);
+					return;
+				}
+
+				if (session === this.#session) {
+					session.attached = true;
+					this.#tabLabel = cleanText(page.url, 120);
+					this.#socketLabel = '';
+					this.#frames.reset();
+					this.#stale = false;
+					this.#retry.connected();
+					this.#status('connecting', `attached to ${this.#connectedDetail()}; waiting for the game socket`);
+				}
+
+				resolve();
+			});
 		});
 		await withTimeout(answered, this.#settings.attachTimeoutMs, 'Network.enable');
 	}

@@ -96,7 +96,7 @@ export async function listTargets(address: string, port: number, timeoutMs: numb
 	return targets;
 }
 
-type Pending = {method: string; resolve: (result: unknown) => void; reject: (error: Error) => void};
+type Pending = {method: string; onReply: (error: Error | undefined, result?: unknown) => void};
 
 /** An error reply of the DevTools protocol. */
 export class ProtocolError extends Error {
@@ -164,21 +164,34 @@ export class DevToolsSession {
 
 	/** Send a command; resolves with its result, rejects with its error or when the socket closes. */
 	async send(method: string, parameters: Record<string, unknown> = {}): Promise<unknown> {
-		if (this.#closed) {
-			throw new Error(`${method}: the DevTools socket is closed`);
-		}
-
-		const id = this.#nextId++;
 		return new Promise((resolve, reject) => {
-			this.#pending.set(id, {method, resolve, reject});
-			this.#ws.send(JSON.stringify({id, method, params: parameters}), error => {
-				if (error !== undefined && error !== null) {
-					this.#pending.delete(id);
+			this.command(method, parameters, (error, result) => {
+				if (error === undefined) {
+					resolve(result);
+				} else {
 					reject(error);
 				}
 			});
-		}).catch((error: unknown) => {
-			throw error instanceof Error && !(error instanceof ProtocolError) && this.#closed ? new Error(`${method}: the DevTools socket closed`) : error;
+		});
+	}
+
+	/**
+	Send a command; `onReply` is called with its result or error as the reply
+	is read — synchronously, before any message read after it is handled (a
+	promise would settle only after the rest of the network read).
+	*/
+	command(method: string, parameters: Record<string, unknown>, onReply: (error: Error | undefined, result?: unknown) => void): void {
+		if (this.#closed) {
+			onReply(new Error(`${method}: the DevTools socket is closed`));
+			return;
+		}
+
+		const id = this.#nextId++;
+		this.#pending.set(id, {method, onReply});
+		this.#ws.send(JSON.stringify({id, method, params: parameters}), error => {
+			if (error !== undefined && error !== null && this.#pending.delete(id)) {
+				onReply(error);
+			}
 		});
 	}
 
@@ -215,9 +228,9 @@ export class DevToolsSession {
 
 			this.#pending.delete(id);
 			if (message['error'] === undefined) {
-				pending.resolve(message['result'] ?? {});
+				pending.onReply(undefined, message['result'] ?? {});
 			} else {
-				pending.reject(new ProtocolError(pending.method, message['error']));
+				pending.onReply(new ProtocolError(pending.method, message['error']));
 			}
 
 			return;
@@ -237,9 +250,8 @@ export class DevToolsSession {
 		}
 
 		this.#closed = true;
-		const error = new Error('the DevTools socket closed');
 		for (const pending of this.#pending.values()) {
-			pending.reject(error);
+			pending.onReply(new Error(`${pending.method}: the DevTools socket closed`));
 		}
 
 		this.#pending.clear();
