@@ -222,7 +222,9 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 
 	test('a directory given as the file (EISDIR)', async () => {
 		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', temporary.dir]);
-		expect(run.code).toBe(0);
+		// Monitoring went on, but events were lost: the run fails at the end (exit 1, one rugs-tui: line).
+		expect(run.code).toBe(1);
+		expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^rugs-tui: \d+ events? could not be recorded/);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		const record = problems(run.stderr).filter(problem => problem.kind === 'record');
 		expect(record[0]!.message).toMatch(/EISDIR.*give a file name/);
@@ -231,7 +233,9 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 
 	test('a full disk (ENOSPC from /dev/full)', async () => {
 		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', '/dev/full']);
-		expect(run.code).toBe(0);
+		// Monitoring went on, but events were lost: the run fails at the end (exit 1, one rugs-tui: line).
+		expect(run.code).toBe(1);
+		expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^rugs-tui: \d+ events? could not be recorded/);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		expect(problems(run.stderr).some(problem => problem.kind === 'record' && /ENOSPC.*disk is full/.test(problem.message))).toBe(true);
 	});
@@ -243,7 +247,9 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 		const asNobody = process.getuid?.() === 0 ? {uid: 65_534, gid: 65_534} : {};
 		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', path.join(locked, 'rec.jsonl')], {...asNobody, cwd: temporary.dir});
 		expect(run.stderr).not.toMatch(/Cannot find module/);
-		expect(run.code).toBe(0);
+		// Monitoring went on, but events were lost: the run fails at the end (exit 1, one rugs-tui: line).
+		expect(run.code).toBe(1);
+		expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^rugs-tui: \d+ events? could not be recorded/);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		expect(problems(run.stderr).some(problem => problem.kind === 'record' && /EACCES.*not writable/.test(problem.message))).toBe(true);
 	});
@@ -261,7 +267,7 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 				resolve({code, stderr});
 			});
 		});
-		expect(limited.code).toBe(0);
+		expect(limited.code).toBe(1);
 		expect(problems(limited.stderr).some(problem => problem.kind === 'record' && /efbig|too large/i.test(problem.message))).toBe(true);
 		expect(statSync(file).size).toBe(64 * 1024);
 		const kept = expectPrefixOf(file, large);

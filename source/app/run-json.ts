@@ -159,11 +159,7 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 	}
 
 	if (!closedEarly) {
-		const flushed = new Promise<void>(resolve => {
-			io.stdout.write('', () => {
-				resolve();
-			});
-		});
+		const flushed = writer.flushed();
 		// Normally wait for the reader to take everything; after a signal or a failure, not forever.
 		await (signalled === undefined && failure === undefined ? flushed : Promise.race([flushed, delay(flushGraceMs, undefined, {ref: false})]));
 	}
