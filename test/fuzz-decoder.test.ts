@@ -7,11 +7,12 @@ import {envelopeFromPacket} from '../source/protocol/packet-envelope.js';
 import {jsonLine} from '../source/record/json-line.js';
 import {wireFrame} from '../source/sim/generate-session.js';
 import {CdpFrames} from '../source/sources/cdp-frames.js';
+import {maxJsonDepth} from '../source/protocol/json-bounds.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import type {GameState} from '../source/state/types.js';
 import {hasCaptures, publicFeedCapture, cdpCapture} from './helpers/captures.js';
-import {check, deepArrayText, nastyJson, size, testTimeout} from './helpers/fuzz.js';
+import {check, deepArrayText, deepNesting, longLine, longLineChunks, nastyJson, size, testTimeout, unboundedArray} from './helpers/fuzz.js';
 import {corpusFrames, framesOf, mutate, mutations} from './helpers/mutate.js';
 
 /**
@@ -371,6 +372,44 @@ describe('frame decoder at the extremes', () => {
 		expect(decodeCounted(decoder, () => decoder.decodeBinary(new Uint8Array([1, 2, 3]))).map(packet => packet.kind)).toEqual(['error']);
 		expect(decodeCounted(decoder, () => decoder.decodeText('42["after",1]'))).toEqual([{kind: 'event', ns: '/', event: 'after', args: [1]}]);
 	});
+});
+
+describe('frame decoder fuzzing: the classes of hostile input', () => {
+	test('nesting around the bound (and far beyond), mixed with strings of brackets: decoded exactly when within 1,000 levels, counted otherwise', () => {
+		check(fc.property(deepNesting(maxJsonDepth), ({text, depth}) => {
+			const decoder = new FrameDecoder({maxFrameLength: 64 * 1024 * 1024});
+			// The argument array is one level more.
+			const [packet] = decodeCounted(decoder, () => decoder.decodeText(`42["deep",${text}]`));
+			if (depth + 1 <= maxJsonDepth) {
+				expect(packet?.kind).toBe('event');
+			} else {
+				expect(packet).toEqual({kind: 'error', reason: 'nesting deeper than 1000 levels', sample: expect.any(String) as unknown});
+			}
+
+			expect(decodeCounted(decoder, () => decoder.decodeText('42["after",1]'))[0]?.kind).toBe('event');
+		}), 40);
+	}, testTimeout());
+
+	test('arrays of any length (10,000 entries, 200,000 under npm run fuzz): decoded whole, through the state', () => {
+		check(fc.property(unboundedArray(index => ({id: `g${index}`, prices: [1, 1.1], peakMultiplier: 1.1})), entries => {
+			const decoder = new FrameDecoder();
+			const packets = decodeCounted(decoder, () => decoder.decodeText(`42${JSON.stringify(['gameStateUpdate', {gameId: 'long', gameHistory: entries, leaderboard: entries}])}`));
+			expect(packets.map(packet => packet.kind)).toEqual(['event']);
+			const state = throughPipeline(packets, createState(), {n: 0});
+			expect(state.stats.historyEntriesSkipped).toBe(Math.max(0, entries.length - 100));
+		}), 20);
+	}, testTimeout());
+
+	test('long frames (up to 8 MB, 64 MB under npm run fuzz), whole or cut: one error past the size limit, never a throw', () => {
+		check(fc.property(longLine, line => {
+			const frame = [...longLineChunks(line)].join('');
+			const decoder = new FrameDecoder({maxFrameLength: 4 * 1024 * 1024});
+			const packets = decodeCounted(decoder, () => decoder.decodeText(frame));
+			if (frame.length > 4 * 1024 * 1024) {
+				expect(packets).toEqual([{kind: 'error', reason: `frame too large (${frame.length} > ${4 * 1024 * 1024})`, sample: expect.any(String) as unknown}]);
+			}
+		}), 12);
+	}, testTimeout());
 });
 
 describe.skipIf(!hasCaptures)('frame decoder fuzzing on the real captures', () => {
