@@ -22,7 +22,7 @@ function text(): {stream: Writable; lines(): string[]} {
 	return {stream, lines: () => written.split('\n').filter(line => line !== '')};
 }
 
-it('drops and counts events, rather than holding them without bound, when stdout stalls under a live source', async () => {
+it('drops and counts events, rather than holding them without bound, when stdout stalls under a live source; the run then fails', async () => {
 	server = await startSocketServer({onConnection(socket) {
 		for (let index = 0; index < 40; index++) {
 			socket.emit('gameStateUpdate', {index, padding: 'x'.repeat(10_000)});
@@ -59,9 +59,9 @@ it('drops and counts events, rather than holding them without bound, when stdout
 	const run = runJson(parsed.options, {stdout, stderr: stderr.stream, liveOutputLimitBytes: 50_000}, bus);
 	await allSeen;
 
-	// The reader goes away: the run ends and reports the total.
+	// The reader goes away: the run ends, reports the total, and fails (events were lost: exit 1 in the CLI).
 	stdout.destroy();
-	expect(await run).toBe(0);
+	await expect(run).rejects.toThrow(/^\d+ events dropped from stdout, which did not keep up with the live feed$/);
 	expect(stalled).toBe(true);
 	const problems = stderr.lines().map(line => JSON.parse(line) as Record<string, unknown>).filter(record => record['type'] === 'problem');
 	expect(problems[0]).toMatchObject({kind: 'output'});

@@ -7,18 +7,20 @@ import {envelopeFromPacket} from '../source/protocol/packet-envelope.js';
 import {jsonLine} from '../source/record/json-line.js';
 import {wireFrame} from '../source/sim/generate-session.js';
 import {CdpFrames} from '../source/sources/cdp-frames.js';
+import {maxJsonDepth} from '../source/protocol/json-bounds.js';
 import {readRecording} from '../source/sources/read-recording.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import type {GameState} from '../source/state/types.js';
 import {hasCaptures, publicFeedCapture, cdpCapture} from './helpers/captures.js';
-import {check, deepArrayText, nastyJson, size, testTimeout} from './helpers/fuzz.js';
+import {check, deepArrayText, deepNesting, longLine, longLineChunks, nastyJson, size, testTimeout, unboundedArray} from './helpers/fuzz.js';
 import {corpusFrames, framesOf, mutate, mutations} from './helpers/mutate.js';
 
 /**
 Fuzzing the frame decoder (the CDP path and the benchmarks decode with it):
 random text, mutated real frames, binary attachments in any order, 5 MB
-frames and deep nesting. Whatever comes in: no throw, no hang, and every
-frame it cannot use is one `error` packet, counted in `decoder.errors`.
+frames and deep nesting (refused beyond 1,000 levels). Whatever comes in: no
+throw, no hang, and every frame it cannot use is one `error` packet, counted in
+`decoder.errors`.
 */
 
 const reserved = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
@@ -328,8 +330,16 @@ describe('frame decoder at the extremes', () => {
 		expect(Buffer.from($binary, 'base64').equals(Buffer.from(bytes))).toBe(true);
 	});
 
-	test('nesting 200,000 deep: decoded, through the state, and written as a line (JSON.stringify alone would throw)', () => {
-		const depth = 200_000;
+	test('nesting 200,000 deep: refused as bad input before it is parsed, counted, and the next frame decodes', () => {
+		const decoder = new FrameDecoder();
+		const packets = decodeCounted(decoder, () => decoder.decodeText(`42["gameStateUpdate",{"gameId":"deep","leaderboard":${deepArrayText(200_000)}}]`));
+		expect(packets).toEqual([{kind: 'error', reason: 'nesting deeper than 1000 levels', sample: expect.stringMatching(/^42\["gameStateUpdate",{"gameId":"deep","leaderboard":\[\[\[/) as unknown}]);
+		expect(decodeCounted(decoder, () => decoder.decodeText('42["after",1]'))).toEqual([{kind: 'event', ns: '/', event: 'after', args: [1]}]);
+	});
+
+	test('nesting 1,000 deep (the bound): decoded, through the state, and written as a line', () => {
+		// The argument array and the payload object are two of the levels.
+		const depth = 998;
 		const decoder = new FrameDecoder();
 		const packets = decodeCounted(decoder, () => decoder.decodeText(`42["gameStateUpdate",{"gameId":"deep","leaderboard":${deepArrayText(depth)}}]`));
 		expect(packets.map(packet => packet.kind)).toEqual(['event']);
@@ -339,30 +349,67 @@ describe('frame decoder at the extremes', () => {
 		const line = jsonLine(envelope);
 		expect(line.length).toBe(JSON.stringify({...envelope, data: null}).length - 'null'.length + `{"gameId":"deep","leaderboard":${deepArrayText(depth)}}`.length);
 		expect(line.endsWith(`${']'.repeat(depth)}}}`)).toBe(true);
+		expect(decodeCounted(decoder, () => decoder.decodeText(`42["gameStateUpdate",{"gameId":"deep","leaderboard":${deepArrayText(depth + 1)}}]`))[0]?.kind).toBe('error');
 	});
 
-	test('a binary event nested 100,000 deep: the placeholder walk neither overflows the stack nor throws', () => {
-		const depth = 100_000;
+	test('a binary event nested 990 deep: the placeholder walk neither overflows the stack nor throws; 100,000 deep it is refused with its attachment', () => {
+		const depth = 990;
 		const decoder = new FrameDecoder();
 		const header = `451-["deep",${'['.repeat(depth)}{"_placeholder":true,"num":0}${']'.repeat(depth)}]`;
-		decodeCounted(decoder, () => decoder.decodeText(header));
+		expect(decodeCounted(decoder, () => decoder.decodeText(header))).toEqual([]);
 		const packets = decodeCounted(decoder, () => decoder.decodeBinary(new Uint8Array([1, 2, 3])));
-		expect(packets).toHaveLength(1);
-		const [first] = packets;
-		if (first?.kind === 'event') {
-			let value: unknown = first.args[0];
-			for (let level = 0; level < depth; level++) {
-				value = (value as unknown[])[0];
-			}
-
-			expect(value).toEqual({$binary: Buffer.from([1, 2, 3]).toString('base64')});
-		} else {
-			// Refusing it is acceptable too, as long as it is counted.
-			expect(packets[0]!.kind).toBe('error');
+		expect(packets.map(packet => packet.kind)).toEqual(['event']);
+		let value: unknown = (packets[0] as {args: unknown[]}).args[0];
+		for (let level = 0; level < depth; level++) {
+			value = (value as unknown[])[0];
 		}
 
+		expect(value).toEqual({$binary: Buffer.from([1, 2, 3]).toString('base64')});
+
+		const tooDeep = `451-["deep",${'['.repeat(100_000)}{"_placeholder":true,"num":0}${']'.repeat(100_000)}]`;
+		expect(decodeCounted(decoder, () => decoder.decodeText(tooDeep)).map(packet => packet.kind)).toEqual(['error']);
+		// Its attachment has no event waiting for it: one more error, and decoding goes on.
+		expect(decodeCounted(decoder, () => decoder.decodeBinary(new Uint8Array([1, 2, 3]))).map(packet => packet.kind)).toEqual(['error']);
 		expect(decodeCounted(decoder, () => decoder.decodeText('42["after",1]'))).toEqual([{kind: 'event', ns: '/', event: 'after', args: [1]}]);
 	});
+});
+
+describe('frame decoder fuzzing: the classes of hostile input', () => {
+	test('nesting around the bound (and far beyond), mixed with strings of brackets: decoded exactly when within 1,000 levels, counted otherwise', () => {
+		check(fc.property(deepNesting(maxJsonDepth), ({text, depth}) => {
+			const decoder = new FrameDecoder({maxFrameLength: 64 * 1024 * 1024});
+			// The argument array is one level more.
+			const [packet] = decodeCounted(decoder, () => decoder.decodeText(`42["deep",${text}]`));
+			if (depth + 1 <= maxJsonDepth) {
+				expect(packet?.kind).toBe('event');
+			} else {
+				expect(packet).toEqual({kind: 'error', reason: 'nesting deeper than 1000 levels', sample: expect.any(String) as unknown});
+			}
+
+			expect(decodeCounted(decoder, () => decoder.decodeText('42["after",1]'))[0]?.kind).toBe('event');
+		}), 40);
+	}, testTimeout());
+
+	test('arrays of any length (10,000 entries, 200,000 under npm run fuzz): decoded whole, through the state', () => {
+		check(fc.property(unboundedArray(index => ({id: `g${index}`, prices: [1, 1.1], peakMultiplier: 1.1})), entries => {
+			const decoder = new FrameDecoder();
+			const packets = decodeCounted(decoder, () => decoder.decodeText(`42${JSON.stringify(['gameStateUpdate', {gameId: 'long', gameHistory: entries, leaderboard: entries}])}`));
+			expect(packets.map(packet => packet.kind)).toEqual(['event']);
+			const state = throughPipeline(packets, createState(), {n: 0});
+			expect(state.stats.historyEntriesSkipped).toBe(Math.max(0, entries.length - 100));
+		}), 20);
+	}, testTimeout());
+
+	test('long frames (up to 8 MB, 64 MB under npm run fuzz), whole or cut: one error past the size limit, never a throw', () => {
+		check(fc.property(longLine, line => {
+			const frame = [...longLineChunks(line)].join('');
+			const decoder = new FrameDecoder({maxFrameLength: 4 * 1024 * 1024});
+			const packets = decodeCounted(decoder, () => decoder.decodeText(frame));
+			if (frame.length > 4 * 1024 * 1024) {
+				expect(packets).toEqual([{kind: 'error', reason: `frame too large (${frame.length} > ${4 * 1024 * 1024})`, sample: expect.any(String) as unknown}]);
+			}
+		}), 12);
+	}, testTimeout());
 });
 
 describe.skipIf(!hasCaptures)('frame decoder fuzzing on the real captures', () => {

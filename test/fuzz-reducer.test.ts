@@ -3,9 +3,10 @@ import {describe, expect, test} from 'vitest';
 import {makeEnvelope, type Envelope} from '../source/protocol/envelope.js';
 import {checkPayload} from '../source/protocol/validate.js';
 import {maxTick} from '../source/state/game.js';
+import {maxHistoryEntriesPerFrame, maxVerificationsPerFrame} from '../source/state/history.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import type {GameState} from '../source/state/types.js';
-import {envelopes, gameIdPool, step} from './helpers/feed-arbitraries.js';
+import {envelopes, gameIdPool, hugeHistoryFrame, step} from './helpers/feed-arbitraries.js';
 import {check, nastyJson, nastyString, testTimeout} from './helpers/fuzz.js';
 import {corpusEnvelopes} from './helpers/mutate.js';
 
@@ -145,6 +146,28 @@ describe('reducer fuzzing', () => {
 			expect(state.previousGame?.tick).toBe(before - 1);
 			expect(state.stats.staleFrames).toBe(after.filter(Boolean).length);
 		}), 200);
+	}, testTimeout());
+
+	test('gameHistory of unbounded length, hostile and repeated ids, among ordinary frames: the work of each frame is bounded, each game verified once', () => {
+		check(fc.property(fc.array(fc.oneof({weight: 1, arbitrary: hugeHistoryFrame}, {weight: 3, arbitrary: step}), {minLength: 1, maxLength: 12}), steps => {
+			let state = createState(config);
+			const verifiedKeys = new Set<string>();
+			for (const envelope of envelopes(steps)) {
+				const previous = state;
+				state = reduce(state, envelope);
+				expectInvariants(state, previous, envelope);
+				const history = (envelope.data as {gameHistory?: unknown} | null)?.gameHistory;
+				const length = envelope.direction === 'received' && envelope.event === 'gameStateUpdate' && Array.isArray(history) ? history.length : 0;
+				expect(state.stats.gamesVerified - previous.stats.gamesVerified).toBeLessThanOrEqual(maxVerificationsPerFrame);
+				expect(state.stats.historyEntriesSkipped - previous.stats.historyEntriesSkipped).toBe(Math.max(0, length - maxHistoryEntriesPerFrame));
+				expect(state.verifiedGames.length).toBeLessThanOrEqual(256);
+				for (const key of state.verifiedGames.slice(0, state.stats.gamesVerified - previous.stats.gamesVerified)) {
+					// A key verified in this frame was never verified before (while it is remembered).
+					expect(verifiedKeys.has(key)).toBe(false);
+					verifiedKeys.add(key);
+				}
+			}
+		}), 60);
 	}, testTimeout());
 
 	test('each wrong-typed or missing field of a real payload is exactly one field error, and the rest is still used', () => {

@@ -149,6 +149,65 @@ describe('NdjsonWriter', () => {
 	});
 });
 
+describe('NdjsonWriter holds what waits for a slow reader itself, in chunks', () => {
+	test('a stalled stream is handed at most one 256 KB chunk beyond its mark; the queue stays within the limit; the lines arrive whole and in order', () => {
+		const stream = new SlowStdout(16 * 1024);
+		const limit = 4 * 1024 * 1024;
+		const writer = new NdjsonWriter(stream, {maxBufferedBytes: limit});
+		const envelopes = Array.from({length: 60_000}, (_, index) => testEnvelope(index + 1, 1000 + index));
+		const longest = Math.max(...envelopes.map(envelope => envelopeLine(envelope).length + 1));
+		let maxStream = 0;
+		let maxBuffered = 0;
+		// The reader takes one chunk every 1,000 envelopes: far slower than they come.
+		for (const [index, envelope] of envelopes.entries()) {
+			writer.write(envelope);
+			maxStream = Math.max(maxStream, stream.writableLength);
+			maxBuffered = Math.max(maxBuffered, writer.bufferedChars);
+			if (index % 1000 === 999) {
+				stream.takeOne();
+			}
+		}
+
+		expect(writer.dropped).toBeGreaterThan(0);
+		expect(writer.written + writer.dropped).toBe(envelopes.length);
+		expect(maxBuffered).toBeLessThanOrEqual(limit + longest);
+		// The stream's own buffer: its mark, plus the chunk handed to it when it drained.
+		expect(maxStream).toBeLessThanOrEqual((16 * 1024) + (256 * 1024) + longest);
+		while (stream.takeOne()) {
+			// The reader catches up.
+		}
+
+		const lines = stream.chunks.join('').split('\n').filter(line => line !== '');
+		expect(lines).toHaveLength(writer.written);
+		const seqs = lines.map(line => (JSON.parse(line) as {seq: number}).seq);
+		expect(seqs).toEqual(seqs.toSorted((a, b) => a - b));
+		expect(writer.bufferedChars).toBe(0);
+	});
+
+	test('without a limit (a replay) nothing is dropped and ready() holds the producer until the queue is handed over', async () => {
+		const stream = new SlowStdout(1024);
+		const writer = new NdjsonWriter(stream);
+		for (let seq = 1; seq <= 100; seq++) {
+			writer.write(testEnvelope(seq, seq));
+		}
+
+		const waiting = writer.ready();
+		expect(waiting).toBeInstanceOf(Promise);
+		expect(writer.dropped).toBe(0);
+		const flushed = writer.flushed();
+		while (stream.takeOne()) {
+			await new Promise(resolve => {
+				setImmediate(resolve);
+			});
+		}
+
+		await waiting;
+		await flushed;
+		expect(stream.chunks.join('').split('\n').filter(line => line !== '')).toHaveLength(100);
+		expect(writer.ready()).toBeUndefined();
+	});
+});
+
 describe('runJson back-pressure (in process)', () => {
 	function options(file: string, extra: Record<string, unknown> = {}): Options {
 		const parsed = parseOptions({replay: [file], json: true, speed: 0, ...extra});

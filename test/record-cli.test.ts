@@ -250,7 +250,9 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 
 	test('a directory given as the file (EISDIR)', async () => {
 		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', temporary.dir]);
-		expect(run.code).toBe(0);
+		// Monitoring went on, but events were lost: the run fails at the end (exit 1, one rugs-tui: line).
+		expect(run.code).toBe(1);
+		expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^rugs-tui: \d+ events? could not be recorded/);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		const record = problems(run.stderr).filter(problem => problem.kind === 'record');
 		expect(record[0]!.message).toMatch(/EISDIR.*give a file name/);
@@ -259,7 +261,9 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 
 	test('a full disk (ENOSPC from /dev/full)', async () => {
 		const run = await runCli(['--replay', sessionFile, '--speed', '0', '--json', '--record', '/dev/full']);
-		expect(run.code).toBe(0);
+		// Monitoring went on, but events were lost: the run fails at the end (exit 1, one rugs-tui: line).
+		expect(run.code).toBe(1);
+		expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^rugs-tui: \d+ events? could not be recorded/);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		expect(problems(run.stderr).some(problem => problem.kind === 'record' && /ENOSPC.*disk is full/.test(problem.message))).toBe(true);
 	});
@@ -294,7 +298,9 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 			});
 		});
 		expect(run.stderr).not.toMatch(/Cannot find module/);
-		expect(run.code).toBe(0);
+		// Monitoring went on, but events were lost: the run fails at the end (exit 1, one rugs-tui: line).
+		expect(run.code).toBe(1);
+		expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^rugs-tui: \d+ events? could not be recorded/);
 		expect(run.stdout).toBe(readFileSync(sessionFile, 'utf8'));
 		expect(problems(run.stderr).some(problem => problem.kind === 'record' && /EACCES.*not writable/.test(problem.message))).toBe(true);
 	});
@@ -312,7 +318,7 @@ describe('a recording that cannot be written: reported, monitoring goes on', () 
 				resolve({code, stderr});
 			});
 		});
-		expect(limited.code).toBe(0);
+		expect(limited.code).toBe(1);
 		expect(problems(limited.stderr).some(problem => problem.kind === 'record' && /efbig|too large/i.test(problem.message))).toBe(true);
 		// Before: the torn part of the line that hit the limit stayed in the file (64 KiB exactly, the last line cut).
 		expect(statSync(file).size).toBeLessThanOrEqual(64 * 1024);

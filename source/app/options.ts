@@ -2,6 +2,7 @@ import {accessSync, constants, statSync} from 'node:fs';
 import {defaultDirCodec, recordCodecs, type RecordCodec} from '../record/record-codec.js';
 import {defaultMaxFileMb} from '../record/record-files.js';
 import {defaultFps, maxFps, minFps} from '../ui/frame-rate.js';
+import {classifyHost} from '../sources/cdp-address.js';
 import type {FlagValues} from './cli-flags.js';
 
 /**
@@ -234,6 +235,12 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 	const cdp = parseCdpAddress(flags.cdp);
 	if (typeof cdp === 'string') {
 		return fail(cdp);
+	}
+
+	// Text that only looks like an IP (127.999.999.999) is no address at all: refused before any lookup.
+	const host = classifyHost(cdp.host);
+	if (host.kind === 'invalid') {
+		return fail(`--cdp ${cdp.host}: ${host.reason}`);
 	}
 
 	if (!isLoopbackHost(cdp.host) && flags.allowRemoteCdp !== true) {

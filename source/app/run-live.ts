@@ -66,6 +66,8 @@ export function cdpSourceOptions(options: Options, at?: {host: string; port: num
 	return {
 		host: at?.host ?? options.cdpHost,
 		port: at?.port ?? options.cdpPort,
+		// The rule holds for every address the source connects to, not only for the flag (./sources/cdp-address.ts).
+		allowRemote: at === undefined && options.allowRemoteCdp,
 		target: options.target,
 		reload: options.reload,
 		backendHost: backendHost(options),

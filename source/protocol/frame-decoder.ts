@@ -1,3 +1,4 @@
+import {JsonRejection, parseBoundedJson} from './json-bounds.js';
 import type {BinaryAttachment, DecodedPacket, EnginePacketType} from './packet.js';
 import {cleanText} from './untrusted-text.js';
 
@@ -6,9 +7,11 @@ Stateful decoder for the frames of one Engine.IO v4 / Socket.IO v5 connection,
 as seen on a WebSocket (directly, or through Chrome DevTools where binary frames
 arrive base64-encoded).
 
-It never throws and never wedges: a malformed frame, or a binary event whose
-attachments do not all arrive, becomes one `error` packet (counted in
-`errors`) and decoding carries on with the next frame.
+It never throws and never wedges: a malformed frame, a frame whose JSON nests
+too deep or holds too many arrays and objects (./json-bounds.ts: rejected
+before the costly parse), or a binary event whose attachments do not all
+arrive, becomes one `error` packet (counted in `errors`) and decoding carries
+on with the next frame.
 */
 
 export type DecoderOptions = {
@@ -184,9 +187,9 @@ export class FrameDecoder {
 		}
 
 		if (type === 'open') {
-			const data = parseJson(frame, 1);
-			if (data instanceof JsonFailure) {
-				return this.#error(`invalid JSON: ${data.message}`, frame);
+			const data = parseBoundedJson(frame, 1);
+			if (data instanceof JsonRejection) {
+				return this.#error(data.reason, frame);
 			}
 
 			return isPlainObject(data) ? {kind: 'engine', type, data} : this.#error('open packet without a handshake object', frame);
@@ -299,9 +302,11 @@ export class FrameDecoder {
 		const hasPayload = i < length;
 		let payload: unknown;
 		if (hasPayload) {
-			payload = parseJson(frame, i);
-			if (payload instanceof JsonFailure) {
-				return this.#error(`invalid JSON: ${payload.message}`, frame);
+			// Bounded: a frame nesting too deep (or holding too many arrays and objects) is
+			// rejected before JSON.parse wherever the parse would be the cost (./json-bounds.ts).
+			payload = parseBoundedJson(frame, i);
+			if (payload instanceof JsonRejection) {
+				return this.#error(payload.reason, frame);
 			}
 		}
 
@@ -385,19 +390,6 @@ export class FrameDecoder {
 	}
 }
 
-class JsonFailure {
-	constructor(readonly message: string) {}
-}
-
-/** The JSON value that starts at `start`, or why it is not one (JSON.parse quotes the text: cleaned). */
-function parseJson(frame: string, start: number): unknown {
-	try {
-		return JSON.parse(frame.slice(start)) as unknown;
-	} catch (error) {
-		return new JsonFailure(cleanText(error instanceof Error ? error.message : String(error), 200));
-	}
-}
-
 function isPlaceholder(value: Record<string, unknown>): boolean {
 	return value['_placeholder'] === true && typeof value['num'] === 'number';
 }
@@ -439,4 +431,53 @@ function replacePlaceholders(root: unknown[] | Record<string, unknown>, buffers:
 	}
 
 	return undefined;
+}
+
+/**
+Where the JSON of an Engine.IO text frame starts, for a reader that does not
+decode the frame itself but must check its JSON first (the direct source, whose
+client library parses it): after `0` for an open packet; for a message (`4`),
+after the Socket.IO type, attachment count, namespace and ack id, exactly as
+the decoder reads them. Undefined for frames that carry no JSON.
+*/
+export function jsonStart(frame: string): number | undefined {
+	// eslint-disable-next-line unicorn/prefer-code-point -- UTF-16 code units on purpose: the framing is ASCII, and NaN past the end compares false
+	const first = frame.charCodeAt(0);
+	if (first === digit0) {
+		return 1;
+	}
+
+	if (first !== 52 /* 4: message */) {
+		return undefined;
+	}
+
+	let i = 2;
+	// eslint-disable-next-line unicorn/prefer-code-point -- as above
+	while (i < frame.length && isDigit(frame.charCodeAt(i))) {
+		i++;
+	}
+
+	// eslint-disable-next-line unicorn/prefer-code-point -- as above
+	if (frame.charCodeAt(i) === dash) {
+		i++;
+	} else {
+		i = 2;
+	}
+
+	// eslint-disable-next-line unicorn/prefer-code-point -- as above
+	if (frame.charCodeAt(i) === slash) {
+		const end = frame.indexOf(',', i);
+		if (end === -1) {
+			return undefined;
+		}
+
+		i = end + 1;
+	}
+
+	// eslint-disable-next-line unicorn/prefer-code-point -- as above
+	while (i < frame.length && isDigit(frame.charCodeAt(i))) {
+		i++;
+	}
+
+	return i < frame.length ? i : undefined;
 }

@@ -2,6 +2,7 @@ import type {Direction, Envelope} from '../protocol/envelope.js';
 import {FrameDecoder, type DecoderOptions} from '../protocol/frame-decoder.js';
 import type {DecodedPacket} from '../protocol/packet.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
+import {checkHeartbeat} from '../protocol/handshake.js';
 import {asRecord} from '../protocol/read.js';
 
 /**
@@ -26,8 +27,8 @@ export type CdpFrameOutput =
 	/** A game socket appeared: announced (`created`) or recognised mid-stream (`joined`). */
 	| {kind: 'socket-open'; requestId: string; how: 'created' | 'joined'; url?: string}
 	| {kind: 'socket-closed'; requestId: string; url?: string}
-	/** Engine.IO handshake seen: the server's ping timing. */
-	| {kind: 'handshake'; requestId: string; pingInterval?: number; pingTimeout?: number}
+	/** Engine.IO handshake seen: the server's ping timing, or why it is unusable (`problem`). */
+	| {kind: 'handshake'; requestId: string; pingInterval?: number; pingTimeout?: number; problem?: string}
 	/** Milliseconds from the server's ping arriving to the page's pong leaving. */
 	| {kind: 'latency'; requestId: string; ms: number};
 
@@ -39,7 +40,17 @@ export type CdpFramesOptions = {
 	decoder?: DecoderOptions;
 	/** Frames of an unknown socket tried before it is ignored for good. */
 	maxProbeFrames?: number;
+	/**
+	Sockets tracked at once (default 64; a page opens a handful). Past it, the
+	least recently active socket is forgotten (counted in `evictedSockets`): a
+	page that opens thousands of sockets costs memory and time per event bounded
+	by this, not by how many it opened. A forgotten game socket that speaks again
+	is recognised again, as one opened before rugs-tui attached.
+	*/
+	maxSockets?: number;
 };
+
+export const defaultMaxSockets = 64;
 
 export const defaultBackendHost = 'backend.rugs.fun';
 
@@ -93,8 +104,14 @@ export class CdpFrames {
 	decodeErrors = 0;
 	/** Frames seen on sockets that are not the game's. */
 	ignoredFrames = 0;
+	/** Sockets forgotten to stay within `maxSockets`. */
+	evictedSockets = 0;
 
+	/** Tracked sockets, least recently active first (a Map keeps insertion order). */
 	readonly #sockets = new Map<string, SocketState>();
+	/** How many of them are game sockets: kept with every change of role, so counting is O(1). */
+	#gameSockets = 0;
+	readonly #maxSockets: number;
 	readonly #isGameSocket: (url: string) => boolean;
 	readonly #now: () => number;
 	readonly #decoderOptions: DecoderOptions | undefined;
@@ -105,18 +122,17 @@ export class CdpFrames {
 		this.#now = options.now ?? Date.now;
 		this.#decoderOptions = options.decoder;
 		this.#maxProbeFrames = options.maxProbeFrames ?? 8;
+		this.#maxSockets = Math.max(1, options.maxSockets ?? defaultMaxSockets);
 	}
 
 	/** Game sockets currently open (announced or adopted). */
 	get openGameSockets(): number {
-		let count = 0;
-		for (const socket of this.#sockets.values()) {
-			if (socket.role === 'game') {
-				count++;
-			}
-		}
+		return this.#gameSockets;
+	}
 
-		return count;
+	/** Sockets tracked now (at most `maxSockets`). */
+	get trackedSockets(): number {
+		return this.#sockets.size;
 	}
 
 	/**
@@ -125,6 +141,43 @@ export class CdpFrames {
 	*/
 	reset(): void {
 		this.#sockets.clear();
+		this.#gameSockets = 0;
+	}
+
+	/** Track a socket (replacing any under the same id), forgetting the least recently active one past the bound. */
+	#track(requestId: string, state: SocketState): void {
+		this.#forget(requestId);
+		if (this.#sockets.size >= this.#maxSockets) {
+			const oldest = this.#sockets.keys().next().value;
+			if (oldest !== undefined) {
+				this.#forget(oldest);
+				this.evictedSockets++;
+			}
+		}
+
+		this.#sockets.set(requestId, state);
+		if (state.role === 'game') {
+			this.#gameSockets++;
+		}
+	}
+
+	/** Stop tracking a socket; the one that was tracked, if any. */
+	#forget(requestId: string): SocketState | undefined {
+		const socket = this.#sockets.get(requestId);
+		if (socket !== undefined) {
+			this.#sockets.delete(requestId);
+			if (socket.role === 'game') {
+				this.#gameSockets--;
+			}
+		}
+
+		return socket;
+	}
+
+	/** A socket spoke: it becomes the most recently active (moved to the end of the map). */
+	#touch(requestId: string, socket: SocketState): void {
+		this.#sockets.delete(requestId);
+		this.#sockets.set(requestId, socket);
 	}
 
 	/** Handle one CDP event; anything that is not a `Network.webSocket*` event yields nothing. */
@@ -169,11 +222,11 @@ export class CdpFrames {
 		}
 
 		if (!this.#isGameSocket(url)) {
-			this.#sockets.set(requestId, this.#newState('foreign', url));
+			this.#track(requestId, this.#newState('foreign', url));
 			return [];
 		}
 
-		this.#sockets.set(requestId, this.#newState('game', url));
+		this.#track(requestId, this.#newState('game', url));
 		return [{kind: 'socket-open', requestId, how: 'created', url}];
 	}
 
@@ -183,8 +236,7 @@ export class CdpFrames {
 			return [];
 		}
 
-		const socket = this.#sockets.get(requestId);
-		this.#sockets.delete(requestId);
+		const socket = this.#forget(requestId);
 		if (socket?.role !== 'game') {
 			return [];
 		}
@@ -217,7 +269,9 @@ export class CdpFrames {
 		let socket = this.#sockets.get(frame.requestId);
 		if (socket === undefined) {
 			socket = this.#newState('probing', undefined);
-			this.#sockets.set(frame.requestId, socket);
+			this.#track(frame.requestId, socket);
+		} else {
+			this.#touch(frame.requestId, socket);
 		}
 
 		if (socket.role === 'foreign') {
@@ -252,6 +306,7 @@ export class CdpFrames {
 			}
 
 			socket.role = 'game';
+			this.#gameSockets++;
 			out.push({kind: 'socket-open', requestId: frame.requestId, how: 'joined'});
 		}
 
@@ -283,14 +338,15 @@ export class CdpFrames {
 
 	#engine(packet: Extract<DecodedPacket, {kind: 'engine'}>, frame: FrameParameters, direction: Direction, socket: SocketState, out: CdpFrameOutput[]): void {
 		if (packet.type === 'open' && direction === 'received') {
-			const data = asRecord(packet.data);
+			// The page follows the server's heartbeat; the monitor only uses it to tell a silent
+			// socket, and only when it is one a client can follow (clamped to fit a timer).
+			const heartbeat = checkHeartbeat(packet.data);
 			const handshake: CdpFrameOutput = {kind: 'handshake', requestId: frame.requestId};
-			if (typeof data?.['pingInterval'] === 'number') {
-				handshake.pingInterval = data['pingInterval'];
-			}
-
-			if (typeof data?.['pingTimeout'] === 'number') {
-				handshake.pingTimeout = data['pingTimeout'];
+			if (typeof heartbeat === 'string') {
+				handshake.problem = heartbeat;
+			} else {
+				handshake.pingInterval = heartbeat.pingInterval;
+				handshake.pingTimeout = heartbeat.pingTimeout;
 			}
 
 			out.push(handshake);

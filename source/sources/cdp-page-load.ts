@@ -54,21 +54,22 @@ export function describeFailedLoad(url: string, errorCode: string | undefined): 
 /** Evaluated in Chrome's error page: the code it shows (`.error-code`), or the one in its load-time data. */
 export const errorCodeExpression = 'document.querySelector(\'.error-code\')?.textContent ?? globalThis.loadTimeData?.data_?.errorCode ?? \'\'';
 
-type Evaluator = {Runtime: {evaluate(parameters: {expression: string; returnByValue: boolean}): Promise<{result: {value?: unknown}}>}};
+/** A DevTools session's command channel (./devtools-client.ts). */
+type Evaluator = {send(method: string, parameters?: Record<string, unknown>): Promise<unknown>};
 
 /** The error code of the error page the tab shows, or undefined (not an error page, or no answer in `timeoutMs`). */
 export async function readErrorCode(client: Evaluator, timeoutMs = 2000): Promise<string | undefined> {
 	let timer: NodeJS.Timeout | undefined;
 	try {
 		const answer = await Promise.race([
-			client.Runtime.evaluate({expression: errorCodeExpression, returnByValue: true}),
+			client.send('Runtime.evaluate', {expression: errorCodeExpression, returnByValue: true}) as Promise<{result?: {value?: unknown}} | undefined>,
 			new Promise<undefined>(resolve => {
 				timer = setTimeout(() => {
 					resolve(undefined);
 				}, timeoutMs);
 			}),
 		]);
-		return errorCodeIn(answer?.result.value);
+		return errorCodeIn(answer?.result?.value);
 	} catch {
 		return undefined;
 	} finally {

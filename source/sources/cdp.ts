@@ -1,10 +1,12 @@
-import CDP from 'chrome-remote-interface';
 import type {AppBus} from '../bus/app-bus.js';
 import type {ConnectionState} from '../bus/messages.js';
+import {asRecord} from '../protocol/read.js';
 import {cleanText} from '../protocol/untrusted-text.js';
 import type {BackoffPolicy} from './backoff.js';
+import {checkCdpHost, urlHost, type Resolve} from './cdp-address.js';
 import {CdpFrames, defaultBackendHost, isGameSocketUrl, type CdpFrameOutput} from './cdp-frames.js';
 import {describeFailedLoad, errorCodeIn, failedLoad, readErrorCode, type FrameInfo} from './cdp-page-load.js';
+import {DevToolsSession, listTargets, type DevToolsTarget} from './devtools-client.js';
 import {defaultStableAfterMs, Reconnector} from './reconnector.js';
 import type {Source, SourceEnd} from './source.js';
 
@@ -19,6 +21,16 @@ browser, the page's socket — becomes a status, and the source tries again.
 export type CdpSourceOptions = {
 	host: string;
 	port: number;
+	/**
+	Connect to DevTools outside this machine (`--allow-remote-cdp`). Otherwise
+	every address the source connects to — the host, what a host name resolves
+	to, the tab's advertised debugger URL — must be loopback (./cdp-address.ts).
+	*/
+	allowRemote?: boolean;
+	/** Name resolution for the loopback rule (tests give their own); default the system's. */
+	resolve?: Resolve;
+	/** Sockets of the page tracked at once (default 64; ./cdp-frames.ts). */
+	maxSockets?: number;
 	/** Attach to the first page whose URL contains this text. */
 	target: string;
 	/** Reload the tab once after the first attach, for a clean start. */
@@ -41,7 +53,7 @@ export type CdpSourceOptions = {
 	now?: () => number;
 };
 
-type Client = CDP.Client;
+type Client = DevToolsSession;
 
 export type CdpSourceStats = {
 	/** Envelopes published. */
@@ -50,6 +62,10 @@ export type CdpSourceStats = {
 	decodeErrors: number;
 	/** Frames of the page's other WebSockets, ignored. */
 	ignoredFrames: number;
+	/** Sockets of the page forgotten to keep the tracked ones within the bound. */
+	evictedSockets: number;
+	/** DevTools messages that were not protocol messages, skipped. */
+	badMessages: number;
 	/** Attached again after losing the tab or the browser. */
 	reconnects: number;
 	connected: boolean;
@@ -103,6 +119,7 @@ type Settings = {
 	port: number;
 	target: string;
 	reload: boolean;
+	allowRemote: boolean;
 	options: CdpSourceOptions;
 	attachTimeoutMs: number;
 };
@@ -150,6 +167,9 @@ class CdpConnection implements CdpSource {
 	#silenceTimer: NodeJS.Timeout | undefined;
 	/** Why the tab's last page load failed (Network.loadingFailed of the Document), for ./cdp-page-load.ts. */
 	#loadError: string | undefined;
+	/** Each host name's addresses, looked up once for the life of the source. */
+	readonly #names = new Map<string, Promise<string[]>>();
+	#badMessages = 0;
 
 	constructor(bus: AppBus, settings: Settings) {
 		const {host, port, target, options} = settings;
@@ -157,7 +177,7 @@ class CdpConnection implements CdpSource {
 		this.#settings = settings;
 		this.#address = `${host}:${port}`;
 		const backendHost = options.backendHost ?? defaultBackendHost;
-		this.#frames = new CdpFrames({isGameSocket: url => isGameSocketUrl(url, backendHost), now: options.now});
+		this.#frames = new CdpFrames({isGameSocket: url => isGameSocketUrl(url, backendHost), now: options.now, maxSockets: options.maxSockets});
 		this.#silenceMs = options.silenceMs ?? defaultSilenceMs;
 		this.#retry = new Reconnector(bus, {
 			source: 'cdp',
@@ -211,8 +231,9 @@ class CdpConnection implements CdpSource {
 				detail = `stopped; detached from ${this.#connectedDetail()}`;
 			}
 
-			// An attempt still listing the tabs or opening a socket finds itself superseded and closes what it opened.
-			await session?.client?.close().catch(() => undefined);
+			// At once: a peer that floods or never answers must not hold up the stop. An attempt
+			// still listing the tabs or opening a socket finds itself superseded and closes what it opened.
+			session?.client?.close();
 		}, () => detail);
 	}
 
@@ -221,6 +242,8 @@ class CdpConnection implements CdpSource {
 			events: this.#frames.seq,
 			decodeErrors: this.#frames.decodeErrors,
 			ignoredFrames: this.#frames.ignoredFrames,
+			evictedSockets: this.#frames.evictedSockets,
+			badMessages: this.#badMessages + (this.#session?.client?.badMessages ?? 0),
 			reconnects: this.#retry.reconnects,
 			connected: this.#state === 'connected',
 			latencyMs: this.#latencyMs,
@@ -251,7 +274,12 @@ class CdpConnection implements CdpSource {
 
 	async #attach(session: Session): Promise<void> {
 		const {host, port} = this.#settings;
-		const page = await this.#findTarget();
+		const address = await this.#checked(host, `--cdp ${host}`, true);
+		if (session !== this.#session || address === undefined) {
+			return;
+		}
+
+		const page = await this.#findTarget(address);
 		if (session !== this.#session) {
 			return;
 		}
@@ -261,16 +289,28 @@ class CdpConnection implements CdpSource {
 			return;
 		}
 
+		const url = await this.#debuggerUrl(page);
+		if (session !== this.#session) {
+			return;
+		}
+
+		if (url.startsWith('!')) {
+			// Said every time, not once per outage: the endpoint is pointing rugs-tui somewhere it must not go.
+			this.#retry.problem('source', url.slice(1));
+			this.#end(session, url.slice(1));
+			return;
+		}
+
 		let client: Client;
 		try {
-			client = await this.#open(page);
+			client = await this.#open(url);
 		} catch (error) {
 			this.#end(session, describeAttachError(error, host, port));
 			return;
 		}
 
 		if (session !== this.#session) {
-			await client.close().catch(() => undefined);
+			client.close();
 			return;
 		}
 
@@ -278,26 +318,81 @@ class CdpConnection implements CdpSource {
 		this.#listen(session, client);
 		// Inspector events (detached, crashed) explain a loss; not every DevTools host has the
 		// domain, so its answer is not waited for.
-		client.Inspector.enable().catch(() => undefined);
+		client.send('Inspector.enable').catch(() => undefined);
 		try {
 			await this.#enableNetwork(session, client, page);
-			await withTimeout(client.Page.enable(), this.#settings.attachTimeoutMs, 'Page.enable');
+			await withTimeout(client.send('Page.enable'), this.#settings.attachTimeoutMs, 'Page.enable');
 			void this.#checkPageLoad(session);
 			if (this.#settings.reload && !this.#reloaded) {
 				this.#reloaded = true;
-				await withTimeout(client.Page.reload({ignoreCache: true}), this.#settings.attachTimeoutMs, 'Page.reload');
+				await withTimeout(client.send('Page.reload', {ignoreCache: true}), this.#settings.attachTimeoutMs, 'Page.reload');
 			}
 		} catch (error) {
 			this.#end(session, session.why ?? `cannot listen to the tab at ${this.#address}: ${errorText(error)}`);
 		}
 	}
 
-	/** Find the tab. A string is the reason there is none. */
-	async #findTarget(): Promise<CDP.Target | string> {
-		const {host, port, target, attachTimeoutMs} = this.#settings;
-		let targets: CDP.Target[];
+	/**
+	An address the loopback rule allows for `host`, or undefined when it refused:
+	for the `--cdp` host (`fatal`) a refusal ends the source, since no attempt
+	could ever be allowed; a name that does not resolve is a failed attempt.
+	*/
+	async #checked(host: string, what: string, fatal: boolean): Promise<string | undefined> {
+		const checked = await checkCdpHost(host, what, {allowRemote: this.#settings.allowRemote, resolve: this.#settings.options.resolve, cache: this.#names});
+		if (checked.ok) {
+			return checked.address;
+		}
+
+		const session = this.#session;
+		if (session !== undefined) {
+			if (fatal && checked.fatal) {
+				this.#session = undefined;
+				this.#retry.refused(checked.reason);
+			} else {
+				this.#end(session, checked.reason);
+			}
+		}
+
+		return undefined;
+	}
+
+	/**
+	The tab's advertised debugger URL, made safe to open: a ws: or wss: URL whose
+	host the loopback rule allows, with that host replaced by the address it was
+	checked as (so nothing is looked up again). A string starting with "!" is
+	why it was refused.
+	*/
+	async #debuggerUrl(page: DevToolsTarget): Promise<string> {
+		let url: URL;
 		try {
-			targets = await withTimeout(CDP.List({host, port}), attachTimeoutMs, `listing the tabs at ${this.#address}`);
+			url = new URL(page.webSocketDebuggerUrl ?? '');
+		} catch {
+			return `!the tab's debugger URL ${JSON.stringify(cleanText(page.webSocketDebuggerUrl, 120))} is not a URL`;
+		}
+
+		if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+			return `!the tab's debugger URL ${cleanText(url.href, 120)} is not a WebSocket URL`;
+		}
+
+		const checked = await checkCdpHost(url.hostname, `the tab's debugger URL (${cleanText(url.href, 120)}) names`, {allowRemote: this.#settings.allowRemote, resolve: this.#settings.options.resolve, cache: this.#names});
+		if (!checked.ok) {
+			return `!${checked.reason}`;
+		}
+
+		// A remote host the user allowed keeps its name (a wss: certificate names it); a local one is pinned to its address.
+		if (!this.#settings.allowRemote) {
+			url.hostname = urlHost(checked.address);
+		}
+
+		return url.href;
+	}
+
+	/** Find the tab. A string is the reason there is none. */
+	async #findTarget(address: string): Promise<DevToolsTarget | string> {
+		const {host, port, target, attachTimeoutMs} = this.#settings;
+		let targets: DevToolsTarget[];
+		try {
+			targets = await withTimeout(listTargets(address, port, attachTimeoutMs), attachTimeoutMs, `listing the tabs at ${this.#address}`);
 		} catch (error) {
 			return describeAttachError(error, host, port);
 		}
@@ -307,41 +402,48 @@ class CdpConnection implements CdpSource {
 	}
 
 	/** Open the tab's DevTools socket; one that opens after its time is up is closed at once. */
-	async #open(page: CDP.Target): Promise<Client> {
-		const {host, port, attachTimeoutMs} = this.#settings;
-		const opening = CDP({host, port, target: page, local: true});
+	async #open(url: string): Promise<Client> {
+		const {attachTimeoutMs} = this.#settings;
+		const opening = DevToolsSession.open(url, attachTimeoutMs);
 		try {
 			return await withTimeout(opening, attachTimeoutMs, `opening the tab's DevTools socket at ${this.#address}`);
 		} catch (error) {
-			opening.then(async late => late.close(), () => undefined).catch(() => undefined);
+			opening.then(late => {
+				late.close();
+			}, () => undefined);
 			throw error;
 		}
 	}
 
 	#listen(session: Session, client: Client): void {
-		client.on('disconnect', () => {
+		client.onClose = () => {
+			this.#badMessages += client.badMessages;
 			this.#end(session, session.why ?? (session.attached
 				? `lost the tab (the browser at ${this.#address} closed or crashed)`
 				: `the tab's DevTools socket at ${this.#address} closed before it answered`));
-		});
-		client.on('event', message => {
-			if (session === this.#session) {
-				this.#onEvent(message);
-			}
-		});
-		client.on('Inspector.detached', parameters => {
-			session.why = parameters.reason === 'target_closed' ? `the tab was closed (${this.#address})` : `detached from the tab: ${cleanText(parameters.reason, 80)}`;
-		});
-		client.on('Inspector.targetCrashed', () => {
+		};
+
+		client.onEvent = (method, parameters) => {
 			if (session !== this.#session) {
 				return;
 			}
 
-			// The page and its sockets are gone; a reload (by the user, or --reload) brings them back as a navigation.
-			this.#frames.reset();
-			this.#socketLabel = '';
-			this.#status('reconnecting', `the tab crashed: reload it in Chrome (${this.#connectedDetail()})`);
-		});
+			if (method === 'Inspector.detached') {
+				const reason = asRecord(parameters)?.['reason'];
+				session.why = reason === 'target_closed' ? `the tab was closed (${this.#address})` : `detached from the tab: ${cleanText(reason, 80)}`;
+				return;
+			}
+
+			if (method === 'Inspector.targetCrashed') {
+				// The page and its sockets are gone; a reload (by the user, or --reload) brings them back as a navigation.
+				this.#frames.reset();
+				this.#socketLabel = '';
+				this.#status('reconnecting', `the tab crashed: reload it in Chrome (${this.#connectedDetail()})`);
+				return;
+			}
+
+			this.#onEvent(method, parameters);
+		};
 	}
 
 	/**
@@ -349,11 +451,11 @@ class CdpConnection implements CdpSource {
 	in its callback, before any event read after it, so that the attach is
 	counted (and said) before the first frame of the session is.
 	*/
-	async #enableNetwork(session: Session, client: Client, page: CDP.Target): Promise<void> {
+	async #enableNetwork(session: Session, client: Client, page: DevToolsTarget): Promise<void> {
 		const answered = new Promise<void>((resolve, reject) => {
-			client.send('Network.enable', {}, (error: boolean | Error, response: unknown) => {
-				if (error !== false) {
-					reject(error instanceof Error ? error : new Error(`Network.enable: ${JSON.stringify(response)}`));
+			client.command('Network.enable', {}, error => {
+				if (error !== undefined) {
+					reject(error);
 					return;
 				}
 
@@ -384,15 +486,18 @@ class CdpConnection implements CdpSource {
 		this.#stale = false;
 		const {client} = session;
 		session.client = undefined;
-		void client?.close().catch(() => undefined);
+		if (client !== undefined) {
+			this.#badMessages += client.badMessages;
+			client.close();
+		}
+
 		this.#state = 'reconnecting';
 		this.#retry.failed({reason});
 	}
 
-	#onEvent(message: {method: string; params?: unknown}): void {
-		const {method, params} = message;
+	#onEvent(method: string, parameters: unknown): void {
 		if (method === 'Page.frameNavigated') {
-			const frame = (params as {frame?: {parentId?: string; url?: string}} | undefined)?.frame;
+			const frame = (parameters as {frame?: {parentId?: string; url?: string}} | undefined)?.frame;
 			if (frame !== undefined && frame.parentId === undefined) {
 				// A reload or navigation: the old sockets are gone without a webSocketClosed.
 				this.#frames.reset();
@@ -409,7 +514,7 @@ class CdpConnection implements CdpSource {
 		}
 
 		if (method === 'Network.loadingFailed') {
-			const failure = params as {type?: unknown; errorText?: unknown} | undefined;
+			const failure = parameters as {type?: unknown; errorText?: unknown} | undefined;
 			this.#loadError = failure?.type === 'Document' ? errorCodeIn(failure.errorText) ?? this.#loadError : this.#loadError;
 			return;
 		}
@@ -420,7 +525,7 @@ class CdpConnection implements CdpSource {
 
 		const frames = this.#frames;
 		const before = frames.openGameSockets;
-		const outputs = frames.handle(method, params);
+		const outputs = frames.handle(method, parameters);
 		for (const output of outputs) {
 			if (output.kind === 'socket-open') {
 				this.#socketLabel = output.how === 'joined' ? 'game socket opened before rugs-tui attached' : `game socket ${cleanText(output.url, 120)}`;
@@ -475,7 +580,10 @@ class CdpConnection implements CdpSource {
 			}
 
 			case 'handshake': {
-				if (this.#settings.options.silenceMs === undefined && output.pingInterval !== undefined && output.pingTimeout !== undefined) {
+				if (output.problem !== undefined) {
+					// The page deals with its own server; the silence check keeps its default.
+					this.#retry.problem('decode', `game socket handshake: ${output.problem}`);
+				} else if (this.#settings.options.silenceMs === undefined && output.pingInterval !== undefined && output.pingTimeout !== undefined) {
 					this.#silenceMs = output.pingInterval + output.pingTimeout;
 				}
 
@@ -500,8 +608,8 @@ class CdpConnection implements CdpSource {
 			return;
 		}
 
-		const tree = frame === undefined ? await withTimeout(client.Page.getFrameTree(), this.#settings.attachTimeoutMs, 'Page.getFrameTree').catch(() => undefined) : undefined;
-		const url = failedLoad(frame ?? tree?.frameTree.frame);
+		const tree = frame === undefined ? await withTimeout(client.send('Page.getFrameTree') as Promise<{frameTree?: {frame?: FrameInfo}} | undefined>, this.#settings.attachTimeoutMs, 'Page.getFrameTree').catch(() => undefined) : undefined;
+		const url = failedLoad(frame ?? tree?.frameTree?.frame);
 		if (url === undefined || session !== this.#session) {
 			return;
 		}
@@ -532,6 +640,7 @@ export function createCdpSource(bus: AppBus, options: CdpSourceOptions): CdpSour
 		port: options.port,
 		target: options.target,
 		reload: options.reload === true,
+		allowRemote: options.allowRemote === true,
 		options,
 		attachTimeoutMs: options.attachTimeoutMs ?? defaultAttachTimeoutMs,
 	});

@@ -4,6 +4,7 @@ import type {AddressInfo} from 'node:net';
 import {Server} from 'socket.io';
 import {envelopeArguments, type Envelope} from '../protocol/envelope.js';
 import {generateSession} from '../sim/generate-session.js';
+import {timerDelay} from './timer-delay.js';
 
 /**
 The embedded demo feed: an in-process Socket.IO server on 127.0.0.1 playing
@@ -87,7 +88,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 			const envelope = nextEnvelope();
 			const wait = anchorWall + ((envelope.ts - anchorTs) / speed) - performance.now();
 			if (wait > 1) {
-				timer = setTimeout(pump, wait);
+				// A gap too long for a timer (a very low --speed) comes back here and waits again.
+				timer = setTimeout(pump, timerDelay(wait));
 				return;
 			}
 

@@ -1,6 +1,10 @@
 import {io, type Socket} from 'socket.io-client';
 import type {AppBus} from '../bus/app-bus.js';
+import {jsonStart} from '../protocol/frame-decoder.js';
+import {checkHeartbeat} from '../protocol/handshake.js';
+import {scanJsonShape, screenJson, tooDeepReason, valueTooDeep} from '../protocol/json-bounds.js';
 import {envelopeFromPacket} from '../protocol/packet-envelope.js';
+import type {DecodedPacket} from '../protocol/packet.js';
 import {cleanText} from '../protocol/untrusted-text.js';
 import {defaultBackoff, type BackoffPolicy} from './backoff.js';
 import {describeConnectError, describeDisconnect, innermostMessage, type Failure} from './disconnect-reason.js';
@@ -49,6 +53,8 @@ export type DirectSourceStats = {
 	bytes: number;
 	/** Problems published (bad input, lost connections). */
 	problems: number;
+	/** Frames rejected for their shape (nesting too deep, too many arrays and objects) and skipped. */
+	rejectedFrames: number;
 	/** Successful reconnections since start. */
 	reconnects: number;
 	connected: boolean;
@@ -85,6 +91,19 @@ type Connection = {
 	into base64. The rugs.fun feed sends none: its 500 KB text payloads are never walked.
 	*/
 	binary: boolean;
+	/**
+	Message frames handed to the client library, and the packets it has given
+	back: each message frame becomes one packet, in order (a binary event once
+	its attachments are in), though a packet comes out a tick after its frame.
+	*/
+	messageFrames: number;
+	packets: number;
+	/**
+	Numbers of the message frames whose value must still be checked once parsed
+	(../protocol/json-bounds.ts: parsing them is bounded, and the check after it
+	is cheaper than a scan of the text), oldest first.
+	*/
+	valueChecks: number[];
 	/** Bad input that closed this connection, with a sample of the frame: reported (once) when it fails. */
 	problem: {text: string; sample: string} | undefined;
 	connectedAt: number | undefined;
@@ -113,6 +132,27 @@ function sampleOf(frame: unknown): string {
 	}
 
 	return '(no frame)';
+}
+
+/** The packet's JSON nests too deep (its argument array is level 1, as in the frame). */
+function isTooDeep(decoded: DecodedPacket): boolean {
+	switch (decoded.kind) {
+		case 'event':
+		case 'ack': {
+			return valueTooDeep(decoded.args);
+		}
+
+		case 'connect':
+		case 'connect_error': {
+			return valueTooDeep(decoded.data);
+		}
+
+		case 'disconnect':
+		case 'engine':
+		case 'error': {
+			return false;
+		}
+	}
 }
 
 function frameSize(frame: unknown): number {
@@ -151,7 +191,7 @@ class DirectConnection implements DirectSource {
 	#connection: Connection | undefined;
 	#seq = 0;
 	readonly #closing = new Set<Promise<void>>();
-	readonly #counts = {events: 0, frames: 0, bytes: 0};
+	readonly #counts = {events: 0, frames: 0, bytes: 0, rejectedFrames: 0};
 	#latencyMs: number | undefined;
 
 	constructor(bus: AppBus, settings: Settings) {
@@ -220,6 +260,7 @@ class DirectConnection implements DirectSource {
 				this.#counts.frames++;
 				this.#counts.bytes += frameSize(data);
 			},
+			admit: data => this.#admit(connection, data),
 			pong: () => {
 				this.#pong(connection);
 			},
@@ -244,6 +285,9 @@ class DirectConnection implements DirectSource {
 			controls: undefined,
 			lastFrame: undefined,
 			binary: false,
+			messageFrames: 0,
+			packets: 0,
+			valueChecks: [],
 			problem: undefined,
 			connectedAt: undefined,
 			connectTimer: undefined,
@@ -275,6 +319,79 @@ class DirectConnection implements DirectSource {
 			this.#failed(connection, describeDisconnect(reason, description));
 		});
 		socket.connect();
+	}
+
+	/**
+	The JSON of every text frame is checked before socket.io-client parses it: a
+	frame nesting deeper than the bound, or holding too many arrays and objects,
+	is a bad frame, counted and skipped (a message) or the end of the
+	connection (an open packet, without which there is no connection).
+	*/
+	#admit(connection: Connection, data: unknown): boolean | string | Error {
+		if (typeof data !== 'string') {
+			return true;
+		}
+
+		// eslint-disable-next-line unicorn/prefer-code-point -- the Engine.IO packet type, an ASCII digit
+		const message = data.charCodeAt(0) === 52;
+		const start = jsonStart(data);
+		const screen = start === undefined ? 'ok' : screenJson(data, start);
+		if (screen === 'ok') {
+			if (message) {
+				connection.messageFrames++;
+				return true;
+			}
+
+			return start === undefined ? true : this.#handshake(connection, data);
+		}
+
+		let reason: string | undefined;
+		if (screen === 'check-value') {
+			if (message) {
+				connection.valueChecks.push(++connection.messageFrames);
+				return true;
+			}
+
+			// A handshake is small: scanning its text costs less than deciding later.
+			reason = scanJsonShape(data, start!);
+			if (reason === undefined) {
+				return this.#handshake(connection, data);
+			}
+		} else {
+			reason = screen.rejected;
+		}
+
+		this.#counts.rejectedFrames++;
+		if (!message) {
+			return new Error(`open packet rejected: ${reason}`);
+		}
+
+		this.#retry.problem('decode', `frame rejected: ${reason}: ${sampleOf(data)}`);
+		return false;
+	}
+
+	/**
+	An Engine.IO open packet: its heartbeat must be one a client can follow. A
+	ping interval of 0, 1, negative or not a number would time every connection
+	out at once: a bad server, reported, and retried with the usual backoff. One
+	too long for a timer is shortened to fit (Node would fire it after 1 ms).
+	*/
+	#handshake(connection: Connection, frame: string): boolean | string | Error {
+		let data: unknown;
+		try {
+			data = JSON.parse(frame.slice(1));
+		} catch {
+			// engine.io-client reports it (the tap turns its throw into a malformed packet).
+			return true;
+		}
+
+		const heartbeat = checkHeartbeat(data);
+		if (typeof heartbeat === 'string') {
+			connection.problem ??= {text: `bad server: ${heartbeat}`, sample: sampleOf(frame)};
+			return new Error(heartbeat);
+		}
+
+		return heartbeat.clamped ? `0${JSON.stringify({...(data as Record<string, unknown>), pingInterval: heartbeat.pingInterval, pingTimeout: heartbeat.pingTimeout})}` : true;
 	}
 
 	#connected(connection: Connection): void {
@@ -333,8 +450,20 @@ class DirectConnection implements DirectSource {
 			return;
 		}
 
+		const number = ++connection.packets;
+		const check = connection.valueChecks[0] === number;
+		if (check) {
+			connection.valueChecks.shift();
+		}
+
 		const decoded = decodedFromSocketPacket(packet, connection.binary);
 		if (decoded === undefined) {
+			return;
+		}
+
+		if (check && isTooDeep(decoded)) {
+			this.#counts.rejectedFrames++;
+			this.#retry.problem('decode', `frame rejected: ${tooDeepReason()}${decoded.kind === 'event' ? ` (event ${JSON.stringify(cleanText(decoded.event, sampleLength))})` : ''}`);
 			return;
 		}
 

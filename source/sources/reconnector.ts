@@ -196,6 +196,24 @@ export class Reconnector {
 	}
 
 	/**
+	The attempt under way found that no attempt can ever work (the source was
+	told to connect somewhere it must not: a DevTools host outside loopback):
+	a `source` problem, then the end, whatever `--max-reconnects` allows.
+	*/
+	refused(reason: string): void {
+		if (this.#phase !== 'running') {
+			return;
+		}
+
+		this.#phase = 'over';
+		clearTimeout(this.#retryTimer);
+		this.#retryTimer = undefined;
+		this.#problem('source', reason);
+		this.#publish('ended', {detail: reason});
+		this.#resolveEnded({reason: 'gave-up', attempts: this.#failures, lastFailure: reason, message: reason});
+	}
+
+	/**
 	Stop for good: no attempt is made after this, and `connected()`, `failed()`,
 	`status()` and `problem()` are ignored. `release` lets go of what the source
 	holds; then, if it was running, the last status (`ended`, with `detail()`)

@@ -8,6 +8,13 @@ export type TransportTap = {
 	closed(): void;
 	/** Every frame as received, before any decoding (string for text, Buffer for binary). */
 	frame(data: unknown): void;
+	/**
+	Whether the frame may go on to the client library's parser: true to decode
+	it, a string to decode in its place (a handshake with its heartbeat made to
+	fit a timer), false to drop it (the tap has reported it), or an Error to
+	fail the connection as malformed. Called after `frame`, before any parsing.
+	*/
+	admit(data: unknown): boolean | string | Error;
 	/** A WebSocket pong arrived. */
 	pong(): void;
 	/** The WebSocket failed: refused, reset, or a frame over the size limit (code WS_ERR_UNSUPPORTED_MESSAGE_LENGTH). */
@@ -31,7 +38,7 @@ type WsLike = {
 };
 
 /**
-socket.io-client's Node WebSocket transport with three additions, all needed
+socket.io-client's Node WebSocket transport with four additions, all needed
 for a monitor that must not trust the server:
 
 - a size limit (`ws` maxPayload): `ws` refuses a larger frame before buffering it
@@ -42,7 +49,9 @@ for a monitor that must not trust the server:
   would crash the whole process. Here any throw becomes a transport error, so
   the connection is closed and reconnected like any other parse error;
 - taps for frames, pongs and socket errors, for counting and for measuring the
-  round trip (see `DirectSource` for why WebSocket pings).
+  round trip (see `DirectSource` for why WebSocket pings);
+- a gate (`admit`) before the client library's JSON.parse, where the direct
+  source rejects frames that nest too deep (../protocol/json-bounds.ts).
 */
 export function tappedWebSocket(tap: TransportTap, maxFrameBytes: number): typeof NodeWebSocket {
 	return class TappedWebSocket extends NodeWebSocket {
@@ -80,8 +89,19 @@ export function tappedWebSocket(tap: TransportTap, maxFrameBytes: number): typeo
 
 		protected override onData(data: unknown): void {
 			tap.frame(data);
+			const admitted = tap.admit(data);
+			if (admitted instanceof Error) {
+				tap.malformed(admitted);
+				this.onError('malformed packet', admitted);
+				return;
+			}
+
+			if (admitted === false) {
+				return;
+			}
+
 			try {
-				super.onData(data);
+				super.onData(typeof admitted === 'string' ? admitted : data);
 			} catch (error) {
 				tap.malformed(error);
 				this.onError('malformed packet', error);

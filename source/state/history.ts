@@ -64,15 +64,37 @@ export function finishedFromLive(game: CurrentGame): FinishedGame {
 	};
 }
 
+/** gameHistory entries one frame may bring: the first ones (the feed sends its 10 newest games, newest first). */
+export const maxHistoryEntriesPerFrame = 100;
+/** New games one frame may add, each verified once: more wait for the next frame (the feed repeats its history in about ten). */
+export const maxVerificationsPerFrame = 10;
+/** Verified keys remembered: more than one frame may bring, so a frame's games are never verified twice. */
+const maxVerifiedKeys = 256;
+
+/** A game is verified once per id and revealed seed (a seed that changes is checked again). */
+function verificationKey(id: string, entry: GameHistoryEntry): string {
+	const seed = asRecord(entry.provablyFair)?.['serverSeed'];
+	return `${id}\n${typeof seed === 'string' ? seed : ''}`;
+}
+
 /**
 Fold a gameHistory array (the last 10 finished games; the same game arrives in
 about ten frames) into the state: each game is added once, verified against its
 revealed seed with whatever the monitor saw live, and deduplicated by id.
+
+The cost of a frame is bounded whatever it holds: only its first
+`maxHistoryEntriesPerFrame` entries are looked at (the rest are counted in
+`historyEntriesSkipped`), at most `maxVerificationsPerFrame` games are verified
+(the others wait for a later frame), and a game whose id and seed were
+verified already is not verified again, even once it has left the capped
+history (an older game than all the kept ones is remembered in `verifiedGames`).
 */
 export function absorbGameHistory(state: GameState, entries: unknown[]): GameState {
-	let {history, game, previousGame} = state;
-	for (const item of entries) {
-		const entry = asRecord(item) as GameHistoryEntry | undefined;
+	let {history, game, previousGame, verifiedGames} = state;
+	const limit = Math.min(entries.length, maxHistoryEntriesPerFrame);
+	let verifications = 0;
+	for (let index = 0; index < limit && verifications < maxVerificationsPerFrame; index++) {
+		const entry = asRecord(entries[index]) as GameHistoryEntry | undefined;
 		const id = str(entry?.id);
 		if (entry === undefined || id === undefined) {
 			continue;
@@ -82,6 +104,13 @@ export function absorbGameHistory(state: GameState, entries: unknown[]): GameSta
 			continue;
 		}
 
+		const key = verificationKey(id, entry);
+		if (verifiedGames.includes(key)) {
+			continue;
+		}
+
+		verifications++;
+		verifiedGames = [key, ...verifiedGames.slice(0, maxVerifiedKeys - 1)];
 		const live = livePricesFor(state, id);
 		const verification = verifyGame(entry, {
 			announcedHash: announcedHashFor(state, id) ?? live?.serverSeedHash,
@@ -121,7 +150,18 @@ export function absorbGameHistory(state: GameState, entries: unknown[]): GameSta
 		}
 	}
 
-	return history === state.history && game === state.game && previousGame === state.previousGame
-		? state
-		: {...state, history, game, previousGame};
+	const skipped = entries.length - limit;
+	if (verifications === 0 && skipped === 0) {
+		return state;
+	}
+
+	const {stats} = state;
+	return {
+		...state,
+		history,
+		game,
+		previousGame,
+		verifiedGames,
+		stats: {...stats, gamesVerified: stats.gamesVerified + verifications, historyEntriesSkipped: stats.historyEntriesSkipped + skipped},
+	};
 }

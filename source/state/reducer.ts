@@ -53,7 +53,8 @@ export function createState(config: Partial<StateConfig> = {}): GameState {
 		username: undefined,
 		sidebets: [],
 		history: [],
-		stats: {events: 0, internalErrors: 0, fieldErrors: 0, payloadUnavailable: 0, unknownEvents: 0, staleFrames: 0, lastEventTs: undefined, lastProblem: undefined},
+		verifiedGames: [],
+		stats: {events: 0, internalErrors: 0, fieldErrors: 0, payloadUnavailable: 0, unknownEvents: 0, staleFrames: 0, gamesVerified: 0, historyEntriesSkipped: 0, lastEventTs: undefined, lastProblem: undefined},
 	};
 }
 

@@ -105,6 +105,10 @@ export type StateStats = {
 	unknownEvents: number;
 	/** Frames of a game that had already been replaced by a newer one. */
 	staleFrames: number;
+	/** Finished games checked against their seed (each id and seed once: ./history.ts). */
+	gamesVerified: number;
+	/** gameHistory entries past the ones a frame may bring (the first 100), ignored. */
+	historyEntriesSkipped: number;
 	/** Envelope time of the last event. */
 	lastEventTs: number | undefined;
 	lastProblem: string | undefined;
@@ -134,5 +138,7 @@ export type GameState = {
 	sidebets: readonly SidebetRow[];
 	/** Finished games, newest first, deduplicated by id. */
 	history: readonly FinishedGame[];
+	/** Keys (id and seed) of the gameHistory entries already verified, newest first, capped: never verified twice. */
+	verifiedGames: readonly string[];
 	stats: StateStats;
 };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {makeEnvelope, type Envelope} from '../../source/protocol/envelope.js';
-import {nastyJson, nastyNumber, nastyString} from './fuzz.js';
+import {hostileId, nastyJson, nastyNumber, nastyString, size, unboundedArray} from './fuzz.js';
 
 /**
 Arbitraries for feed-shaped event sequences in which any field may be wrong:
@@ -80,3 +80,39 @@ export function envelopes(steps: readonly Step[]): Envelope[] {
 	return steps.map(({event, args, direction}, index) => makeEnvelope({seq: index + 1, ts: 1_765_577_818_000 + (index * 250), source: 'replay', direction, event, args}));
 }
 
+/**
+A gameStateUpdate carrying a gameHistory of any length (up to 10,000 games in
+the suite, 200,000 under `npm run fuzz`), its ids mostly distinct, some
+hostile, some repeated, each with a seed: what a broken or hostile server can
+send four times a second.
+*/
+export const hugeHistoryFrame: fc.Arbitrary<Step> = fc.tuple(
+	unboundedArray((index, seed) => ({
+		id: index % 97 === 13 ? `20251212-${(seed % 7).toString(16).padStart(16, '0')}` : `20251212-${(seed + index).toString(16).padStart(16, '0')}`,
+		timestamp: 1_765_577_818_000 - (index * 30_000),
+		peakMultiplier: 1 + ((index % 50) / 10),
+		provablyFair: {serverSeed: `${(seed + index).toString(16).padStart(64, '0')}`, serverSeedHash: '0'.repeat(64)},
+	})),
+	fc.array(fc.record({id: hostileId, timestamp: fc.oneof(fc.nat(), nastyNumber), provablyFair: fc.oneof(fc.record({serverSeed: hostileId}), any)}, {requiredKeys: []}), {maxLength: 8}),
+	fc.constantFrom(...pool),
+).map(([history, hostile, gameId]) => ({event: 'gameStateUpdate', args: [{gameId, active: true, tickCount: 1, price: 1, gameHistory: [...hostile, ...history]}], direction: 'received' as const}));
+
+/** One Chrome DevTools `Network.webSocket*` event, as the CDP source receives it. */
+export type SocketEvent = {method: string; params: unknown};
+
+const gameSocketUrl = (id: string) => `wss://backend.rugs.fun/socket.io/?EIO=4&transport=websocket&n=${id.length}`;
+
+/**
+A page that churns through very many WebSockets (up to 2,000 events in the
+suite, 50,000 under `npm run fuzz`): sockets announced (the game's or others),
+frames on ids announced or never seen (hostile ids among them), closes, errors,
+all interleaved with the real game socket "real", which keeps sending events.
+*/
+export const socketStorm: fc.Arbitrary<SocketEvent[]> = fc.array(fc.oneof(
+	{weight: 4, arbitrary: fc.tuple(fc.oneof(fc.nat({max: 200_000}).map(n => `s${n}`), hostileId), fc.boolean()).map(([id, game]): SocketEvent => ({method: 'Network.webSocketCreated', params: {requestId: id, url: game ? gameSocketUrl(id) : 'wss://chat.example/ws'}}))},
+	{weight: 4, arbitrary: fc.tuple(fc.oneof(fc.nat({max: 200_000}).map(n => `s${n}`), hostileId), fc.oneof(fc.constantFrom('42["noise",1]', '2', '3', 'garbage', '451-["b",{"_placeholder":true,"num":0}]', '0{"sid":"x","pingInterval":0}'), nastyString)).map(([id, payload]): SocketEvent => ({method: 'Network.webSocketFrameReceived', params: {requestId: id, timestamp: 1, response: {opcode: 1, mask: false, payloadData: payload}}}))},
+	{weight: 2, arbitrary: fc.oneof(fc.nat({max: 200_000}).map(n => `s${n}`), hostileId).map((id): SocketEvent => ({method: 'Network.webSocketClosed', params: {requestId: id}}))},
+	{weight: 1, arbitrary: fc.oneof(fc.nat({max: 200_000}).map(n => `s${n}`), hostileId).map((id): SocketEvent => ({method: 'Network.webSocketFrameError', params: {requestId: id, errorMessage: 'x'}}))},
+	{weight: 3, arbitrary: fc.nat({max: 1_000_000}).map((tick): SocketEvent => ({method: 'Network.webSocketFrameReceived', params: {requestId: 'real', timestamp: 1, response: {opcode: 1, mask: false, payloadData: `42["gameStateUpdate",{"gameId":"20251212-real","tickCount":${tick}}]`}}}))},
+	{weight: 1, arbitrary: fc.constant<SocketEvent>({method: 'Network.webSocketCreated', params: {requestId: 'real', url: gameSocketUrl('real')}})},
+), {maxLength: size(2000, 50_000)});

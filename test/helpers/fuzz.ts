@@ -132,3 +132,93 @@ export function deepArray(depth: number, leaf: unknown = 1): unknown {
 export function deepArrayText(depth: number): string {
 	return `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 }
+
+/*
+Generators for the classes of hostile input of issue 14, shared by every fuzz
+test (the readers' too): unbounded arrays, long lines, deep nesting, hostile
+ids. Sizes follow `size()`: bounded in the suite, larger under `npm run fuzz`.
+*/
+
+/**
+Arrays of any length up to `size(normal, long)`, most short, some at the
+bound: a gameHistory of 10,000 games, 130,000 prices, a leaderboard of
+thousands. `item` is called with the index, so a long array need not hold
+generated values (it is built from a length and a seed, which shrink well).
+*/
+export function unboundedArray<T>(item: (index: number, seed: number) => T, normal = 10_000, long = 200_000): fc.Arbitrary<T[]> {
+	const bound = size(normal, long);
+	const length = fc.oneof(
+		{weight: 3, arbitrary: fc.integer({min: 0, max: 16})},
+		{weight: 2, arbitrary: fc.integer({min: 0, max: bound})},
+		{weight: 1, arbitrary: fc.constant(bound)},
+	);
+	return fc.tuple(length, fc.nat()).map(([count, seed]) => Array.from({length: count}, (_, index) => item(index, seed)));
+}
+
+/**
+Ids a hostile or broken feed can carry where the monitor keys, names or
+files things by id: prototype names, path separators and dots, NUL and
+control characters, case twins, escapes, bidi overrides, empty, very long
+(10,000 characters), and almost-duplicates of a real id.
+*/
+export const hostileId: fc.Arbitrary<string> = fc.oneof(
+	fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', '', ' ', '.', '..', '../../etc/passwd', 'a/b', String.raw`a\b`, String.raw`C:\x`, 'con', 'NUL', 'a\u0000b', '\u001B[2J', '\u001B]0;pwned\u0007', '\u202Eevil', '20251212-AAAAAAAAAAAAAAAA', '20251212-aaaaaaaaaaaaaaaa', '20251212-aaaaaaaaaaaaaaaa ', '20251212-aaaaaaaaaaaaaaaa\n', 'x'.repeat(10_000), '🎲'.repeat(500), '\uD800', 'null', 'undefined', 'NaN', '0', '-1', '1e999'),
+	fc.string({unit: 'binary', maxLength: 64}),
+	fc.string({unit: fc.constantFrom('.', '/', '\\', ':', '\u0000', 'a', 'A', '-', '_'), minLength: 1, maxLength: 12}),
+);
+
+/**
+A line (of a recording, or a frame of the feed) described rather than built:
+`length` characters of `fill` after a `prefix`, with or without its newline —
+up to 64 MB under `npm run fuzz`. Materialise it with `longLineChunks`, which
+never holds it whole, so a reader can be fed a line far longer than memory
+should ever hold.
+*/
+export type LongLine = {prefix: string; fill: string; length: number; newline: boolean};
+
+export const longLine: fc.Arbitrary<LongLine> = fc.record({
+	prefix: fc.constantFrom('', '{"seq":1,"ts":1,"event":"x","data":"', '42["x","', '{', '['),
+	fill: fc.constantFrom('x', '[', '{"a":', '\\', '"', ' ', '\u00E9', '🎲'),
+	length: fc.oneof(fc.integer({min: 0, max: 4096}), fc.integer({min: 1024 * 1024, max: size(8, 64) * 1024 * 1024})),
+	newline: fc.boolean(),
+});
+
+/** The text of a LongLine in pieces of about `chunk` characters, never the whole line at once. */
+export function * longLineChunks(line: LongLine, chunk = 1024 * 1024): Generator<string> {
+	yield line.prefix;
+	const piece = line.fill.repeat(Math.max(1, Math.ceil(chunk / line.fill.length)));
+	let left = line.length;
+	while (left > 0) {
+		const take = Math.min(left, piece.length);
+		yield take === piece.length ? piece : piece.slice(0, take);
+		left -= take;
+	}
+
+	if (line.newline) {
+		yield '\n';
+	}
+}
+
+/**
+JSON text nested around a depth bound: levels alternating arrays and objects
+(or arrays only), with strings full of brackets and quotes between them, at
+`bound` − 3 … `bound` + 3, or far beyond (100,000 levels).
+*/
+export function deepNesting(bound: number): fc.Arbitrary<{text: string; depth: number}> {
+	const depth = fc.oneof({weight: 6, arbitrary: fc.integer({min: Math.max(1, bound - 3), max: bound + 3})}, {weight: 1, arbitrary: fc.constant(size(100_000, 2_000_000))});
+	return fc.tuple(depth, fc.boolean(), fc.constantFrom(String.raw`"]}\""`, '"[{"', '1', '"x"')).map(([levels, mixed, noise]) => {
+		let open = '';
+		let close = '';
+		for (let level = 0; level < levels; level++) {
+			if (mixed && level % 2 === 1) {
+				open += '{"k":';
+				close = `}${close}`;
+			} else {
+				open += `[${noise},`;
+				close = `]${close}`;
+			}
+		}
+
+		return {text: `${open}0${close}`, depth: levels};
+	});
+}
