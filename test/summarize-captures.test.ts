@@ -1,9 +1,10 @@
 import {execFile} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {promisify} from 'node:util';
 import {describe, expect, test} from 'vitest';
 import type {GameSummary} from '../source/analyze/summarize.js';
 import {readRecording} from '../source/sources/read-recording.js';
-import {captureFiles, hasCaptures} from './helpers/captures.js';
+import {captureFiles, capturePath, hasCaptures} from './helpers/captures.js';
 import {binPath} from './helpers/project.js';
 
 // eslint-disable-next-line @typescript-eslint/strict-void-return -- promisify uses execFile's own promise form (util.promisify.custom, resolving {stdout, stderr}), not its ChildProcess return
@@ -41,7 +42,8 @@ async function gameIdsIn(files: readonly string[]): Promise<Set<string>> {
 const fields = ['gameId', 'rugged', 'rugTick', 'rugPrice', 'peak', 'ticksObserved', 'trades', 'sidebets', 'verified'];
 
 describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () => {
-	const files = [...captureFiles('.jsonl'), ...captureFiles('.json')];
+	// The DevTools text file holds no JSON records: it is there for the bad-line report.
+	const files = [...captureFiles('.jsonl'), ...captureFiles('.json'), ...captureFiles('.txt')];
 	const {stdout, stderr} = hasCaptures ? await run('node', [binPath, 'summarize', ...files], {maxBuffer: 64 * 1024 * 1024}) : {stdout: '', stderr: ''};
 	const lines = stdout.split('\n').filter(line => line !== '');
 	// The fields are what the first test checks; the type says what they hold.
@@ -106,7 +108,39 @@ describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () =>
 	});
 
 	test('the file in a format rugs-tui does not read is reported with file:line, and the rest goes on', () => {
-		expect(stderr).toMatch(/derived-ticks-long-game-2025-11-02\.jsonl:1: not a recognised recording format/);
-		expect(stderr).toMatch(/more bad lines not shown/);
+		expect(stderr).toMatch(/devtools-console-frames-2025-08-10\.txt:1: invalid JSON/);
+		expect(stderr).toMatch(/devtools-console-frames-2025-08-10\.txt: \d+ more bad lines not shown/);
+		expect(stderr).not.toMatch(/derived-ticks-long-game/);
+	});
+
+	test('the REPLAYER derived-ticks game: its rug tick, rug price and peak as its tick records show them', () => {
+		// Computed here from the raw records, without the reader: the first tick record that says rugged is the rug;
+		// the peak is the highest price of an active tick before it.
+		const records = readFileSync(capturePath('derived-ticks-long-game-2025-11-02.jsonl'), 'utf8').split('\n').filter(line => line !== '')
+			.map(line => JSON.parse(line) as {type: string; game_id: string; tick?: number; price?: number; active?: boolean; rugged?: boolean; peak_price?: number});
+		const ticks = records.filter(record => record.type === 'tick');
+		const rug = ticks.find(record => record.rugged === true)!;
+		let peak = 0;
+		const seen = new Set<number>();
+		for (const record of ticks) {
+			if (record.active === true && record.rugged !== true && record.tick! < rug.tick!) {
+				peak = Math.max(peak, record.price!);
+				seen.add(record.tick!);
+			}
+		}
+
+		const end = records.find(record => record.type === 'game_end')!;
+		expect(rug.tick).toBe(1308);
+		expect(peak).toBe(end.peak_price);
+		expect(byId.get(rug.game_id)).toMatchObject({
+			rugged: true,
+			rugTick: rug.tick,
+			rugPrice: rug.price,
+			peak,
+			ticksObserved: seen.size + 1,
+			fromHistory: false,
+			seenLive: true,
+			verified: {seedHash: null, pricePath: null, liveTicks: null, sidebets: null, peak: null},
+		});
 	});
 });
