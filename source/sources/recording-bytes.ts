@@ -1,6 +1,5 @@
 import {createReadStream} from 'node:fs';
 import process from 'node:process';
-import {pipeline, Readable} from 'node:stream';
 import zlib from 'node:zlib';
 
 /**
@@ -9,31 +8,40 @@ gzip or brotli, told apart by content, never by name (a `.jsonl` may hold
 gzip, a `.gz` may have been unpacked in place).
 
 How the content is recognised, in this order, from the first bytes read:
-1. gzip: the magic bytes 1f 8b. Every member is read (an appended recording is
-   several members one after the other).
+1. gzip: the magic bytes 1f 8b, then 08 (deflate) and a flag byte without
+   reserved bits, and a trial decode of the head that raises no error (a
+   brotli stream can begin with 1f 8b by chance). Every member is read (an
+   appended recording is several members one after the other).
 2. zstd (28 b5 2f fd), xz (fd 37 7a 58 5a 00) and bzip2 (`BZh` 1–9 and its block
    magic 31 41 59 26 53 59) by their magic numbers: not read, said so.
 3. Plain text: after an optional byte-order mark and white space, the first
    byte is `{` or `[`, and the first 64 bytes (or the whole input, if shorter)
    hold no control byte other than TAB, LF and CR. A recording, a JSON document
    and the Python recorders' lines all pass.
-4. brotli, which has no magic number: the first 64 KiB are decoded on trial
-   (a flush, not an end, so a head cut mid-stream is no error). It is brotli
-   when that decodes without an error to text that passes rule 3, or, for an
-   input shorter than that, when the whole input is a complete brotli stream
-   (an empty recording). Anything else is read as plain text, so its lines are
-   reported as bad lines rather than guessed at.
-   Except when the input reads as text from its second line on (rule 3 after
-   its first LF): that is a text file whose first line is not a record (cut
-   from the front, or junk), which a trial decode can mistake for a brotli
-   block stored uncompressed (a few header bytes, then a verbatim copy).
+4. brotli, which has no magic number: the first 64 KiB are decoded on trial.
+   - An input shorter than that which is a complete, valid brotli stream is
+     brotli (this includes an empty or blank recording).
+   - Otherwise the trial decodes with a flush (so a stream cut short is no
+     error) and it is brotli when that decodes without an error to something
+     that reads as a recording: rule 3 from its start or from the start of one
+     of its lines (a recording whose first line is not a record);
+   - unless the input ITSELF holds a line that passes rule 3: then it is text
+     that merely began like a brotli block stored uncompressed (a few header
+     bytes, then a verbatim copy) — a text file whose first lines are junk, or
+     cut from the front.
+   Anything else is read as plain text, so its lines are reported as bad lines
+   rather than guessed at.
 Why this is sound: compressed bytes are near-random, so 64 of them passing rule
 3 (each byte printable, TAB, LF or CR) is vanishingly unlikely (about 0.4^64);
-text fails a brotli decode within its first bytes unless its first bytes
-happen to form the header of a stored block, which the exception catches; and
-an encoder stores a block uncompressed only when it cannot shrink it, which
-JSON lines longer than a few dozen bytes never are. The rules only choose
-between ways of reading: a wrong guess shows as bad lines, never as data made up.
+text fails a brotli decode within its first bytes unless they happen to form
+the header of a stored block, which the last rule catches; a text file forming
+a complete brotli stream would need its last bytes to close the stream exactly.
+What stays ambiguous is a brotli stream that is both cut short and stores its
+lines uncompressed (an encoder stores only what it cannot shrink, so in
+practice one short line at quality 0 or 1, in a file killed within its first
+64 KiB): that is read as plain. The rules only choose between ways of reading:
+a wrong guess shows as bad lines, never as data made up. Checked by
+test/fuzz-recording.test.ts on every quality and window brotli offers.
 */
 
 export type Compression = 'gzip' | 'brotli' | 'none';
@@ -214,48 +222,61 @@ function unsupportedCompression(bytes: Uint8Array): string | undefined {
 }
 
 /**
-The exception to rule 4: the input itself reads as text from its second line on
-(rule 3 after its first LF). A brotli stream that stores its bytes uncompressed
-(an encoder does so only for a block it cannot shrink, such as one short line
-at a low quality) decodes by copying them, so a text file whose first line is
-not a record would pass the trial decode; compressed JSON lines never hold an LF
-followed by 64 bytes of text.
+Rule 1: the magic 1f 8b, deflate (08), no reserved flag bits, and a header
+that a trial decode accepts (a brotli stream can begin with 1f 8b too).
 */
-function textAfterFirstLine(bytes: Uint8Array, complete: boolean): boolean {
-	const lineEnd = bytes.indexOf(0x0A);
-	return lineEnd !== -1 && looksLikeText(bytes.subarray(lineEnd + 1), complete);
+function isGzip(start: Buffer): boolean {
+	if (start[0] !== 0x1F || start[1] !== 0x8B || start[2] !== 0x08 || start[3]! >= 0x20) {
+		return false;
+	}
+
+	try {
+		zlib.gunzipSync(start, {finishFlush: zlib.constants.Z_SYNC_FLUSH});
+		return true;
+	} catch {
+		return false;
+	}
 }
 
-type Probe = 'yes' | 'no' | 'more';
+/** Rule 3 from the start of the bytes or from the start of one of their lines. */
+function holdsTextLine(bytes: Uint8Array, complete: boolean, fromStart: boolean): boolean {
+	if (fromStart && looksLikeText(bytes, complete)) {
+		return true;
+	}
 
-/** Rule 4 on the bytes read so far. */
-function brotliProbe(head: Buffer, complete: boolean): Probe {
+	for (let lineEnd = bytes.indexOf(0x0A); lineEnd !== -1; lineEnd = bytes.indexOf(0x0A, lineEnd + 1)) {
+		const next = bytes[lineEnd + 1];
+		if ((next === 0x7B || next === 0x5B || next === 0x20 || next === 0x09 || next === 0x0A || next === 0x0D) && looksLikeText(bytes.subarray(lineEnd + 1), complete)) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
+function isCompleteBrotli(bytes: Buffer): boolean {
+	try {
+		zlib.brotliDecompressSync(bytes);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Rule 4 on the first 64 KiB (`whole`: they are the whole input). */
+function isBrotli(probe: Buffer, whole: boolean): boolean {
+	if (whole && isCompleteBrotli(probe)) {
+		return true;
+	}
+
 	let out: Buffer;
 	try {
-		out = zlib.brotliDecompressSync(head, {finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH});
+		out = zlib.brotliDecompressSync(probe, {finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH});
 	} catch {
-		return 'no';
+		return false;
 	}
 
-	if (out.length === 0) {
-		if (!complete) {
-			return 'more';
-		}
-
-		// An input that ends having produced nothing is brotli only if it is a whole, valid stream (an empty recording).
-		try {
-			zlib.brotliDecompressSync(head);
-			return 'yes';
-		} catch {
-			return 'no';
-		}
-	}
-
-	if (out.length < textProbeBytes && !complete) {
-		return 'more';
-	}
-
-	return looksLikeText(out, complete) ? 'yes' : 'no';
+	return out.length > 0 && holdsTextLine(out, whole, true) && !holdsTextLine(probe, whole, false);
 }
 
 type Detected = {compression: Compression; unsupported?: string};
@@ -263,7 +284,7 @@ type Detected = {compression: Compression; unsupported?: string};
 async function detect(head: Head): Promise<Detected> {
 	await head.fill(textProbeBytes);
 	const start = head.bytesUpTo(textProbeBytes);
-	if (start[0] === 0x1F && start[1] === 0x8B) {
+	if (isGzip(start)) {
 		return {compression: 'gzip'};
 	}
 
@@ -276,16 +297,10 @@ async function detect(head: Head): Promise<Detected> {
 		return {compression: 'none'};
 	}
 
-	for (;;) {
-		const probe = head.bytesUpTo(brotliProbeBytes);
-		const whole = head.ended && head.bytes <= brotliProbeBytes;
-		const verdict = brotliProbe(probe, whole || head.bytes >= brotliProbeBytes);
-		if (verdict !== 'more' || head.ended || head.bytes >= brotliProbeBytes) {
-			return {compression: verdict === 'yes' && !textAfterFirstLine(probe, whole) ? 'brotli' : 'none'};
-		}
-
-		await head.more();
-	}
+	// Whether the input ends within the trial is part of the evidence: read one byte past it (or to the end).
+	await head.fill(brotliProbeBytes + 1);
+	const whole = head.ended && head.bytes <= brotliProbeBytes;
+	return {compression: isBrotli(head.bytesUpTo(brotliProbeBytes), whole) ? 'brotli' : 'none'};
 }
 
 /** A zlib error as what it means for the reader. */
@@ -302,19 +317,75 @@ function classify(error: unknown, compression: Compression): unknown {
 	return error;
 }
 
+/**
+Compressed input is handed to the decompressor in slices of this size: when a
+slice holds damage, zlib drops what that slice would have decoded, so a small
+slice keeps the lines before the damage.
+*/
+const decompressSliceBytes = 8 * 1024;
+
+async function * sliced(source: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+	for await (const chunk of source) {
+		for (let at = 0; at < chunk.length; at += decompressSliceBytes) {
+			yield chunk.subarray(at, at + decompressSliceBytes);
+		}
+	}
+}
+
+/**
+The decompressed bytes, slice by slice: each slice is written, and what it
+decoded is passed on before the next one is written (so nothing decoded is
+lost when a later slice fails, and a slow reader holds back the input).
+*/
 async function * decompressed(source: AsyncGenerator<Buffer>, compression: 'gzip' | 'brotli'): AsyncGenerator<Buffer> {
 	const decompressor = compression === 'gzip' ? zlib.createGunzip({chunkSize: readChunkBytes}) : zlib.createBrotliDecompress({chunkSize: readChunkBytes});
-	const output = pipeline(Readable.from(source), decompressor, () => {
-		// Errors reach the reader through the output stream's iteration below.
+	const decoded: Buffer[] = [];
+	let failure: unknown;
+	decompressor.on('data', (chunk: Buffer) => {
+		decoded.push(chunk);
 	});
-	try {
-		for await (const chunk of output) {
-			yield chunk as Buffer;
+	decompressor.on('error', (error: unknown) => {
+		failure ??= error;
+	});
+	/** Resolves when `events` (or an error, or the stream's close) come, after `start` ran. */
+	const settled = async (events: readonly string[], start: (done: () => void) => void): Promise<void> => new Promise(resolve => {
+		const all = [...events, 'error', 'close'];
+		const done = () => {
+			for (const event of all) {
+				decompressor.off(event, done);
+			}
+
+			resolve();
+		};
+
+		for (const event of all) {
+			decompressor.once(event, done);
 		}
-	} catch (error) {
-		throw classify(error, compression);
+
+		start(done);
+	});
+
+	try {
+		for await (const slice of sliced(source)) {
+			await settled([], done => {
+				decompressor.write(slice, done);
+			});
+			yield * decoded.splice(0);
+			if (failure !== undefined) {
+				throw classify(failure, compression);
+			}
+		}
+
+		// Not end()'s callback, which can come before the final flush reports a cut stream: its 'end', or the error.
+		await settled(['end'], () => {
+			decompressor.end();
+		});
+		yield * decoded.splice(0);
+		if (failure !== undefined) {
+			throw classify(failure, compression);
+		}
 	} finally {
-		output.destroy();
+		decompressor.destroy();
 	}
 }
 
