@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {maxOf} from '../verify/numbers.js';
 import {parseVersion, pricePath} from '../verify/price-path.js';
 import {csvRow, type Cell} from './csv.js';
 import {combineVerdicts, type SummarizedGame} from './summarize.js';
@@ -73,7 +74,7 @@ function pricesFor(game: SummarizedGame): {prices: ReadonlyArray<number | undefi
 		return {prices: [], source: 'none'};
 	}
 
-	const last = summary.rugTick ?? Math.max(...facts.livePrices.keys());
+	const last = summary.rugTick ?? maxOf(facts.livePrices.keys()) ?? 0;
 	const prices: Array<number | undefined> = [];
 	for (let tick = 0; tick <= last; tick++) {
 		prices.push(facts.livePrices.get(tick));

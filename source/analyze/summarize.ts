@@ -1,3 +1,4 @@
+import {maxOf} from '../verify/numbers.js';
 import {verifyGame, type Verdict, type Verification} from '../verify/verify-game.js';
 import {historyEntryOf, type CompactEntry, type GameCollector, type GameFacts} from './game-collector.js';
 
@@ -203,7 +204,7 @@ export function summarizeGame(facts: GameFacts): SummarizedGame {
 	} else {
 		rugTick = entry.prices.length - 1;
 		rugPrice = entry.prices.at(-1) ?? null;
-		peak = entry.peakMultiplier ?? (entry.prices.length > 1 ? Math.max(...entry.prices.slice(0, -1)) : null);
+		peak = entry.peakMultiplier ?? (entry.prices.length > 1 ? maxOf(entry.prices.slice(0, -1)) ?? null : null);
 	}
 
 	const rugged = entry === undefined ? facts.liveRug !== undefined : entry.rugged ?? true;

@@ -1,5 +1,6 @@
 import {cleanText} from '../protocol/untrusted-text.js';
 import {overallVerdict, type Verdict, type Verification} from './verify-game.js';
+import {maxOf} from './numbers.js';
 
 /**
 Words and marks for a verification, shared by the history strip, the details
@@ -83,7 +84,7 @@ export function verificationSummary(verification: Verification | undefined): str
 /** Lines for a details pane: one per check, then the notes (cleaned, one line each). */
 export function verificationDetails(verification: Verification, maxNoteLength = 160): string[] {
 	const checks = verificationChecks(verification);
-	const width = Math.max(...checks.map(check => check.label.length));
+	const width = maxOf(checks.map(check => check.label.length)) ?? 0;
 	const lines = checks.map(check => `${check.mark} ${check.label.padEnd(width)}  ${verdictWord(check.verdict)} — ${check.meaning}`);
 	if (verification.rugTick !== null) {
 		lines.push(`  rug tick ${verification.rugTick}`);

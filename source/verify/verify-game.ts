@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import type {GameHistoryEntry, GlobalSidebet} from '../protocol/events.js';
+import {maxOf} from './numbers.js';
 import {parseVersion, pricePath} from './price-path.js';
 
 /** Each check is true (holds), false (broken) or null (cannot be checked with what was seen). */
@@ -100,8 +101,8 @@ function checkPath(path: readonly number[], prices: readonly number[], peakMulti
 		}
 	}
 
-	if (peakMultiplier !== undefined && Math.max(...path) !== peakMultiplier) {
-		notes.push(`recomputed peak ${Math.max(...path)} ≠ peakMultiplier ${peakMultiplier}`);
+	if (peakMultiplier !== undefined && maxOf(path) !== peakMultiplier) {
+		notes.push(`recomputed peak ${maxOf(path)} ≠ peakMultiplier ${peakMultiplier}`);
 		return false;
 	}
 
@@ -232,9 +233,9 @@ export function verifyGame(entryValue: GameHistoryEntry, input: VerifyInput = {}
 		}
 
 		if (peakMultiplier !== undefined) {
-			peak = Math.max(...path) === peakMultiplier;
+			peak = maxOf(path) === peakMultiplier;
 			if (!peak) {
-				notes.push(`recomputed peak ${Math.max(...path)} ≠ peakMultiplier ${peakMultiplier}`);
+				notes.push(`recomputed peak ${maxOf(path)} ≠ peakMultiplier ${peakMultiplier}`);
 			}
 		}
 	} else {
