@@ -58,7 +58,7 @@ describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () =>
 				expect(game, `${game.gameId} has ${field}`).toHaveProperty(field);
 			}
 
-			expect(Object.keys(game.sidebets)).toEqual(['placed', 'won', 'lost']);
+			expect(Object.keys(game.sidebets)).toEqual(['placed', 'won', 'lost', 'unsettled', 'placedRecords', 'payoutRecords']);
 			expect(Object.keys(game.verified)).toEqual(expect.arrayContaining(['seedHash', 'pricePath', 'liveTicks', 'sidebets']));
 		}
 	});
@@ -67,7 +67,7 @@ describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () =>
 		const withPath = games.filter(game => game.verified.pricePath === true);
 		expect(withPath).toHaveLength(23);
 		for (const game of withPath) {
-			expect(game.verified).toMatchObject({seedHash: true, sidebets: true});
+			expect(game.verified).toMatchObject({seedHash: true, sidebets: true, peak: true});
 		}
 
 		const byPeak = games.filter(game => game.fromHistory && game.verified.pricePath === null);
@@ -78,6 +78,59 @@ describe.skipIf(!hasCaptures)('rugs-tui summarize on every capture', async () =>
 		}
 
 		expect(games.some(game => Object.values(game.verified).includes(false))).toBe(false);
+	});
+
+	test('sidebets: distinct bets over both kinds of record, raw record counts beside them (counted here from the raw frames)', async () => {
+		// Straight from the capture files: every distinct gameHistory entry's records, keyed (player, start tick).
+		const expected = new Map<string, {bets: Map<string, string>; placedRecords: number; payoutRecords: number}>();
+		for (const file of files.filter(name => name.endsWith('.jsonl'))) {
+			for (const line of readFileSync(file, 'utf8').split('\n')) {
+				const data = (line.trim() === '' ? undefined : (JSON.parse(line) as {data?: unknown}).data) as {gameHistory?: Array<{id: string; globalSidebets?: Array<Record<string, unknown>>}>} | undefined;
+				for (const entry of (typeof data === 'object' && data !== null && !Array.isArray(data) ? data.gameHistory : undefined) ?? []) {
+					if (expected.has(entry.id) || entry.globalSidebets === undefined) {
+						continue;
+					}
+
+					const bets = new Map<string, string>();
+					for (const record of entry.globalSidebets) {
+						const key = `${String(record['playerId'])}/${String(record['type'] === 'placed' ? record['startedAtTick'] : record['startTick'])}`;
+						if (record['type'] === 'payout') {
+							bets.set(key, (record['payout'] as number) > 0 ? 'won' : 'lost');
+						} else if (!bets.has(key)) {
+							bets.set(key, 'unsettled');
+						}
+					}
+
+					const placedRecords = entry.globalSidebets.filter(record => record['type'] === 'placed').length;
+					expected.set(entry.id, {bets, placedRecords, payoutRecords: entry.globalSidebets.length - placedRecords});
+				}
+			}
+		}
+
+		expect(expected.size).toBeGreaterThanOrEqual(20);
+		let fewerPlacedRecords = 0;
+		for (const [id, {bets, placedRecords, payoutRecords}] of expected) {
+			const outcomes = [...bets.values()];
+			const count = (outcome: string) => outcomes.filter(value => value === outcome).length;
+			const summary = byId.get(id)!;
+			expect(summary.sidebets, id).toStrictEqual({placed: bets.size, won: count('won'), lost: count('lost'), unsettled: count('unsettled'), placedRecords, payoutRecords});
+			// What the issue saw: the entry lists payouts for bets it has no placed record for. Counted as bets, placed ≥ won + lost.
+			expect(summary.sidebets.placed!).toBeGreaterThanOrEqual(summary.sidebets.won! + summary.sidebets.lost!);
+			fewerPlacedRecords += placedRecords < count('won') + count('lost') ? 1 : 0;
+		}
+
+		expect(fewerPlacedRecords).toBeGreaterThan(10);
+	});
+
+	test('the peak check: made on every game whose entry reveals its seed and peakMultiplier, and true on all of them', () => {
+		const fromHistory = games.filter(game => game.fromHistory);
+		expect(fromHistory).toHaveLength(33);
+		expect(fromHistory.map(game => game.verified.peak)).toStrictEqual(fromHistory.map(() => true));
+		// The others saw no entry, so no seed: said so.
+		for (const game of games.filter(game => !game.fromHistory)) {
+			expect(game.verified.peak).toBeNull();
+			expect(game.notes).toContain('no gameHistory entry seen: the seed was not revealed in this recording');
+		}
 	});
 
 	test('the games watched live: live ticks match the seeded path, counts from the frames', () => {

@@ -39,18 +39,19 @@ export type VerificationCheck = {
 const checkText: Record<VerificationCheck['key'], {label: string; meaning: string}> = {
 	seedHash: {label: 'seed hash', meaning: 'SHA-256 of the revealed serverSeed equals the announced serverSeedHash'},
 	pricePath: {label: 'price path', meaning: 'prices recomputed from (serverSeed, gameId) equal gameHistory.prices'},
-	peak: {label: 'peak', meaning: 'the recomputed path peaks at gameHistory.peakMultiplier (the entry had no prices)'},
+	peak: {label: 'peak', meaning: 'the recomputed path peaks at gameHistory.peakMultiplier'},
 	liveTicks: {label: 'live ticks', meaning: 'every live price seen at tick t equals the recomputed price at t'},
 	sidebets: {label: 'sidebets', meaning: 'every payout agrees with "wins iff rug tick ≤ end tick"'},
 };
 
 /**
-The checks of a verification in display order. `peak` is listed only when it
-stands in for `pricePath` (a gameHistory entry without prices).
+The checks of a verification in display order. `peak` is listed when it was
+checked (the seed and peakMultiplier were both known): without them it could
+only ever say "not checkable", which the price path already says.
 */
 export function verificationChecks(verification: Verification): VerificationCheck[] {
 	const keys: Array<VerificationCheck['key']> = ['seedHash', 'pricePath'];
-	if (verification.pricePath === null && verification.peak !== null) {
+	if (verification.peak !== null) {
 		keys.push('peak');
 	}
 
