@@ -13,7 +13,7 @@ const help = `
 	  $ rugs-tui [options]                 live monitor (terminal UI)
 	  $ rugs-tui --replay FILE [--json]    replay a recording
 	  $ rugs-tui summarize FILE...         one JSON line per game seen, with provably-fair checks
-	  $ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV)
+	  $ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV), or Parquet tables
 
 	Sources
 	  --source auto|direct|cdp|replay|demo   where events come from (default auto: your Chrome tab
@@ -40,8 +40,10 @@ const help = `
 	  --redact               for --json and recordings: drop auth events, replace player ids and
 	                         usernames with per-run pseudonyms, strip credentials and trace ids
 
-	Offline commands (read --record output and the Python recorders' formats)
+	Offline commands (read recordings: plain, .gz or .br by content; - is standard input)
 	  --out DIR              export: folder for games.csv and ticks/<gameId>.csv
+	  --format csv|parquet   export: CSV (default), or games, ticks, trades and sidebets .parquet
+	  --partition date       export --format parquet: one DIR/<table>/date=YYYY-MM-DD/ folder per day
 
 	Display
 	  --player NAME          show NAME's position from the leaderboard
@@ -75,6 +77,8 @@ const cli = meow(help, {
 		recordDir: {type: 'string'},
 		recordMaxMb: {type: 'number'},
 		out: {type: 'string'},
+		format: {type: 'string'},
+		partition: {type: 'string'},
 		redact: {type: 'boolean'},
 		player: {type: 'string'},
 		fps: {type: 'number'},
@@ -90,8 +94,8 @@ async function main(): Promise<number> {
 		return 2;
 	}
 
-	const {out, ...monitorFlags} = cli.flags;
-	const command = parseCommand(cli.input, {...monitorFlags, out, color: undefined});
+	const {out, format, partition, ...monitorFlags} = cli.flags;
+	const command = parseCommand(cli.input, {...monitorFlags, out, format, partition, color: undefined});
 	if (command !== undefined) {
 		if (!command.ok) {
 			process.stderr.write(`rugs-tui: ${command.error}\n`);
@@ -100,7 +104,7 @@ async function main(): Promise<number> {
 
 		const {name, files} = command.command;
 		const io = {stdout: process.stdout, stderr: process.stderr};
-		return name === 'summarize' ? runSummarize(files, io) : runExport(files, command.command.out!, io);
+		return name === 'summarize' ? runSummarize(files, io) : runExport(files, command.command.out!, io, {format: command.command.format, partition: command.command.partition});
 	}
 
 	const parsed = parseOptions(monitorFlags);

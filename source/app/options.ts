@@ -112,6 +112,8 @@ const flagsNeedingValues = [
 	'--record-dir',
 	'--record-max-mb',
 	'--out',
+	'--format',
+	'--partition',
 	'--player',
 	'--fps',
 ];
