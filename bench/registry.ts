@@ -4,6 +4,7 @@ import {decodeBenchmark} from './decode.js';
 import {directBenchmark} from './direct.js';
 import {generatorBenchmark} from './generator.js';
 import {recorderBenchmark} from './recorder.js';
+import {readersBenchmark} from './readers.js';
 import {reducerBenchmark} from './reducer.js';
 import {renderBenchmark} from './render.js';
 import {tuiBenchmark} from './tui.js';
@@ -18,6 +19,7 @@ export const benchmarks: Benchmark[] = [
 	cdpBenchmark,
 	verifyBenchmark,
 	recorderBenchmark,
+	readersBenchmark,
 	generatorBenchmark,
 	renderBenchmark,
 	tuiBenchmark,

@@ -45,6 +45,13 @@ export class ExportDirectory {
 		}
 	}
 
+	async #prepared(): Promise<void> {
+		if (!this.#ready.has('.')) {
+			await this.prepare();
+			this.#ready.add('.');
+		}
+	}
+
 	/** Make sure a folder inside the export exists as a real folder, creating it (and its parents) if needed. */
 	async folder(name: string): Promise<void> {
 		if (this.#ready.has(name)) {
@@ -76,9 +83,7 @@ export class ExportDirectory {
 	async write(name: string, pieces: Iterable<string | Uint8Array>): Promise<void> {
 		const target = this.resolve(name);
 		const folder = path.dirname(name);
-		if (folder !== '.') {
-			await this.folder(folder);
-		}
+		await (folder === '.' ? this.#prepared() : this.folder(folder));
 
 		const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
 		// eslint-disable-next-line no-bitwise -- open(2) flags are a bit set

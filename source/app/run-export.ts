@@ -44,7 +44,8 @@ function megabytes(bytes: number): string {
 	return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-async function writeCsv(games: readonly SummarizedGame[], directory: ExportDirectory, progress: Progress, label: string): Promise<{what: string; main: string}> {
+/** Write the CSV export of summarized games (the command's writing step; the export benchmark times it alone). */
+export async function writeCsv(games: readonly SummarizedGame[], directory: ExportDirectory, progress: Progress, label: string): Promise<{what: string; main: string}> {
 	await directory.folder('ticks');
 	const gameRows: string[] = [gamesCsvHeader()];
 	let files = 0;
@@ -76,7 +77,8 @@ function emptyTables(): Tables {
 	return {games: [], ticks: [], trades: [], sidebets: []};
 }
 
-async function writeParquet(games: readonly SummarizedGame[], directory: ExportDirectory, partition: ExportPartition | undefined, progress: Progress, label: string): Promise<{what: string; main: string}> {
+/** Write the Parquet export of summarized games (as writeCsv). */
+export async function writeParquet(games: readonly SummarizedGame[], directory: ExportDirectory, partition: ExportPartition | undefined, progress: Progress, label: string): Promise<{what: string; main: string}> {
 	// One set of tables, or one per UTC day of play; a game's rows all go to its day.
 	const byPart = new Map<string, Tables>();
 	for (const game of games) {
