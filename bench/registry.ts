@@ -5,6 +5,7 @@ import {directBenchmark} from './direct.js';
 import {generatorBenchmark} from './generator.js';
 import {recorderCompressBenchmark} from './recorder-compress.js';
 import {recorderBenchmark} from './recorder.js';
+import {readersBenchmark} from './readers.js';
 import {reducerBenchmark} from './reducer.js';
 import {renderBenchmark} from './render.js';
 import {startupBenchmark} from './startup.js';
@@ -21,6 +22,7 @@ export const benchmarks: Benchmark[] = [
 	verifyBenchmark,
 	recorderBenchmark,
 	recorderCompressBenchmark,
+	readersBenchmark,
 	generatorBenchmark,
 	renderBenchmark,
 	tuiBenchmark,

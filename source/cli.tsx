@@ -48,8 +48,8 @@ async function main(argv: readonly string[]): Promise<number> {
 		return usageError(parsed.error);
 	}
 
-	const {out, ...monitorFlags} = parsed.flags;
-	const command = parseCommand(parsed.positionals, {...monitorFlags, out});
+	const {out, format, partition, ...monitorFlags} = parsed.flags;
+	const command = parseCommand(parsed.positionals, {...monitorFlags, out, format, partition});
 	if (command !== undefined) {
 		if (!command.ok) {
 			return usageError(command.error);
@@ -63,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		}
 
 		const {runExport} = await import('./app/run-export.js');
-		return runExport(files, command.command.out!, io);
+		return runExport(files, command.command.out!, io, {format: command.command.format, partition: command.command.partition});
 	}
 
 	const options = parseOptions(monitorFlags);

@@ -7,7 +7,7 @@ import {createProgress} from '../source/app/progress.js';
 import {gameCycle as syntheticGame, seedForLength} from '../source/sim/game-cycle.js';
 import type {Envelope} from '../source/protocol/envelope.js';
 import type {GameHistoryEntry} from '../source/protocol/events.js';
-import {csvCell, csvRow, parseCsv} from '../source/analyze/csv.js';
+import {csvCell, csvRow, parseCsv, safeCellText} from '../source/analyze/csv.js';
 import {gameColumns, ticksFileName, tickSeries} from '../source/analyze/export.js';
 import {GameCollector} from '../source/analyze/game-collector.js';
 import {summarizeAll, type SummarizedGame} from '../source/analyze/summarize.js';
@@ -44,7 +44,7 @@ describe('CSV cells', () => {
 		expect(csvRow(['a', 'b,c', 'say "hi"', 'two\nlines', ' pad', 1.5, null, undefined, true, Number.NaN])).toBe('a,"b,c","say ""hi""","two\nlines"," pad",1.5,,,true,\n');
 	});
 
-	test('any text and any number survive a write and a read, numbers at full precision', () => {
+	test('any text and any number survive a write and a read, numbers at full precision (text only neutralised and NUL-free)', () => {
 		fc.assert(fc.property(fc.array(fc.oneof(fc.string(), fc.double({noNaN: true, noDefaultInfinity: true})), {minLength: 1, maxLength: 8}), cells => {
 			const [row] = parseCsv(csvRow(cells));
 			expect(row).toHaveLength(cells.length);
@@ -52,7 +52,8 @@ describe('CSV cells', () => {
 				if (typeof cell === 'number') {
 					expect(Number(row![index])).toBe(cell === 0 ? 0 : cell);
 				} else {
-					expect(row![index]).toBe(cell);
+					expect(row![index]).toBe(safeCellText(cell));
+					expect(row![index]!.replace(/^'(?=[=+\-@\t\r])/, '')).toBe(cell.replaceAll('\0', '\uFFFD'));
 				}
 			}
 		}), {numRuns: 300});
@@ -114,8 +115,8 @@ describe('tick series', () => {
 
 	test('file names: a plain id is used as is, anything else becomes a hash (no path escapes)', () => {
 		expect(ticksFileName(id)).toBe(`ticks/${id}.csv`);
-		for (const bad of ['../../etc/passwd', 'a/b', '', '.hidden', 'x'.repeat(200), String.raw`c:\win`, 'a b']) {
-			expect(ticksFileName(bad)).toMatch(/^ticks\/game-[\da-f]{16}\.csv$/);
+		for (const bad of ['../../etc/passwd', 'a/b', '', '.hidden', 'x'.repeat(200), String.raw`c:\win`, 'a b', 'ABC', 'nul', 'game_1']) {
+			expect(ticksFileName(bad)).toMatch(/^ticks\/_[\da-f]{64}\.csv$/);
 		}
 	});
 });
@@ -145,7 +146,7 @@ describe('rugs-tui export', () => {
 		expect(Object.keys(rows[0]!)).toEqual([...gameColumns]);
 		expect(rows.map(row => row['gameId'])).toEqual([id, '../evil,"id"']);
 		expect(rows[0]).toMatchObject({rugged: 'true', rugTick: String(game.rugTick), peak: String(game.peak), trades: String(game.trades), verified: 'true', priceSource: 'history', ticksFile: `ticks/${id}.csv`});
-		expect(rows[1]!['ticksFile']).toMatch(/^ticks\/game-[\da-f]{16}\.csv$/);
+		expect(rows[1]!['ticksFile']).toMatch(/^ticks\/_[\da-f]{64}\.csv$/);
 		expect(readdirSync(path.join(out, 'ticks')).toSorted()).toEqual([rows[0]!['ticksFile']!, rows[1]!['ticksFile']!].map(file => path.basename(file)).toSorted());
 		expect(existsSync(path.join(folder.dir, 'evil,"id".csv'))).toBe(false);
 		const ticks = readCsv(path.join(out, rows[0]!['ticksFile']!));
@@ -155,7 +156,7 @@ describe('rugs-tui export', () => {
 	test('an --out that cannot be created is a clear error', async () => {
 		const run = await runCli(['export', path.join(folder.dir, 'a.jsonl'), '--out', '/dev/null/out']);
 		expect(run.code).toBe(1);
-		expect(run.stderr).toMatch(/cannot create \/dev\/null\/out\/ticks .*choose another --out directory/);
+		expect(run.stderr).toMatch(/^rugs-tui: export cannot use --out \/dev\/null\/out: .*choose another --out directory\n$/);
 	});
 
 	test.skipIf(!hasCaptures)('on every capture: one row per game, prices at full precision, deterministic', async () => {

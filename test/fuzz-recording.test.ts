@@ -1,5 +1,6 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import fc from 'fast-check';
 import {afterAll, describe, expect, test} from 'vitest';
 import {createAppBus} from '../source/bus/app-bus.js';
@@ -159,6 +160,24 @@ describe('recording file fuzzing', () => {
 				expect(items.map(item => (item.ok ? {ok: true, line: item.line, envelope: item.envelope} : {ok: false, line: item.line}))).toEqual(expected);
 			},
 		), 150);
+	}, testTimeout());
+
+	test('the same file gzip- or brotli-compressed (any quality and window, stored blocks too) reads exactly as the plain one: content decides, not the name', async () => {
+		const compressions = fc.oneof(
+			fc.constant({kind: 'gzip' as const, level: 6, quality: 0, window: 0}),
+			fc.record({kind: fc.constant('gzip' as const), level: fc.integer({min: 0, max: 9}), quality: fc.constant(0), window: fc.constant(0)}),
+			fc.record({kind: fc.constant('brotli' as const), level: fc.constant(0), quality: fc.integer({min: 0, max: 11}), window: fc.integer({min: 10, max: 24})}),
+		);
+		await checkAsync(fc.asyncProperty(fc.array(plannedLine, {minLength: 1, maxLength: 40}), fc.array(fc.boolean(), {minLength: 1, maxLength: 3}), fc.boolean(), compressions, async (lines, endings, finalNewline, compression) => {
+			const plain = buildFile(lines, endings, finalNewline);
+			const packed = compression.kind === 'gzip'
+				? zlib.gzipSync(plain, {level: compression.level})
+				: zlib.brotliCompressSync(plain, {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: compression.quality, [zlib.constants.BROTLI_PARAM_LGWIN]: compression.window}});
+			// Named as if plain: the name must not matter.
+			const items = await readAll(recordingFile(packed));
+			const expected = await readAll(recordingFile(plain));
+			expect(items).toEqual(expected);
+		}), 150);
 	}, testTimeout());
 
 	test('a recording cut at any byte (a killed writer): every complete line before the cut is read exactly; at most the torn last line is bad', async () => {

@@ -24,6 +24,18 @@ describe('offline commands on the command line', () => {
 	});
 });
 
+describe('export formats on the command line', () => {
+	test('--format parquet and --partition date for export; mistakes say what to do', () => {
+		expect(parseCommand(['export', 'a'], {out: 'd', format: 'parquet', partition: 'date'})).toEqual({ok: true, command: {name: 'export', files: ['a'], out: 'd', format: 'parquet', partition: 'date'}});
+		expect(parseCommand(['export', 'a'], {out: 'd', format: 'csv'})).toEqual({ok: true, command: {name: 'export', files: ['a'], out: 'd', format: 'csv'}});
+		expect(parseCommand(['export', 'a'], {out: 'd', format: 'xlsx'})).toEqual({ok: false, error: '--format xlsx: expected csv or parquet'});
+		expect(parseCommand(['export', 'a'], {out: 'd', format: 'parquet', partition: 'hour'})).toMatchObject({ok: false, error: expect.stringContaining('--partition hour: expected date') as string});
+		expect(parseCommand(['export', 'a'], {out: 'd', partition: 'date'})).toMatchObject({ok: false, error: expect.stringContaining('--partition date needs --format parquet') as string});
+		expect(parseCommand(['summarize', 'a'], {format: 'parquet'})).toMatchObject({ok: false, error: expect.stringContaining('--format is for export') as string});
+		expect(parseCommand([], {format: 'parquet'})).toMatchObject({ok: false, error: expect.stringContaining('--format is for the export command') as string});
+	});
+});
+
 describe('recording options', () => {
 	test('--record-max-mb: a default, only with --record-dir, a positive size', () => {
 		const parsed = parseOptions({replay: ['x'], recordDir: 'd'});

@@ -28,12 +28,27 @@ function only(games: GameSummary[], id: string): GameSummary {
 	return matches[0]!;
 }
 
+/** Sidebet counts from the entry's records, worked out here: one bet per (player, start tick) over both kinds. */
 function expectedCounts(game: SyntheticGame) {
 	const records = game.entry.globalSidebets ?? [];
+	const outcomes = new Map<string, string>();
+	for (const record of records) {
+		const key = `${record.playerId}/${record.type === 'placed' ? record.startedAtTick : record.startTick}`;
+		if (record.type === 'payout') {
+			outcomes.set(key, record.payout! > 0 ? 'won' : 'lost');
+		} else if (!outcomes.has(key)) {
+			outcomes.set(key, 'unsettled');
+		}
+	}
+
+	const count = (outcome: string) => [...outcomes.values()].filter(value => value === outcome).length;
 	return {
-		placed: records.filter(record => record.type === 'placed').length,
-		won: records.filter(record => record.type === 'payout' && record.payout! > 0).length,
-		lost: records.filter(record => record.type === 'payout' && record.payout === 0).length,
+		placed: outcomes.size,
+		won: count('won'),
+		lost: count('lost'),
+		unsettled: count('unsettled'),
+		placedRecords: records.filter(record => record.type === 'placed').length,
+		payoutRecords: records.filter(record => record.type === 'payout').length,
 	};
 }
 
@@ -65,7 +80,7 @@ describe('summarize: complete games', () => {
 				ticksObserved: game.rugTick + 1,
 				trades: game.trades,
 				sidebets: expectedCounts(game),
-				verified: {seedHash: true, pricePath: true, liveTicks: true, sidebets: true, peak: null},
+				verified: {seedHash: true, pricePath: true, liveTicks: true, sidebets: true, peak: true},
 				fromHistory: true,
 				seenLive: true,
 				serverSeedHash: game.serverSeedHash,
@@ -120,7 +135,7 @@ describe('summarize: partial recordings', () => {
 			peak: gameA.peak,
 			ticksObserved: gameA.rugTick + 1,
 			trades: gameA.trades,
-			sidebets: {placed: null, won: null, lost: null},
+			sidebets: {placed: null, won: null, lost: null, unsettled: null, placedRecords: null, payoutRecords: null},
 			verified: {seedHash: null, pricePath: null, liveTicks: null, sidebets: null, peak: null},
 			fromHistory: false,
 			endTime: null,

@@ -20,7 +20,7 @@ function entryCopy(): GameHistoryEntry {
 describe('verifyGame on an untampered game', () => {
 	test('all checks hold', () => {
 		const verification = verifyGame(entryCopy(), {announcedHash: game.serverSeedHash, livePrices: game.prices});
-		expect(verification).toMatchObject({seedHash: true, pricePath: true, liveTicks: true, sidebets: true, peak: null, rugTick: game.rugTick, notes: []});
+		expect(verification).toMatchObject({seedHash: true, pricePath: true, liveTicks: true, sidebets: true, peak: true, rugTick: game.rugTick, notes: []});
 	});
 
 	test('the fixture has won and lost bets, so the sidebet check has both kinds to check', () => {
@@ -76,14 +76,23 @@ describe('crafted mismatches are reported false, with a note', () => {
 		expect(verifyGame(longer).pricePath).toBe(false);
 	});
 
-	test('a wrong peakMultiplier, with and without prices', () => {
+	test('a wrong peakMultiplier, with and without prices: the peak check fails, the prices themselves still match', () => {
 		const entry = entryCopy();
 		entry.peakMultiplier = game.peak + 0.01;
-		expect(verifyGame(entry).pricePath).toBe(false);
+		expect(verifyGame(entry)).toMatchObject({pricePath: true, peak: false, notes: [`recomputed peak ${game.peak} ≠ peakMultiplier ${game.peak + 0.01}`]});
 		delete entry.prices;
 		const verification = verifyGame(entry);
 		expect(verification.pricePath).toBeNull();
 		expect(verification.peak).toBe(false);
+	});
+
+	test('the peak is not checkable without the seed or without peakMultiplier, and the notes say which', () => {
+		const noPeak = entryCopy();
+		delete noPeak.peakMultiplier;
+		expect(verifyGame(noPeak)).toMatchObject({pricePath: true, peak: null, notes: ['no peakMultiplier to compare the recomputed peak with']});
+		const noSeed = entryCopy();
+		noSeed.provablyFair = {serverSeedHash: game.serverSeedHash};
+		expect(verifyGame(noSeed)).toMatchObject({pricePath: null, peak: null, notes: expect.arrayContaining(['no serverSeed revealed', 'price path not recomputable without serverSeed and id']) as unknown});
 	});
 
 	test('a sidebet payout against the rule: a loss paid, or a win refused', () => {

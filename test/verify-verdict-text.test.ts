@@ -19,8 +19,10 @@ describe('verdict text for the history strip and the details overlay', () => {
 		expect(verificationSummary(undefined)).toBe('· not checkable yet');
 	});
 
-	test('peak is listed only when it stands in for the price path', () => {
+	test('peak is listed whenever it was checked', () => {
 		expect(verificationChecks(base).map(check => check.key)).toEqual(['seedHash', 'pricePath', 'liveTicks', 'sidebets']);
+		expect(verificationChecks({...base, peak: true}).map(check => check.key)).toEqual(['seedHash', 'pricePath', 'peak', 'liveTicks', 'sidebets']);
+		expect(verificationSummary({...base, peak: false})).toBe('✗ peak');
 		expect(verificationChecks({...base, pricePath: null, peak: false}).map(check => check.key)).toEqual(['seedHash', 'pricePath', 'peak', 'liveTicks', 'sidebets']);
 		expect(verificationSummary({...base, pricePath: null, peak: false})).toBe('✗ peak');
 	});

@@ -4,9 +4,27 @@ holds a comma, a quote, a line break or leading/trailing space, and quotes are
 doubled. Numbers are written with JavaScript's shortest round-trip form, so
 `Number(cell)` gives back the exact double (full precision); missing values
 (null, undefined, NaN) are empty cells.
+
+Safe to open in a spreadsheet (OWASP's CSV-injection advice): a text cell that
+starts with `=`, `+`, `-`, `@`, TAB or CR would be taken for a formula, so it
+gets a leading `'` (and is quoted). Only text is neutralised: a number cell is
+a number we wrote (`-0.5`, a falling price, stays `-0.5`; the game's own text
+never reaches a cell as a number). Text comes from the feed (game ids are
+untrusted), so every text cell is treated this way; the cells rugs-tui writes
+itself (times, phases, names of files) never start with those characters. A
+NUL character never reaches the file: it is written as U+FFFD, the Unicode
+replacement character, as a text decoder would show an unreadable byte.
 */
 
 export type Cell = string | number | boolean | null | undefined;
+
+const formulaStart = /^[=+\-@\t\r]/;
+
+/** The text as it is written into a cell (before quoting): neutralised, NUL replaced. */
+export function safeCellText(text: string): string {
+	const clean = text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+	return formulaStart.test(clean) ? `'${clean}` : clean;
+}
 
 export function csvCell(value: Cell): string {
 	if (value === null || value === undefined) {
@@ -21,7 +39,8 @@ export function csvCell(value: Cell): string {
 		return value ? 'true' : 'false';
 	}
 
-	return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+	const text = safeCellText(value);
+	return /[",\r\n]|^\s|\s$|^'/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function csvRow(cells: readonly Cell[]): string {

@@ -27,8 +27,28 @@ export type CompactEntry = {
 	serverSeed: string | undefined;
 	serverSeedHash: string | undefined;
 	gameVersion: string | undefined;
-	/** placed: {type}; payout: {type, endTick, payout}; undefined when the entry had no list. */
+	/**
+	The sidebet records (placed and payout), with the fields summarize and
+	export read, each of the right type or absent; undefined when the entry had
+	no list.
+	*/
 	sidebets: GlobalSidebet[] | undefined;
+};
+
+/** One trade as export writes it (standard/newTrade payload fields of the right type, or undefined). */
+export type TradeRecord = {
+	id: string | undefined;
+	gameId: string;
+	/** The trade's own tick (tickIndex). */
+	tick: number | undefined;
+	playerId: string | undefined;
+	username: string | undefined;
+	type: string | undefined;
+	qty: number | undefined;
+	price: number | undefined;
+	amount: number | undefined;
+	/** Arrival time of the trade event, epoch ms. */
+	ts: number;
 };
 
 export type TickCounters = {tradeCount?: number; connectedPlayers?: number};
@@ -67,6 +87,8 @@ export type GameFacts = {
 	tradeIds: Set<string>;
 	/** Trades of this game that carried no id (counted, cannot be deduplicated). */
 	tradesWithoutId: number;
+	/** Every distinct trade (the first seen of each id) and every trade without an id, in arrival order. */
+	trades: TradeRecord[];
 	/** Distinct gameHistory entries for this id: normally one; more means the feed contradicted itself. */
 	entries: CompactEntry[];
 };
@@ -85,6 +107,9 @@ export type CollectorStats = {
 /** At most this many distinct announced hashes or history variants are kept per game. */
 const maxVariants = 8;
 
+const sidebetStrings = ['id', 'playerId', 'username'] as const;
+const sidebetNumbers = ['betAmount', 'xPayout', 'startedAtTick', 'end', 'startTick', 'endTick', 'payout', 'profit', 'timestamp'] as const;
+
 function compactSidebets(value: unknown): GlobalSidebet[] | undefined {
 	const records = list(value);
 	if (records === undefined) {
@@ -94,11 +119,30 @@ function compactSidebets(value: unknown): GlobalSidebet[] | undefined {
 	const result: GlobalSidebet[] = [];
 	for (const item of records) {
 		const record = asRecord(item);
-		if (record?.['type'] === 'placed') {
-			result.push({type: 'placed'});
-		} else if (record?.['type'] === 'payout') {
-			result.push({type: 'payout', endTick: record['endTick'] as number, payout: record['payout'] as number});
+		const type = record?.['type'];
+		if (record === undefined || (type !== 'placed' && type !== 'payout')) {
+			continue;
 		}
+
+		const compact: GlobalSidebet = {type};
+		for (const key of sidebetStrings) {
+			const text = str(record[key]);
+			if (text !== undefined) {
+				compact[key] = text;
+			}
+		}
+
+		for (const key of sidebetNumbers) {
+			const number = num(record[key]);
+			if (number !== undefined) {
+				compact[key] = number;
+			} else if ((key === 'endTick' || key === 'payout') && key in record) {
+				// Kept as sent: verification reports a payout record whose endTick or payout is not a number.
+				compact[key] = record[key] as number;
+			}
+		}
+
+		result.push(compact);
 	}
 
 	return result;
@@ -237,6 +281,7 @@ export class GameCollector {
 				liveRug: undefined,
 				tradeIds: new Set(),
 				tradesWithoutId: 0,
+				trades: [],
 				entries: [],
 			};
 			this.games.set(id, facts);
@@ -395,9 +440,24 @@ export class GameCollector {
 		const id = str(trade['id']);
 		if (id === undefined || id === '') {
 			facts.tradesWithoutId++;
+		} else if (facts.tradeIds.has(id)) {
+			return;
 		} else {
 			facts.tradeIds.add(id);
 		}
+
+		facts.trades.push({
+			id: id === '' ? undefined : id,
+			gameId,
+			tick: tickOf(trade['tickIndex'], maxTick),
+			playerId: str(trade['playerId']),
+			username: str(trade['username']),
+			type: str(trade['type']),
+			qty: num(trade['qty']),
+			price: num(trade['price']),
+			amount: num(trade['amount']),
+			ts,
+		});
 	}
 
 	#history(item: unknown): void {

@@ -1,4 +1,6 @@
+import {maxOf} from '../verify/numbers.js';
 import {verifyGame, type Verdict, type Verification} from '../verify/verify-game.js';
+import type {GlobalSidebet} from '../protocol/events.js';
 import {historyEntryOf, type CompactEntry, type GameCollector, type GameFacts} from './game-collector.js';
 
 /**
@@ -8,8 +10,8 @@ facts a GameCollector gathered. Pure.
 Where the values come from:
 - A game whose gameHistory entry was seen ("authoritative"): `rugTick` = length
   of its `prices` − 1, `rugPrice` = the last element of `prices`, `peak` =
-  `peakMultiplier`, sidebets from `globalSidebets` (placed = records of type
-  placed; won / lost = payout records with payout > 0 / = 0).
+  `peakMultiplier`, sidebets from `globalSidebets` (distinct bets, see
+  SidebetCounts; the raw record counts beside them).
 - An entry without `prices` (the 2026-02 feed sends none): `rugTick` is the
   length of the price path recomputed from the revealed seed — only when the
   seed's hash checks out, else the live rug tick, else null; `rugPrice` comes
@@ -36,7 +38,30 @@ partial when the recording covers part of the game; `seenLive` says whether any
 live frame or trade of the game was seen at all.
 */
 
-export type SidebetCounts = {placed: number | null; won: number | null; lost: number | null};
+/**
+Sidebets of a game, from its gameHistory entry's globalSidebets. The entry
+lists two kinds of record: `placed` (startedAtTick, end) and `payout`
+(startTick, endTick, payout), and on real games it lists payout records for
+bets it has no placed record for (and placed records whose payout is not in
+it yet). So the bets are counted as the union of both kinds, one bet per
+(player, start tick):
+- `placed`: distinct bets (= won + lost + unsettled);
+- `won` / `lost`: distinct bets whose payout record says payout > 0 / = 0;
+- `unsettled`: distinct bets without a payout record that gives a numeric payout;
+- `placedRecords` / `payoutRecords`: the raw record counts of each kind, as
+  the entry holds them (a bet may be listed more than once).
+A record without a player id is keyed by its username; one without either, or
+without a start tick, counts as a bet of its own. All null when no entry (or
+no sidebet list) was seen.
+*/
+export type SidebetCounts = {
+	placed: number | null;
+	won: number | null;
+	lost: number | null;
+	unsettled: number | null;
+	placedRecords: number | null;
+	payoutRecords: number | null;
+};
 
 export type VerifiedFields = {
 	seedHash: Verdict;
@@ -104,27 +129,64 @@ function iso(ms: number | undefined): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-function sidebetCounts(entry: CompactEntry | undefined): SidebetCounts {
-	if (entry?.sidebets === undefined) {
-		return {placed: null, won: null, lost: null};
-	}
+/** Which bet a sidebet record belongs to: player and start tick (see SidebetCounts). */
+export function sidebetKey(record: GlobalSidebet, index: number): string {
+	const player = record.playerId ?? (typeof record.username === 'string' ? `name:${record.username}` : undefined);
+	const start = record.type === 'placed' ? record.startedAtTick : record.startTick;
+	return player === undefined || typeof start !== 'number' ? `record:${index}` : `${player}\u0000${start}`;
+}
 
-	let placed = 0;
-	let won = 0;
-	let lost = 0;
-	for (const record of entry.sidebets) {
+export type SidebetBet = {
+	key: string;
+	placed: GlobalSidebet | undefined;
+	/** The first payout record of the bet with a numeric payout, else its first payout record. */
+	payout: GlobalSidebet | undefined;
+	outcome: 'won' | 'lost' | 'unsettled';
+};
+
+/** The distinct bets of an entry's sidebet records, in the order first listed. */
+export function sidebetBets(records: readonly GlobalSidebet[]): SidebetBet[] {
+	const bets = new Map<string, SidebetBet>();
+	for (const [index, record] of records.entries()) {
+		const key = sidebetKey(record, index);
+		let bet = bets.get(key);
+		if (bet === undefined) {
+			bet = {key, placed: undefined, payout: undefined, outcome: 'unsettled'};
+			bets.set(key, bet);
+		}
+
 		if (record.type === 'placed') {
-			placed++;
-		} else if (typeof record.payout === 'number' && Number.isFinite(record.payout)) {
-			if (record.payout > 0) {
-				won++;
-			} else if (record.payout === 0) {
-				lost++;
-			}
+			bet.placed ??= record;
+		} else if (bet.payout === undefined || (typeof bet.payout.payout !== 'number' && typeof record.payout === 'number')) {
+			bet.payout = record;
 		}
 	}
 
-	return {placed, won, lost};
+	for (const bet of bets.values()) {
+		const payout = bet.payout?.payout;
+		if (typeof payout === 'number' && Number.isFinite(payout)) {
+			bet.outcome = payout > 0 ? 'won' : 'lost';
+		}
+	}
+
+	return [...bets.values()];
+}
+
+function sidebetCounts(entry: CompactEntry | undefined): SidebetCounts {
+	if (entry?.sidebets === undefined) {
+		return {placed: null, won: null, lost: null, unsettled: null, placedRecords: null, payoutRecords: null};
+	}
+
+	const bets = sidebetBets(entry.sidebets);
+	const count = (outcome: SidebetBet['outcome']) => bets.filter(bet => bet.outcome === outcome).length;
+	return {
+		placed: bets.length,
+		won: count('won'),
+		lost: count('lost'),
+		unsettled: count('unsettled'),
+		placedRecords: entry.sidebets.filter(record => record.type === 'placed').length,
+		payoutRecords: entry.sidebets.filter(record => record.type === 'payout').length,
+	};
 }
 
 /** Live observations as (tick, price) pairs, conflicting ones included. */
@@ -203,7 +265,7 @@ export function summarizeGame(facts: GameFacts): SummarizedGame {
 	} else {
 		rugTick = entry.prices.length - 1;
 		rugPrice = entry.prices.at(-1) ?? null;
-		peak = entry.peakMultiplier ?? (entry.prices.length > 1 ? Math.max(...entry.prices.slice(0, -1)) : null);
+		peak = entry.peakMultiplier ?? (entry.prices.length > 1 ? maxOf(entry.prices.slice(0, -1)) ?? null : null);
 	}
 
 	const rugged = entry === undefined ? facts.liveRug !== undefined : entry.rugged ?? true;

@@ -57,6 +57,8 @@ export const flagTable = [
 	{name: 'redact', kind: 'boolean', section: 'output', help: ['for --json and recordings: drop auth events, replace player ids and', 'usernames with per-run pseudonyms, strip credentials and trace ids']},
 
 	{name: 'out', kind: 'string', value: 'DIR', section: 'offline', help: 'export: folder for games.csv and ticks/<gameId>.csv'},
+	{name: 'format', kind: 'string', value: 'csv|parquet', section: 'offline', help: 'export: CSV (default), or games, ticks, trades and sidebets .parquet'},
+	{name: 'partition', kind: 'string', value: 'date', section: 'offline', help: 'export --format parquet: one DIR/<table>/date=YYYY-MM-DD/ folder per day'},
 
 	{name: 'player', kind: 'string', value: 'NAME', section: 'display', help: 'show NAME\'s position from the leaderboard'},
 	{name: 'fps', kind: 'number', value: 'N', section: 'display', help: `redraw at most N times per second (default ${defaultFps})`},
@@ -70,7 +72,7 @@ export const flagTable = [
 const sections: ReadonlyArray<{id: SectionId; title?: string; after?: readonly string[]}> = [
 	{id: 'sources', title: 'Sources'},
 	{id: 'output', title: 'Output'},
-	{id: 'offline', title: 'Offline commands (read --record output and the Python recorders\' formats)'},
+	{id: 'offline', title: 'Offline commands (read recordings: plain, .gz or .br by content; - is standard input)'},
 	{id: 'display', title: 'Display', after: ['(in the monitor: 1-5 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)']},
 	{id: 'about'},
 ];
@@ -79,7 +81,7 @@ const usage = [
 	'$ rugs-tui [options]                 live monitor (terminal UI)',
 	'$ rugs-tui --replay FILE [--json]    replay a recording',
 	'$ rugs-tui summarize FILE...         one JSON line per game seen, with provably-fair checks',
-	'$ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV)',
+	'$ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV), or Parquet tables',
 ];
 
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;

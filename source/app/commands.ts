@@ -7,7 +7,15 @@ here, before any file is read, with what to do when something is wrong.
 export const commandNames = ['summarize', 'export'] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export type Command = {name: CommandName; files: string[]; out: string | undefined};
+export type Command = {
+	name: CommandName;
+	files: string[];
+	out: string | undefined;
+	/** export: csv (default) or parquet. */
+	format?: 'csv' | 'parquet';
+	/** export --format parquet: one hive-style folder per UTC day. */
+	partition?: 'date';
+};
 export type ParsedCommand = {ok: true; command: Command} | {ok: false; error: string};
 
 /** Flags of the live monitor, which the offline commands do not take (absent ones are undefined, or false; `--no-color` is harmless and ignored). */
@@ -20,8 +28,10 @@ function kebab(name: string): string {
 export function parseCommand(input: readonly string[], flags: FlagValues): ParsedCommand | undefined {
 	const [word, ...files] = input;
 	if (word === undefined) {
-		if (flags['out'] !== undefined) {
-			return {ok: false, error: '--out is for the export command: rugs-tui export FILE... --out DIR'};
+		for (const flag of ['out', 'format', 'partition']) {
+			if (flags[flag] !== undefined) {
+				return {ok: false, error: `--${flag} is for the export command: rugs-tui export FILE... --out DIR${flag === 'out' ? '' : ` --${flag} …`}`};
+			}
 		}
 
 		return undefined;
@@ -34,7 +44,7 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 
 	const name = word as CommandName;
 	const unused = Object.entries(flags)
-		.filter(([flag, value]) => value !== undefined && value !== false && flag !== 'out' && flag !== 'color' && flag !== 'noColor' && !(Array.isArray(value) && value.length === 0))
+		.filter(([flag, value]) => value !== undefined && value !== false && !['out', 'color', 'noColor', 'format', 'partition'].includes(flag) && !(Array.isArray(value) && value.length === 0))
 		.map(([flag]) => `--${kebab(flag)}`);
 	if (unused.length > 0) {
 		return {ok: false, error: `${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used by ${name}; see rugs-tui --help`};
@@ -57,5 +67,23 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 		return {ok: false, error: 'summarize writes JSON lines to stdout and takes no --out; redirect it (> games.jsonl), or use export --out DIR for CSV'};
 	}
 
-	return {ok: true, command: {name, files, out}};
+	// Export's format flags (readers: app/run-export.ts).
+	const {format, partition} = flags;
+	if (name === 'summarize' && (format !== undefined || partition !== undefined)) {
+		return {ok: false, error: `--${format === undefined ? 'partition' : 'format'} is for export; summarize always writes JSON lines`};
+	}
+
+	if (format !== undefined && format !== 'csv' && format !== 'parquet') {
+		return {ok: false, error: `--format ${typeof format === 'string' ? format : '(not text)'}: expected csv or parquet`};
+	}
+
+	if (partition !== undefined && partition !== 'date') {
+		return {ok: false, error: `--partition ${typeof partition === 'string' ? partition : '(not text)'}: expected date (one folder per UTC day of play)`};
+	}
+
+	if (partition !== undefined && format !== 'parquet') {
+		return {ok: false, error: '--partition date needs --format parquet (CSV export is one games.csv and one file per game)'};
+	}
+
+	return {ok: true, command: {name, files, out, ...(format === undefined ? {} : {format}), ...(partition === undefined ? {} : {partition})}};
 }

@@ -118,6 +118,15 @@ function shown(value: number | undefined): string {
 /** Each replay file must be a readable file; say which is not, before anything starts. */
 export function checkReplayFiles(files: readonly string[]): string | undefined {
 	for (const file of files) {
+		if (file === '-') {
+			// Standard input (readers: source/sources/recording-bytes.ts): there is nothing to stat, and it can be read once.
+			if (files.filter(name => name === '-').length > 1) {
+				return '--replay -: standard input can be read only once';
+			}
+
+			continue;
+		}
+
 		try {
 			if (statSync(file).isDirectory()) {
 				return `--replay ${file}: is a directory; give a recording file`;
@@ -189,6 +198,10 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		if (flags.source === undefined) {
 			source = 'cdp';
 		}
+	}
+
+	if (flags.loop === true && replayFiles.includes('-')) {
+		return fail('--loop cannot replay standard input again (--replay -): give a file to loop over');
 	}
 
 	const speed = flags.speed ?? 1;

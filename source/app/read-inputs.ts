@@ -2,14 +2,18 @@ import {stat} from 'node:fs/promises';
 import type {Writable} from 'node:stream';
 import type {Envelope} from '../protocol/envelope.js';
 import {cleanText} from '../protocol/untrusted-text.js';
-import {readRecording} from '../sources/read-recording.js';
+import {problemText, readRecording} from '../sources/read-recording.js';
+import {displayName, stdinPath} from '../sources/recording-bytes.js';
 
 /**
-Feed every envelope of several recordings (any format readRecording knows) to
-a consumer, for the offline commands. A bad line is reported on stderr as
-`FILE:LINE: reason` and skipped; a file that cannot be read is reported and
-skipped; reading goes on either way. Reasons can quote the line itself, which
-is untrusted, so they are cleaned before they reach the terminal.
+Feed every envelope of several recordings (any input and format readRecording
+knows: files or `-` for standard input, plain, gzip or brotli) to a consumer,
+for the offline commands (summarize, export, and any later one: they all read
+through here). A bad line is reported on stderr as `FILE:LINE: reason` and
+skipped; a cut compressed stream as `FILE: truncated compressed stream after
+line N`; a file that cannot be read is reported and skipped; reading goes on
+either way. Reasons can quote the line itself, which is untrusted, so they are
+cleaned before they reach the terminal.
 */
 
 export type InputReport = {
@@ -30,9 +34,17 @@ export type ReadInputsOptions = {
 	onProgress?: (state: {file: string; fileIndex: number; files: number; envelopes: number; bytesDone: number; bytesTotal: number}) => void;
 	/** Bad lines shown per file before the rest are only counted (default 10). */
 	maxShownPerFile?: number;
+	/** What `-` reads (default process.stdin). */
+	stdin?: NodeJS.ReadableStream;
+	/** Longest line read (default 64 MB). */
+	maxLineBytes?: number;
 };
 
 async function sizeOf(file: string): Promise<number> {
+	if (file === stdinPath) {
+		return 0;
+	}
+
 	try {
 		const {size} = await stat(file);
 		return size;
@@ -63,16 +75,33 @@ export async function readInputs(options: ReadInputsOptions): Promise<InputRepor
 	const bytesTotal = sizes.reduce((sum, size) => sum + size, 0);
 	let bytesDone = 0;
 	const progress = (file: string, fileIndex: number) => options.onProgress?.({file, fileIndex, files: files.length, envelopes: report.envelopes, bytesDone, bytesTotal});
+	let stdinRead = false;
 	for (const [fileIndex, file] of files.entries()) {
 		progress(file, fileIndex);
 		let bad = 0;
 		const before = report.envelopes;
+		const name = displayName(file);
+		if (file === stdinPath) {
+			if (stdinRead) {
+				stderr.write(`${label}: -: standard input is read once; given again, skipped\n`);
+				continue;
+			}
+
+			stdinRead = true;
+		}
+
 		try {
-			for await (const item of readRecording(file)) {
+			for await (const item of readRecording(file, {stdin: options.stdin, maxLineBytes: options.maxLineBytes})) {
 				if (!item.ok) {
+					if (item.wholeInput === true) {
+						// The input as a whole (a cut stream): always said, once, and not a bad line.
+						stderr.write(`${label}: ${cleanText(problemText(file, item), 400)}\n`);
+						continue;
+					}
+
 					bad++;
 					if (bad <= maxShown) {
-						stderr.write(`${label}: ${file}:${item.line}: ${cleanText(item.reason, 300)}\n`);
+						stderr.write(`${label}: ${cleanText(problemText(file, item), 400)}\n`);
 					}
 
 					continue;
@@ -86,15 +115,15 @@ export async function readInputs(options: ReadInputsOptions): Promise<InputRepor
 			}
 		} catch (error) {
 			report.unreadable++;
-			stderr.write(`${label}: ${file}: cannot read (${cleanText(whyUnreadable(error), 300)}); check the path and permissions\n`);
+			stderr.write(`${label}: ${name}: cannot read (${cleanText(whyUnreadable(error), 300)}); check the path and permissions\n`);
 		}
 
 		if (bad > maxShown) {
-			stderr.write(`${label}: ${file}: ${bad - maxShown} more bad lines not shown (${bad} in all)\n`);
+			stderr.write(`${label}: ${name}: ${bad - maxShown} more bad lines not shown (${bad} in all)\n`);
 		}
 
 		if (bad > 0 && report.envelopes === before) {
-			stderr.write(`${label}: ${file}: no event could be read from this file; rugs-tui reads its own recordings and the {seq, ts, event, data} / {timestamp, event_type, data} formats\n`);
+			stderr.write(`${label}: ${name}: no event could be read from this file; rugs-tui reads its own recordings, the {seq, ts, event, data} / {timestamp, event_type, data} formats and REPLAYER tick records (plain, gzip or brotli)\n`);
 		}
 
 		report.badLines += bad;

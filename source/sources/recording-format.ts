@@ -12,6 +12,15 @@ written by the public Python recorders (PROTOCOL.md):
   `direction`, and kept only the FIRST argument: its two-argument events hold
   just the trace object, so their payload is unavailable (data null, trace in extra).
 - `{timestamp, event_type, data}` — same data convention.
+
+And one derived format, REPLAYER's game recorder (`{type, timestamp, game_id, …}`
+lines, `../shared/captures/derived-ticks-long-game-2025-11-02.jsonl`): each
+`tick` record becomes a synthetic gameStateUpdate carrying the fields the feed
+would have sent (gameId, tickCount, price, active, rugged, cooldownTimer,
+allowPreRoundBuys for its PRESALE phase, tradeCount), so its games play in the
+monitor and appear in summarize. Its `game_start` / `game_end` markers carry no
+event: they are read and passed over (game_end's peak and final price are
+what the tick records already show).
 */
 
 export type ParsedRecord = {ok: true; envelope: Envelope} | {ok: false; reason: string};
@@ -91,8 +100,53 @@ function pythonRecord(record: Record<string, unknown>, lineNumber: number): Pars
 	return {ok: true, envelope: makeEnvelope({seq, ts, source, direction, event, args: pythonArguments(record['data'])})};
 }
 
-/** Interpret one parsed JSON value from a recording. */
-export function recordFromValue(value: unknown, lineNumber: number): ParsedRecord {
+const derivedTypes = new Set(['game_start', 'tick', 'game_end']);
+
+/** The derived REPLAYER phases that mean presale (the others are told apart by active / rugged / cooldown_timer). */
+const presalePhase = 'PRESALE';
+
+function finiteNumber(value: unknown): number | undefined {
+	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A REPLAYER `tick` record as the gameStateUpdate the feed sent for it; undefined for its markers. */
+function derivedRecord(record: Record<string, unknown>, lineNumber: number): ParsedRecord | undefined {
+	if (record['type'] !== 'tick') {
+		return undefined;
+	}
+
+	const ts = timeOf(record['timestamp']);
+	if (ts === undefined) {
+		return {ok: false, reason: 'no readable timestamp'};
+	}
+
+	const frame: Record<string, unknown> = {gameId: record['game_id']};
+	const fields: Array<[from: string, to: string]> = [['tick', 'tickCount'], ['price', 'price'], ['cooldown_timer', 'cooldownTimer'], ['trade_count', 'tradeCount']];
+	for (const [from, to] of fields) {
+		const value = finiteNumber(record[from]);
+		if (value !== undefined) {
+			frame[to] = value;
+		}
+	}
+
+	for (const flag of ['active', 'rugged']) {
+		if (typeof record[flag] === 'boolean') {
+			frame[flag] = record[flag];
+		}
+	}
+
+	if (typeof record['phase'] === 'string') {
+		frame['allowPreRoundBuys'] = record['phase'] === presalePhase;
+	}
+
+	return {ok: true, envelope: makeEnvelope({seq: lineNumber, ts, source: 'replay', direction: 'received', event: 'gameStateUpdate', args: [frame]})};
+}
+
+/**
+Interpret one parsed JSON value from a recording: a record, a bad record, or
+undefined for a line that carries no event (REPLAYER's game markers).
+*/
+export function interpretValue(value: unknown, lineNumber: number): ParsedRecord | undefined {
 	const envelope = asEnvelope(value);
 	if (envelope !== undefined) {
 		return {ok: true, envelope};
@@ -107,11 +161,22 @@ export function recordFromValue(value: unknown, lineNumber: number): ParsedRecor
 		return pythonRecord(record, lineNumber);
 	}
 
-	return {ok: false, reason: 'not a recognised recording format (need an envelope, {seq, ts, event, data} or {timestamp, event_type, data})'};
+	if (typeof record['type'] === 'string' && derivedTypes.has(record['type']) && typeof record['game_id'] === 'string' && record['game_id'] !== '') {
+		return derivedRecord(record, lineNumber);
+	}
+
+	return {ok: false, reason: 'not a recognised recording format (need an envelope, {seq, ts, event, data}, {timestamp, event_type, data} or REPLAYER tick records)'};
 }
 
-/** Interpret one line of a JSON-lines recording. */
-export function parseRecordingLine(line: string, lineNumber: number): ParsedRecord {
+const markerReason = 'a REPLAYER game_start / game_end marker: no event to play';
+
+/** Interpret one parsed JSON value from a recording (a marker line reads as a record that is not an event). */
+export function recordFromValue(value: unknown, lineNumber: number): ParsedRecord {
+	return interpretValue(value, lineNumber) ?? {ok: false, reason: markerReason};
+}
+
+/** Interpret one line of a JSON-lines recording; undefined for a line that carries no event. */
+export function interpretLine(line: string, lineNumber: number): ParsedRecord | undefined {
 	let value: unknown;
 	try {
 		value = JSON.parse(line);
@@ -121,5 +186,10 @@ export function parseRecordingLine(line: string, lineNumber: number): ParsedReco
 		return {ok: false, reason: `invalid JSON (${message})`};
 	}
 
-	return recordFromValue(value, lineNumber);
+	return interpretValue(value, lineNumber);
+}
+
+/** Interpret one line of a JSON-lines recording. */
+export function parseRecordingLine(line: string, lineNumber: number): ParsedRecord {
+	return interpretLine(line, lineNumber) ?? {ok: false, reason: markerReason};
 }

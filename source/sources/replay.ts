@@ -1,6 +1,6 @@
 import {setImmediate as yieldToLoop} from 'node:timers/promises';
 import type {AppBus} from '../bus/app-bus.js';
-import {readRecording} from './read-recording.js';
+import {problemText, readRecording} from './read-recording.js';
 import {sleepFor} from './timer-delay.js';
 
 export type ReplayOptions = {
@@ -83,7 +83,7 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 			let startTs: number | undefined;
 			let sinceYield = 0;
 			try {
-				for await (const item of readRecording(file)) {
+				for await (const item of readRecording(file, {signal})) {
 					if (signal?.aborted) {
 						result.aborted = true;
 						return result;
@@ -91,7 +91,7 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 
 					if (!item.ok) {
 						result.badLines++;
-						bus.publish('problem', {kind: 'line', source: 'replay', ts: Date.now(), message: `${file}:${item.line}: ${item.reason}`});
+						bus.publish('problem', {kind: 'line', source: 'replay', ts: Date.now(), message: problemText(file, item)});
 						continue;
 					}
 

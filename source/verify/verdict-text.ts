@@ -1,5 +1,6 @@
 import {cleanText} from '../protocol/untrusted-text.js';
 import {overallVerdict, type Verdict, type Verification} from './verify-game.js';
+import {maxOf} from './numbers.js';
 
 /**
 Words and marks for a verification, shared by the history strip, the details
@@ -38,18 +39,19 @@ export type VerificationCheck = {
 const checkText: Record<VerificationCheck['key'], {label: string; meaning: string}> = {
 	seedHash: {label: 'seed hash', meaning: 'SHA-256 of the revealed serverSeed equals the announced serverSeedHash'},
 	pricePath: {label: 'price path', meaning: 'prices recomputed from (serverSeed, gameId) equal gameHistory.prices'},
-	peak: {label: 'peak', meaning: 'the recomputed path peaks at gameHistory.peakMultiplier (the entry had no prices)'},
+	peak: {label: 'peak', meaning: 'the recomputed path peaks at gameHistory.peakMultiplier'},
 	liveTicks: {label: 'live ticks', meaning: 'every live price seen at tick t equals the recomputed price at t'},
 	sidebets: {label: 'sidebets', meaning: 'every payout agrees with "wins iff rug tick ≤ end tick"'},
 };
 
 /**
-The checks of a verification in display order. `peak` is listed only when it
-stands in for `pricePath` (a gameHistory entry without prices).
+The checks of a verification in display order. `peak` is listed when it was
+checked (the seed and peakMultiplier were both known): without them it could
+only ever say "not checkable", which the price path already says.
 */
 export function verificationChecks(verification: Verification): VerificationCheck[] {
 	const keys: Array<VerificationCheck['key']> = ['seedHash', 'pricePath'];
-	if (verification.pricePath === null && verification.peak !== null) {
+	if (verification.peak !== null) {
 		keys.push('peak');
 	}
 
@@ -83,7 +85,7 @@ export function verificationSummary(verification: Verification | undefined): str
 /** Lines for a details pane: one per check, then the notes (cleaned, one line each). */
 export function verificationDetails(verification: Verification, maxNoteLength = 160): string[] {
 	const checks = verificationChecks(verification);
-	const width = Math.max(...checks.map(check => check.label.length));
+	const width = maxOf(checks.map(check => check.label.length)) ?? 0;
 	const lines = checks.map(check => `${check.mark} ${check.label.padEnd(width)}  ${verdictWord(check.verdict)} — ${check.meaning}`);
 	if (verification.rugTick !== null) {
 		lines.push(`  rug tick ${verification.rugTick}`);

@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import type {GameHistoryEntry, GlobalSidebet} from '../protocol/events.js';
+import {maxOf} from './numbers.js';
 import {parseVersion, pricePath} from './price-path.js';
 
 /** Each check is true (holds), false (broken) or null (cannot be checked with what was seen). */
@@ -8,13 +9,18 @@ export type Verdict = boolean | null;
 export type Verification = {
 	/** SHA-256 of the revealed serverSeed equals the announced and recorded hashes. */
 	seedHash: Verdict;
-	/** The recomputed path equals gameHistory.prices except the last (rug) element, and its peak equals peakMultiplier. */
+	/** The recomputed path equals gameHistory.prices except the last (rug) element. */
 	pricePath: Verdict;
 	/** Every live price seen at tick t equals the recomputed price at t. */
 	liveTicks: Verdict;
 	/** Every sidebet payout agrees with "wins iff rug tick ≤ end tick". */
 	sidebets: Verdict;
-	/** When the entry has no prices: the recomputed path's peak equals peakMultiplier. */
+	/**
+	peakMultiplier equals the maximum of the path recomputed from the seed;
+	checked whenever the entry reveals its serverSeed (with an id) and carries
+	a peakMultiplier, with or without prices. Null otherwise, with a note
+	saying which of the two is missing.
+	*/
 	peak: Verdict;
 	/** Rug tick from the recorded prices, else from the recomputed path when the seed hash holds. */
 	rugTick: number | null;
@@ -86,7 +92,7 @@ function checkSeedHash(seed: string | undefined, recorded: string | undefined, a
 	return verdict;
 }
 
-function checkPath(path: readonly number[], prices: readonly number[], peakMultiplier: number | undefined, notes: string[]): boolean {
+function checkPath(path: readonly number[], prices: readonly number[], notes: string[]): boolean {
 	const seeded = prices.length - 1;
 	if (path.length !== seeded) {
 		notes.push(`recomputed path rugs at tick ${path.length}, recorded prices rug at tick ${seeded}`);
@@ -100,8 +106,23 @@ function checkPath(path: readonly number[], prices: readonly number[], peakMulti
 		}
 	}
 
-	if (peakMultiplier !== undefined && Math.max(...path) !== peakMultiplier) {
-		notes.push(`recomputed peak ${Math.max(...path)} ≠ peakMultiplier ${peakMultiplier}`);
+	return true;
+}
+
+function checkPeak(path: readonly number[] | undefined, peakMultiplier: number | undefined, notes: string[]): Verdict {
+	if (path === undefined) {
+		// The reason (no seed or no id) is already noted for the price path.
+		return null;
+	}
+
+	if (peakMultiplier === undefined) {
+		notes.push('no peakMultiplier to compare the recomputed peak with');
+		return null;
+	}
+
+	const peak = maxOf(path);
+	if (peak !== peakMultiplier) {
+		notes.push(`recomputed peak ${peak} ≠ peakMultiplier ${peakMultiplier}`);
 		return false;
 	}
 
@@ -218,7 +239,6 @@ export function verifyGame(entryValue: GameHistoryEntry, input: VerifyInput = {}
 	const path = seed !== undefined && gameId !== undefined ? pricePath(seed, gameId, parseVersion(entry.gameVersion)) : undefined;
 
 	let pricePathVerdict: Verdict = null;
-	let peak: Verdict = null;
 	if (malformedPrices) {
 		notes.push('gameHistory prices is not a list of numbers');
 		pricePathVerdict = false;
@@ -230,16 +250,11 @@ export function verifyGame(entryValue: GameHistoryEntry, input: VerifyInput = {}
 		if (!malformedPrices) {
 			notes.push('no recorded prices to compare with');
 		}
-
-		if (peakMultiplier !== undefined) {
-			peak = Math.max(...path) === peakMultiplier;
-			if (!peak) {
-				notes.push(`recomputed peak ${Math.max(...path)} ≠ peakMultiplier ${peakMultiplier}`);
-			}
-		}
 	} else {
-		pricePathVerdict = checkPath(path, prices, peakMultiplier, notes);
+		pricePathVerdict = checkPath(path, prices, notes);
 	}
+
+	const peak = checkPeak(path, peakMultiplier, notes);
 
 	const rugTick = prices === undefined ? (path !== undefined && seedHash === true ? path.length : null) : prices.length - 1;
 	const liveTicks = path === undefined || (input.livePrices === undefined && input.liveSamples === undefined)
