@@ -99,6 +99,7 @@ describe('numbers', () => {
 		expect(truncate('PnL -0.00508 SOL (-84.1%)', 22)).toBe('PnL -0.00508 SOL (…');
 		expect(truncate('x.jsonl:1234: bad', 12)).toBe('x.jsonl:…');
 		expect(fit('12345', 4)).toBe('…   ');
+		expect(truncate('auth-browser-cdp-2025-12-15.jsonl', 25)).toBe('auth-browser-cdp…');
 		fc.assert(fc.property(fc.string({maxLength: 30}), fc.integer({min: 1, max: 30}), (text, width) => {
 			expect(truncate(text, width)).not.toMatch(/\d…/);
 		}));

@@ -315,6 +315,7 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 			let firstTs: number | undefined;
 			let anchor: {wall: number; ts: number; speed: number} | undefined;
 			let lastTs: number | undefined;
+			let landing = false;
 			let sinceYield = 0;
 			let jumpBack: number | undefined;
 			for await (const item of readRecording(file)) {
@@ -369,8 +370,9 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 						break;
 					}
 
-					// The recorded time the replay has reached: from the last event (or where a pause or a speed change left it).
-					anchor ??= {wall: now(), ts: lastTs ?? envelope.ts, speed: speedNow()};
+					// The recorded time the replay has reached: the last event's (where a jump lands: this one's,
+					// which goes out at once), or where a pause or a speed change left it.
+					anchor ??= {wall: now(), ts: landing ? envelope.ts : lastTs ?? envelope.ts, speed: speedNow()};
 					const from = anchor;
 					const position = () => (from.speed <= 0 ? envelope.ts : Math.min(envelope.ts, from.ts + ((now() - from.wall) * from.speed)));
 					if (controller?.paused) {
@@ -422,8 +424,9 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 					return 'aborted';
 				}
 
+				// Recorded time jumped ahead of the clock: the next wait starts from where the jump lands.
+				landing = fast;
 				if (fast) {
-					// Recorded time jumped ahead of the clock: the next wait starts from here.
 					anchor = undefined;
 				}
 

@@ -61,7 +61,12 @@ export function truncate(text: string, width: number): string {
 		used += cells;
 	}
 
-	return `${result.replace(numberAtEnd, '')}…`;
+	// A number joined to one before it (2025-12, 1.5-2.0) is one number to cut away.
+	while (/\d[.,]?$/.test(result)) {
+		result = result.replace(numberAtEnd, '');
+	}
+
+	return `${result}…`;
 }
 
 /** Exactly `width` cells: truncated, then padded with spaces on the right (or left with `align: 'right'`). */
