@@ -23,7 +23,13 @@ export type ReplayOptions = {
 	controller?: ReplayController;
 };
 
-export type ReplayResult = {events: number; badLines: number; unreadableFiles: number; aborted: boolean};
+export type ReplayResult = {
+	/** Events played (one played again after a jump back counts once). */
+	events: number;
+	badLines: number;
+	unreadableFiles: number;
+	aborted: boolean;
+};
 
 /** How many envelopes go out back to back at full speed before yielding to the event loop. */
 const burst = 64;
@@ -267,7 +273,7 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 	const result: ReplayResult = {events: 0, badLines: 0, unreadableFiles: 0, aborted: false};
 	bus.publish('status', {source: 'replay', state: 'connecting', ts: Date.now(), detail: options.files.join(', ')});
 
-	const send = async (envelope: Envelope): Promise<boolean> => {
+	const send = async (envelope: Envelope, again: boolean): Promise<boolean> => {
 		const pending = options.ready?.();
 		if (pending !== undefined) {
 			await pending;
@@ -276,7 +282,7 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 			}
 		}
 
-		result.events++;
+		result.events += again ? 0 : 1;
 		bus.publish('envelope', envelope);
 		return true;
 	};
@@ -295,8 +301,9 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 			}
 		});
 		controller?.update({file, fileIndex: fileIndex + 1, event: 0, events: undefined, playedMs: 0, totalMs: undefined});
-		/** Line numbers of bad lines already reported (a jump back reads them again). */
+		/** Line numbers of bad lines already reported (a jump back reads them again), and events already played. */
 		let reportedUpTo = 0;
+		let playedUpTo = 0;
 		/** Index (1-based, good lines only) of each game's first frame in this file. */
 		const starts = new Map<string, number>();
 		let restart = restartFirst;
@@ -420,9 +427,11 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 					await yieldToLoop();
 				}
 
-				if (!await send(envelope)) {
+				if (!await send(envelope, index <= playedUpTo)) {
 					return 'aborted';
 				}
+
+				playedUpTo = Math.max(playedUpTo, index);
 
 				// Recorded time jumped ahead of the clock: the next wait starts from where the jump lands.
 				landing = fast;

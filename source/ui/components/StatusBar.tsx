@@ -147,8 +147,8 @@ export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] 
 	if (last !== undefined) {
 		// The count always fits; the latest message whenever there is room for it (e lists them all).
 		segments.push(
-			{text: `! ${count(problems.total)} problem${problems.total === 1 ? '' : 's'} (e)`, colour: 'red', bold: true, priority: 6.5},
-			{text: problemMessage(last.message), colour: 'red', priority: 5.8, shrink: true},
+			{text: `! ${count(problems.total)} problem${problems.total === 1 ? '' : 's'} (e)`, colour: 'red', bold: true, priority: 8.6},
+			{text: problemMessage(last.message), colour: 'red', priority: 8.4, shrink: true},
 		);
 	}
 
@@ -158,24 +158,15 @@ export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] 
 
 const separator = ' │ ';
 
-/** Cut long text segments, then drop the lowest-priority ones, until the line fits `width`. */
+/**
+Until the line fits `width`: take the lowest-priority part; cut it (down to a
+few cells) if it may be cut, else drop it. So a problem's message (high in
+priority) keeps its room while rates and counters of lower priority go.
+*/
 export function fitSegments(segments: readonly Segment[], width: number): Segment[] {
 	const kept = [...segments];
 	const total = () => kept.reduce((sum, segment, index) => sum + widthOf(segment.text) + (index === 0 ? 0 : separator.length), 0);
 	for (let over = total() - width; over > 0 && kept.length > 0; over = total() - width) {
-		let shrinkable = -1;
-		for (const [index, segment] of kept.entries()) {
-			if (segment.shrink === true && widthOf(segment.text) > minShrunk && (shrinkable === -1 || segment.priority < kept[shrinkable]!.priority)) {
-				shrinkable = index;
-			}
-		}
-
-		if (shrinkable !== -1) {
-			const segment = kept[shrinkable]!;
-			kept[shrinkable] = {...segment, text: truncate(segment.text, Math.max(minShrunk, widthOf(segment.text) - over))};
-			continue;
-		}
-
 		if (kept.length === 1) {
 			kept[0] = {...kept[0]!, text: truncate(kept[0]!.text, width)};
 			break;
@@ -186,6 +177,12 @@ export function fitSegments(segments: readonly Segment[], width: number): Segmen
 			if (kept[index]!.priority < kept[lowest]!.priority) {
 				lowest = index;
 			}
+		}
+
+		const segment = kept[lowest]!;
+		if (segment.shrink === true && widthOf(segment.text) > minShrunk) {
+			kept[lowest] = {...segment, text: truncate(segment.text, Math.max(minShrunk, widthOf(segment.text) - over))};
+			continue;
 		}
 
 		kept.splice(lowest, 1);

@@ -79,7 +79,7 @@ function lastEventParts(last: LastEvent): Part[] {
 	if (last.kind === 'replay') {
 		return last.ts === undefined
 			? [{text: 'none yet'}]
-			: [{text: clock(last.ts)}, {text: last.finished ? ' · replay finished' : ' recorded', style: {dim: true}, priority: -1}];
+			: [{text: clock(last.ts)}, {text: last.finished ? ' · finished' : ' recorded', style: {dim: true}, priority: -1}];
 	}
 
 	return [{text: last.arrival === undefined ? 'no events yet' : `${ageText(last.now - last.arrival)} ago`}];
