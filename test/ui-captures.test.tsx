@@ -126,7 +126,7 @@ describe.skipIf(!hasCaptures)('Position fields as the logged-in sample carries t
 	test('the pane shows the units held at their average cost, the PnL with its share, and what went in', async () => {
 		const state = fold(await envelopesOf(capturePath('auth-gameStatePlayerUpdate-sample-2025-12-17.json')));
 		expect(state.position).toMatchObject({gameId: sample.data.gameId, qty: entry['positionQty'], avgCost: entry['avgCost'], pnl: entry['pnl'], totalInvested: entry['totalInvested']});
-		const text = plainText(positionLines({position: state.position, session: state.session, price: undefined, player: undefined}, 32));
+		const text = plainText(positionLines({position: state.position, session: state.session, price: undefined, player: undefined, leaders: state.leaders, gameId: state.game?.id}, 32));
 		expect(text).toContain('this game 0.003192 @ 0.31x');
 		expect(text).toMatch(/PnL\s+-0\.000116 SOL {2}-11\.6%/);
 		expect(text).toMatch(/invested\s+0\.001000 SOL/);
@@ -146,7 +146,7 @@ describe.skipIf(!hasCaptures)('Position when flat (logged-in CDP capture: player
 			}
 
 			checked++;
-			const text = plainText(positionLines({position: state.position, session: state.session, price: state.game?.price, player: undefined}, 32));
+			const text = plainText(positionLines({position: state.position, session: state.session, price: state.game?.price, player: undefined, leaders: state.leaders, gameId: state.game?.id}, 32));
 			expect(text).toContain('this game flat');
 			expect(text).not.toMatch(/0(?:\.0+)?x/);
 			expect(text).toMatch(/cash\s+0\.017620 SOL/);

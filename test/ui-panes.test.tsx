@@ -97,7 +97,7 @@ describe.each([
 		expect(bet).toMatch(/carol\s+0\.0100 █+░+ 30 left/);
 		expect(bet).toContain('0.0500');
 		// Newest trade first: alice's sell (tick 9), bob's short_open (5), alice's buy (2).
-		const tape = frame.split('\n').filter(line => /\b(alice|bob)\b/.test(line));
+		const tape = frame.split('\n').filter(line => /\b(alice|bob)\b.*\b(buy|sell|short_open|short_close)\b/.test(line));
 		expect(tape.map(line => /\b(buy|sell|short_open|short_close)\b/.exec(line)?.[1])).toEqual(['sell', 'short_open', 'buy']);
 		expect(tape[0]).toMatch(/^│\s*9 (?:\S+ )?alice/);
 		// A short has no qty on the feed: the tape says so rather than show 0.
@@ -128,10 +128,22 @@ describe.each([
 
 describe('position pane', () => {
 	it('says how to get a position when nothing is known', () => {
-		const frame = mountApp(upTo(b.marks.ticks[midTick]!), {size: {columns: 160, rows: 40}}).text();
+		// The countdown of game B: its leaderboard is still empty.
+		const frame = mountApp(upTo(b.marks.cooldown), {size: {columns: 160, rows: 40}}).text();
 		// The hint's words, wrapped inside the pane's frame.
 		const pane = frame.split('\n').map(line => /^│ (.*?) +││/.exec(line)?.[1] ?? '').join(' ');
 		expect(pane.replaceAll(/\s+/g, ' ')).toContain(noPositionHint);
+	});
+
+	it('without a position of its own, shows the top of the game\'s leaderboard', () => {
+		const frame = mountApp(upTo(b.marks.ticks[midTick]!), {size: {columns: 100, rows: 36}}).text();
+		expect(frame).toContain('No position');
+		expect(frame).toContain('top of this game\'s leaderboard');
+		const tickFrame = upTo(b.marks.ticks[midTick]!).findLast(envelope => (envelope.data as {tickCount?: number}).tickCount === midTick)!;
+		const first = (tickFrame.data as {leaderboard: Array<{username: string; pnl: number}>}).leaderboard[0]!;
+		expect(linesWith(frame, 'top of this game')[0]!.length).toBeGreaterThan(0);
+		const row = frame.split('\n').find(line => new RegExp(String.raw`^│ ${first.username}\s+${signedSol(first.pnl).replace('+', String.raw`\+`)}`).test(line));
+		expect(row, frame).toBeDefined();
 	});
 
 	it('shows the tracked --player from the leaderboard', () => {

@@ -1,6 +1,6 @@
 import {cleanText} from '../protocol/untrusted-text.js';
 import {asRecord, num, str} from '../protocol/read.js';
-import type {Phase, Position, PositionSource, SessionPnl} from './types.js';
+import type {Leaders, LeaderRow, Phase, Position, PositionSource, SessionPnl} from './types.js';
 
 /*
 What the feed's position fields mean, worked out from the captures
@@ -152,4 +152,32 @@ export function findPlayer(leaderboard: unknown[], player: string): Record<strin
 	}
 
 	return undefined;
+}
+
+/** Rows kept of a leaderboard (the feed sends the top 10). */
+const maxLeaders = 10;
+
+/** The leaderboard's rows, about `gameId`; the same object when nothing shown changed. */
+export function leadersFrom(leaderboard: unknown[], gameId: string | undefined, previous: Leaders): Leaders {
+	const rows: LeaderRow[] = [];
+	for (const item of leaderboard.slice(0, maxLeaders)) {
+		const entry = asRecord(item);
+		if (entry === undefined) {
+			continue;
+		}
+
+		rows.push({
+			name: cleanText(entry['username'], 32) || cleanText(entry['id'], playerIdLength) || '?',
+			pnl: num(entry['pnl']),
+			pnlPercent: num(entry['pnlPercent']),
+			qty: num(entry['positionQty']),
+		});
+	}
+
+	const same = previous.gameId === gameId && previous.rows.length === rows.length
+		&& rows.every((row, index) => {
+			const old = previous.rows[index]!;
+			return old.name === row.name && old.pnl === row.pnl && old.pnlPercent === row.pnlPercent && old.qty === row.qty;
+		});
+	return same ? previous : {gameId, rows};
 }

@@ -5,7 +5,7 @@ import {checkPayload, describeIssue} from '../protocol/validate.js';
 import {asRecord, list, str, type Rec} from '../protocol/read.js';
 import {applyFrame, newGame} from './game.js';
 import {absorbGameHistory, finishedFromLive, upsertFinished} from './history.js';
-import {correctLastGame, describesLastGame, emptySession, findPlayer, positionFrom, startGame} from './position.js';
+import {correctLastGame, describesLastGame, emptySession, findPlayer, leadersFrom, positionFrom, startGame} from './position.js';
 import {applyResult, betFromEvent, betFromLeaderboard, betsFromLeaderboard, mergeBets, settleBets} from './sidebets.js';
 import {addTrade, tradeFrom} from './trades.js';
 import type {GameState, PositionSource, SidebetRow, StateConfig} from './types.js';
@@ -51,6 +51,7 @@ export function createState(config: Partial<StateConfig> = {}): GameState {
 		trades: [],
 		position: undefined,
 		session: emptySession,
+		leaders: {gameId: undefined, rows: []},
 		username: undefined,
 		sidebets: [],
 		history: [],
@@ -95,6 +96,12 @@ function addBets(state: GameState, bets: readonly SidebetRow[]): GameState {
 
 function onLeaderboard(state: GameState, leaderboard: unknown[], gameId: string, ts: number): GameState {
 	let next = addBets(state, betsFromLeaderboard(leaderboard, gameId, state.username));
+	// The countdown's leaderboard lists the game that ended (position.ts); PRESALE's first frame empties it.
+	const leaders = leadersFrom(leaderboard, describesLastGame(next.game?.phase) ? next.previousGame?.id : gameId, next.leaders);
+	if (leaders !== next.leaders) {
+		next = {...next, leaders};
+	}
+
 	const {player} = next.config;
 	if (player !== undefined) {
 		const entry = findPlayer(leaderboard, player);

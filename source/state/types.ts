@@ -80,6 +80,12 @@ export type Position = {
 	ts: number;
 };
 
+/** A row of the game's leaderboard (the top players by PnL, as the feed lists them). */
+export type LeaderRow = {name: string; pnl: number | undefined; pnlPercent: number | undefined; qty: number | undefined};
+
+/** The leaderboard last seen, and the game it is about (during a countdown, the game that ended). */
+export type Leaders = {gameId: string | undefined; rows: readonly LeaderRow[]};
+
 /**
 The user's (or tracked player's) PnL over the games this run has seen, kept
 apart from this game's position. The last game stays open to corrections
@@ -146,6 +152,7 @@ export type GameState = {
 	/** The position in the current game (reset to flat when a game starts). */
 	position: Position | undefined;
 	session: SessionPnl;
+	leaders: Leaders;
 	/** The logged-in user's name (usernameStatus), when seen. */
 	username: string | undefined;
 	sidebets: readonly SidebetRow[];

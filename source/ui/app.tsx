@@ -149,7 +149,7 @@ function PaneView({frame, shown, ui, player}: {frame: PaneFrame; shown: StoreSna
 		}
 
 		case 'position': {
-			return <PositionPane {...frame} position={state.position} session={state.session} price={state.game?.price} player={player}/>;
+			return <PositionPane {...frame} position={state.position} session={state.session} price={state.game?.price} player={player} leaders={state.leaders} gameId={state.game?.id}/>;
 		}
 
 		case 'sidebets': {

@@ -33,6 +33,7 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 		state.history,
 		state.position,
 		state.session,
+		state.leaders,
 		state.stats.lastEventTs === undefined ? undefined : Math.floor(state.stats.lastEventTs / 1000),
 		state.stats.fieldErrors + state.stats.internalErrors,
 		status,

@@ -1,8 +1,8 @@
 import {memo} from 'react';
 import {hasPlayed, isFlat, sessionTotal} from '../../state/position.js';
-import type {Position, SessionPnl} from '../../state/types.js';
-import {fieldLine, type Part} from '../fields.js';
-import {multiplier, percent, quantity, safe, signedSol, sol, solDecimals} from '../format.js';
+import type {Leaders, Position, SessionPnl} from '../../state/types.js';
+import {fieldLine, firstFit, type Part} from '../fields.js';
+import {fit, multiplier, percent, quantity, safe, shortId, signedSol, sol, solDecimals} from '../format.js';
 import {segment, wrapWords, type SegmentLine} from '../segments.js';
 import {pnlColour} from '../theme.js';
 import {innerSize, Pane, type PaneFrame} from './Pane.js';
@@ -14,6 +14,10 @@ export type PositionData = {
 	price: number | undefined;
 	/** The --player being tracked, if any. */
 	player: string | undefined;
+	/** The game's leaderboard, shown while no position is known. */
+	leaders: Leaders | undefined;
+	/** The game running now, to say whose leaderboard it is. */
+	gameId: string | undefined;
 };
 
 export const noPositionHint = 'No position: attach to your logged-in rugs.fun tab (--source cdp) or track a player with --player NAME';
@@ -51,11 +55,44 @@ PnL and the session's, apart from it; and the account's cash. SOL amounts
 share one column and one number of decimals. On a short pane the most
 useful rows stay (rank), in this order.
 */
-export function positionLines({position, session, price, player}: PositionData, width: number, height = Number.POSITIVE_INFINITY): SegmentLine[] {
+/**
+The leaderboard's top rows (name, PnL, its share), while the pane has no
+position of its own to show: on the public feed that is what there is.
+*/
+export function leaderLines(leaders: Leaders, gameId: string | undefined, width: number, rows: number): SegmentLine[] {
+	if (leaders.rows.length === 0 || rows < 2) {
+		return [];
+	}
+
+	const shown = leaders.rows.slice(0, rows - 1);
+	const pnls = shown.map(row => signedSol(row.pnl));
+	const shares = shown.map(row => percent(row.pnlPercent));
+	const pnlWidth = Math.max(...pnls.map(text => text.length));
+	const shareWidth = Math.max(...shares.map(text => text.length));
+	const withShare = width - pnlWidth - shareWidth - 2 >= 6;
+	const nameWidth = Math.max(4, width - pnlWidth - 1 - (withShare ? shareWidth + 1 : 0));
+	const whose = leaders.gameId !== undefined && leaders.gameId !== gameId ? 'the last game\'s leaderboard' : 'this game\'s leaderboard';
+	return [
+		[segment(fit(`top of ${whose}`, width), {bold: true})],
+		...shown.map((row, index) => [
+			segment(fit(shortId(safe(row.name, 64), nameWidth), nameWidth)),
+			segment(` ${pnls[index]!.padStart(pnlWidth)}`, {colour: pnlColour(row.pnl)}),
+			segment(withShare ? ` ${shares[index]!.padStart(shareWidth)}` : '', {dim: true}),
+		]),
+	];
+}
+
+export function positionLines({position, session, price, player, leaders, gameId}: PositionData, width: number, height = Number.POSITIVE_INFINITY): SegmentLine[] {
 	if (position === undefined) {
 		const [text, short] = player === undefined
 			? [noPositionHint, 'No position: --source cdp or --player NAME']
 			: [`Waiting for ${safe(player, 32)} on the leaderboard (only the top players are listed)`, `Waiting for ${safe(player, 32)} on the leaderboard`];
+		const board = leaders === undefined ? [] : leaderLines(leaders, gameId, width, Math.min(height, 12) - 1);
+		if (board.length > 0) {
+			const shorter = player === undefined ? ['No position: --player / cdp', 'No position'] : [`Waiting for ${safe(player, 32)}`, 'Waiting'];
+			return [firstFit([short, ...shorter].map(words => [segment(words, {dim: true})]), width), ...board];
+		}
+
 		const lines = wrapWords(text, width);
 		return (lines.length <= height ? lines : wrapWords(short, width)).map(line => [segment(line, {dim: true})]);
 	}
