@@ -72,31 +72,59 @@ function applySgr(style: Style, codes: number[]): Style {
 	let next = {...style};
 	for (let index = 0; index < codes.length; index++) {
 		const code = codes[index]!;
-		if (code === 0) {
-			next = {...plain};
-		} else if (code === 1) {
-			next.bold = true;
-		} else if (code === 2) {
-			next.dim = true;
-		} else if (code === 22) {
-			next.bold = false;
-			next.dim = false;
-		} else if (code === 7) {
-			next.inverse = true;
-		} else if (code === 27) {
-			next.inverse = false;
-		} else if (code >= 30 && code <= 37) {
+		switch (code) {
+			case 0: {
+				next = {...plain};
+				continue;
+			}
+
+			case 1: {
+				next.bold = true;
+				continue;
+			}
+
+			case 2: {
+				next.dim = true;
+				continue;
+			}
+
+			case 22: {
+				next.bold = false;
+				next.dim = false;
+				continue;
+			}
+
+			case 7: {
+				next.inverse = true;
+				continue;
+			}
+
+			case 27: {
+				next.inverse = false;
+				continue;
+			}
+
+			case 39: {
+				next.fg = undefined;
+				continue;
+			}
+
+			case 49: {
+				next.bg = undefined;
+				continue;
+			}
+
+			default:
+		}
+
+		if (code >= 30 && code <= 37) {
 			next.fg = code - 30;
 		} else if (code >= 90 && code <= 97) {
 			next.fg = code - 90 + 8;
-		} else if (code === 39) {
-			next.fg = undefined;
 		} else if (code >= 40 && code <= 47) {
 			next.bg = code - 40;
 		} else if (code >= 100 && code <= 107) {
 			next.bg = code - 100 + 8;
-		} else if (code === 49) {
-			next.bg = undefined;
 		} else if ((code === 38 || code === 48) && codes[index + 1] === 5) {
 			// 256 colours: the 16 base ones by number; others are not used by rugs-tui.
 			const colour = codes[index + 2]!;
