@@ -32,7 +32,7 @@ function command(args: string[]): string {
 	return `sh -c ${shellQuote(`env -u CI -u CONTINUOUS_INTEGRATION -u FORCE_COLOR ${node}; echo "EXIT=$?"; exec sleep 600`)}`;
 }
 
-const headerAtTop = (screen: string) => /^(?:\[1 Tick]| 1 Tick )/.test(screen);
+const headerAtTop = (screen: string) => /^╭─(?:\[1 Tick]| 1 Tick )/.test(screen);
 
 /** Resident memory of a process, MB (VmRSS), or undefined once it is gone. */
 function rssMb(pid: number): number | undefined {
@@ -107,7 +107,7 @@ describe.skipIf(!hasTmux())('the TUI under fault injection (tmux)', () => {
 			tmux.keys('burst', 'Escape');
 			answers.push(await timeUntil('burst', headerAtTop, 'the panes again during the burst', 5000));
 			tmux.keys('burst', '5', '5');
-			answers.push(await timeUntil('burst', screen => screen.startsWith('[5 Trades]'), 'the maximised tape during the burst', 5000));
+			answers.push(await timeUntil('burst', screen => screen.startsWith('╭─[5 Trades]'), 'the maximised tape during the burst', 5000));
 			tmux.keys('burst', '5');
 			answers.push(await timeUntil('burst', headerAtTop, 'the five panes during the burst', 5000));
 			expect(performance.now() - started, 'the keys were answered while the burst was still going').toBeLessThan(seconds * 1000);

@@ -30,7 +30,7 @@ let directory = '';
 let recording = '';
 
 const titles = paneIds.map((id, index) => `${index + 1} ${paneTitles[id]}`);
-const statusRow = /│ reconnects \d+ │/;
+const statusRow = /^(?:playing ×\d|replay finished)/;
 
 /** Where the landmarks of a screen are: every pane header (row, column, title), the history strip and the status bar. */
 function landmarks(screen: string): {headers: string[]; strips: number[]; statuses: number[]} {
@@ -38,7 +38,7 @@ function landmarks(screen: string): {headers: string[]; strips: number[]; status
 	const headers: string[] = [];
 	for (const [row, line] of rows.entries()) {
 		for (const title of titles) {
-			// A header bar: ` N Title` then a blank or the row's end (`[N Title]` when focused): its column is where the bar starts.
+			// A frame's title: ` N Title` then a blank (`[N Title]` when focused): its column is where the title starts.
 			const at = line.search(new RegExp(String.raw`\[${title}]| ${title}(?= |$)`));
 			if (at !== -1) {
 				headers.push(`${row}:${at}:${title}`);
@@ -53,7 +53,7 @@ function landmarks(screen: string): {headers: string[]; strips: number[]; status
 	};
 }
 
-const headerAtTop = (screen: string) => /^(?:\[1 Tick]| 1 Tick )/.test(screen);
+const headerAtTop = (screen: string) => /^╭─(?:\[1 Tick]| 1 Tick )/.test(screen);
 const tickOf = (screen: string) => Number(/ACTIVE {2}tick (\d+)/.exec(screen)?.[1] ?? -1);
 
 function expectWholeRows(screen: string): void {
@@ -97,7 +97,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal with the Ink patches of
 		expectWholeRows(first);
 		const layout = landmarks(first);
 		expect(layout.headers.map(header => header.split(':')[2])).toEqual(titles);
-		expect(layout.headers[0]).toBe('0:0:1 Tick');
+		expect(layout.headers[0]).toBe('0:2:1 Tick');
 		// The live area is rows - 1: the status bar on the row above the last, the history strip above it.
 		expect(layout.statuses).toEqual([size.rows - 2]);
 		expect(layout.strips).toEqual([size.rows - 3]);

@@ -37,7 +37,7 @@ function replayArgs(speed: number): string[] {
 	return ['--replay', recording, '--speed', String(speed)];
 }
 
-const headerAtTop = (screen: string) => /^(?:\[1 Tick]| 1 Tick )/.test(screen);
+const headerAtTop = (screen: string) => /^╭─(?:\[1 Tick]| 1 Tick )/.test(screen);
 
 function expectRestored(name: string, screen: string, code: number): void {
 	expect(screen).toContain(`EXIT=${code}`);
@@ -95,9 +95,9 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		// Frames repaint in place: after many of them the header is still the top line.
 		expect(headerAtTop(screen)).toBe(true);
 		expect(screen).toContain('seed hash');
-		expect(screen).toMatch(/replay (connected|ended)/);
-		// Someone on the tape with a plain name (a trade without one shows the player id, cut).
-		const plainTrader = /^\s*\d+ ([A-Za-z]\w*)\s+(buy|sell|short_open|short_close)\b/m;
+		expect(screen).toMatch(/playing ×2 │ event \d+\/\d+|replay finished/);
+		// Someone on the tape with a plain name (a trade without one shows the player id, shortened).
+		const plainTrader = /^│\s*\d+ (?:\d\d:\d\d:\d\d )?([A-Za-z]\w*)\s+(buy|sell|short_open|short_close)\b/m;
 		const trader = plainTrader.exec(await tmux.waitFor('main', text => plainTrader.test(text), 'a trade on the tape'));
 		const [, someone, theirType] = trader!;
 
@@ -108,7 +108,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		await tmux.waitFor('main', headerAtTop, 'the panes after Esc');
 
 		tmux.keys('main', '5', '5');
-		screen = await tmux.waitFor('main', text => text.startsWith('[5 Trades]'), 'the maximised tape');
+		screen = await tmux.waitFor('main', text => text.startsWith('╭─[5 Trades]'), 'the maximised tape');
 		expect(screen).not.toContain('1 Tick');
 		tmux.keys('main', '/');
 		tmux.type('main', someone!);
@@ -124,7 +124,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 
 		tmux.keys('main', 'p');
 		await tmux.waitFor('main', text => text.includes('FROZEN'), 'the frozen display');
-		tmux.keys('main', 'Space');
+		tmux.keys('main', 'p');
 		await tmux.waitFor('main', text => !text.includes('FROZEN'), 'the live display');
 
 		tmux.resize('main', 80, 24);
@@ -184,14 +184,14 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		tmux.start('hostile', command(['--replay', path.join(fixturesDir, 'hostile-names.jsonl'), '--speed', '4']));
 		await started('hostile');
 		const title = tmux.format('hostile', 'pane_title');
-		const screen = await tmux.waitFor('hostile', text => text.includes('replay ended'), 'the end of the hostile replay');
+		const screen = await tmux.waitFor('hostile', text => text.includes('replay finished'), 'the end of the hostile replay');
 		expect(headerAtTop(screen)).toBe(true);
 		expect(tmux.format('hostile', 'pane_title')).toBe(title);
 		expect(tmux.format('hostile', 'alternate_on')).toBe('1');
 		const lines = screen.split('\n');
 		expect(lines[39] ?? '').toBe('');
-		// Five pane headers on three rows (two rows hold two panes side by side), where they belong.
-		const headers = lines.filter(line => /^(?:\[\d [A-Z][a-z]+]| \d [A-Z][a-z]+ )/.test(line));
+		// Five pane frames on three rows (two rows hold two panes side by side), where they belong.
+		const headers = lines.filter(line => /^╭─(?:\[\d [A-Z][a-z]+]| \d [A-Z][a-z]+ )/.test(line));
 		expect(headers.map(line => /^\W*(\d)/.exec(line)?.[1])).toEqual(['1', '3', '5']);
 		expect(headers[0]).toContain('2 Price');
 		expect(headers[1]).toContain('4 Sidebets');

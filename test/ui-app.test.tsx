@@ -31,14 +31,14 @@ function activeGame() {
 	return {feed, game};
 }
 
-/** The header rule of a pane: heavy (━) when focused. */
+/** The top row of a pane's frame, with its title in it. */
 function header(frame: string, title: string): string {
 	return linesWith(frame, title)[0] ?? '';
 }
 
 const focusedMark = (title: string) => new RegExp(String.raw`\[${title}\]`);
-/** The Tick pane's header bar, focused or not (the help text mentions "1 Tick" too, but not at a line start). */
-const paneHeader = /^(?:\[1 Tick]| 1 Tick )/m;
+/** The Tick pane's frame, focused or not (the help text mentions "1 Tick" too, but not in a frame at a line start). */
+const paneHeader = /^╭─(?:\[1 Tick]| 1 Tick )/m;
 
 describe('keys', () => {
 	it('1–5 focus a pane; its own number again maximises and restores it', async () => {
@@ -165,7 +165,7 @@ describe('keys', () => {
 	it('takes keys that arrive in one chunk one by one ("55", "/bob", "ice⌫⏎")', async () => {
 		const app = mountApp(activeGame().feed.envelopes);
 		await app.press('55');
-		await app.waitFor(text => text.startsWith('[5 Trades]'));
+		await app.waitFor(text => text.startsWith('╭─[5 Trades]'));
 		await app.press('/bob');
 		await app.waitFor(text => text.includes('filter: bob▏'));
 		await app.press('ice\u007F\r');
@@ -188,7 +188,7 @@ describe('sizes', () => {
 		expect(full.split('\n')).toHaveLength(39);
 		// The full layout gives the tick pane 36 columns; the seed hash line is shown.
 		expect(full).toContain('seed hash');
-		expect(header(full, '1 Tick').indexOf(' 2 Price ')).toBe(36 + 1);
+		expect(header(full, '1 Tick').indexOf('╭─ 2 Price ')).toBe(36);
 
 		app.rerender(<AppAt size={{columns: 80, rows: 24}} app={app}/>);
 		const compact = app.text();
@@ -254,7 +254,7 @@ describe('the project\'s hostile-names fixture', () => {
 			const screens = [
 				{press: [], shows: (text: string) => text.includes('Trades')},
 				{press: ['v'], shows: (text: string) => text.includes('Provably fair')},
-				{press: [keys.escape, '5', '5'], shows: (text: string) => text.startsWith('[5 Trades]')},
+				{press: [keys.escape, '5', '5'], shows: (text: string) => text.startsWith('╭─[5 Trades]')},
 			];
 			for (const {press, shows} of screens) {
 				await app.press(...press);

@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import {describe, expect, it, test} from 'vitest';
 import fc from 'fast-check';
 import {clipLine, lineWidth, plainText, segment, wrapWords} from '../source/ui/segments.js';
-import {age, amount, count, countdownSeconds, duration, fit, multiplier, percent, rate, safe, shortId, signedAmount, singleCellCharacters, truncate, widthOf} from '../source/ui/format.js';
+import {age, clock, count, countdownSeconds, duration, elided, endpointText, fit, multiplier, percent, playTime, quantity, rate, safe, shortId, signedSol, singleCellCharacters, sol, tick, truncate, widthOf} from '../source/ui/format.js';
 
 describe('fit and truncate (display width, not string length)', () => {
 	it('pads short text and cuts long text with an ellipsis', () => {
@@ -38,24 +38,71 @@ describe('safe: feed text never reaches the terminal with escape sequences', () 
 });
 
 describe('numbers', () => {
-	it('formats multipliers, amounts, percentages and counts', () => {
+	it('formats multipliers: 2 decimals, 1 from 100x, whole from 1,000x, 2 significant digits for rug prices', () => {
 		expect(multiplier(1)).toBe('1.00x');
 		expect(multiplier(23.456)).toBe('23.46x');
 		expect(multiplier(123.4)).toBe('123.4x');
 		expect(multiplier(0.0051)).toBe('0.0051x');
 		expect(multiplier(undefined)).toBe('–');
-		expect(amount(0.001)).toBe('0.001');
-		expect(amount(1.234_56)).toBe('1.235');
-		expect(amount(12_345.6)).toBe('12,346');
-		expect(signedAmount(0.0123)).toBe('+0.0123');
-		expect(signedAmount(-0.000_115_942)).toBe('-0.000116');
+		expect(multiplier(12_345)).toBe('12,345x');
+		// A column's fixed decimals: the same for every row, and no zero that is not one.
+		expect(multiplier(0.5, 2)).toBe('0.50x');
+		expect(multiplier(1, 2)).toBe('1.00x');
+		expect(multiplier(0.004, 2)).toBe('<0.01x');
+	});
+
+	it('formats SOL amounts and quantities with fixed decimals per column, tiny ones by one rule', () => {
+		// The issue's example: 0.0000306, 5.000 and 0.1 in one column.
+		expect([0.000_030_6, 5, 0.1].map(value => sol(value))).toStrictEqual(['<0.0001', '5.0000', '0.1000']);
+		expect([0.000_030_6, 5, 0.1].map(value => sol(value, 6))).toStrictEqual(['0.000031', '5.000000', '0.100000']);
+		expect(sol(0)).toBe('0.0000');
+		expect(sol(123_456.7)).toBe('123,457');
+		expect(sol(undefined)).toBe('–');
+		expect(quantity(0.000_843)).toBe('0.0008');
+		expect(quantity(6.035_935_803, 6)).toBe('6.035936');
+		expect(signedSol(0.0123, 6)).toBe('+0.012300');
+		expect(signedSol(-0.000_115_942, 6)).toBe('-0.000116');
+		expect(signedSol(-0.000_000_04, 6)).toBe('-<0.000001');
+		expect(signedSol(0, 6)).toBe('0.000000');
+		// Right-aligned, a column of them lines up on the decimal point.
+		const column = [0.001, 0.02, 5, 12.5].map(value => sol(value).padStart(8));
+		expect(new Set(column.map(text => text.indexOf('.'))).size).toBe(1);
+	});
+
+	it('formats percentages with a sign and one decimal, ticks, counts and times', () => {
 		expect(percent(-11.5942)).toBe('-11.6%');
-		expect(percent(150)).toBe('+150%');
+		expect(percent(150)).toBe('+150.0%');
+		expect(percent(12_345)).toBe('+12,345%');
+		expect(percent(-0.04)).toBe('0.0%');
+		expect(tick(42)).toBe('42');
+		expect(tick(undefined)).toBe('–');
 		expect(count(1234)).toBe('1,234');
 		expect(count(0)).toBe('0');
 		expect(count(999)).toBe('999');
 		expect(count(-1_234_567.4)).toBe('-1,234,567');
-		expect(multiplier(12_345)).toBe('12,345x');
+		expect(clock(new Date(2025, 11, 12, 17, 8, 4).getTime())).toBe('17:08:04');
+		expect(clock(undefined)).toBe('–');
+		expect(playTime(32_500)).toBe('0:32');
+		expect(playTime(725_000)).toBe('12:05');
+		expect(playTime(3_723_000)).toBe('1:02:03');
+	});
+
+	it('says where a source connects in a few cells', () => {
+		expect(endpointText('https://backend.rugs.fun?frontend-version=1.0')).toBe('backend.rugs.fun');
+		expect(endpointText('http://127.0.0.1:4567')).toBe('127.0.0.1:4567');
+		expect(endpointText('127.0.0.1:9222')).toBe('127.0.0.1:9222');
+		expect(endpointText(undefined)).toBeUndefined();
+	});
+
+	it('never cuts a number: a cut after a digit takes the whole number with it', () => {
+		expect(truncate('peak 2.05x', 9)).toBe('peak …');
+		expect(truncate('PnL -0.00508 SOL (-84.1%)', 22)).toBe('PnL -0.00508 SOL (…');
+		expect(truncate('x.jsonl:1234: bad', 12)).toBe('x.jsonl:…');
+		expect(fit('12345', 4)).toBe('…   ');
+		expect(truncate('auth-browser-cdp-2025-12-15.jsonl', 25)).toBe('auth-browser-cdp…');
+		fc.assert(fc.property(fc.string({maxLength: 30}), fc.integer({min: 1, max: 30}), (text, width) => {
+			expect(truncate(text, width)).not.toMatch(/\d…/);
+		}));
 	});
 
 	it('formats ages from tenths of a second to hours', () => {
@@ -80,7 +127,11 @@ describe('numbers', () => {
 
 	it('shortens ids from the middle', () => {
 		expect(stringWidth(shortId('20251212-6114b2ff44ef4b71', 16))).toBe(16);
-		expect(shortId('20251212-6114b2ff44ef4b71', 16)).toMatch(/^20251212-6.*….*4b71$/);
+		expect(shortId('20251212-6114b2ff44ef4b71', 16)).toMatch(new RegExp(`^20251212-6.*${elided}.*4b71$`));
+		// Not the ellipsis of a cut: an id is never taken for a cut number.
+		expect(shortId('did:privy:cmaibr7rt0094jp0mc2mbpfu4', 16)).toBe(`did:privy:${elided}bpfu4`);
+		expect(shortId('did:privy:cmaibr7rt0094jp0mc2mbpfu4', 16)).not.toContain('…');
+		expect(shortId('did:privy:cmaibr7rt0094jp0mc2mbpfu4', 40)).toBe('did:privy:cmaibr7rt0094jp0mc2mbpfu4');
 		expect(shortId('short', 16)).toBe('short');
 		expect(shortId(undefined, 16)).toBe('–');
 	});

@@ -143,7 +143,7 @@ describe('the whole App with the patches on and off', () => {
 				expect(on, `${size.columns}×${size.rows} after ${cut} events`).toEqual(off);
 				// A real screen: the live area (rows - 1) with the Tick pane's header on top.
 				expect(off).toHaveLength(size.rows - 1);
-				expect(off[0]).toMatch(/^(?:\[1 Tick]| 1 Tick )/);
+				expect(off[0]).toMatch(/^╭─(?:\[1 Tick]| 1 Tick )/);
 				expect(off.every(row => stringWidth(row) <= size.columns)).toBe(true);
 			}
 		}

@@ -16,7 +16,14 @@ describe('keymap', () => {
 		['', {tab: true, shift: true}, {type: 'previous-pane'}],
 		['?', {}, {type: 'toggle-help'}],
 		['p', {}, {type: 'toggle-freeze'}],
-		[' ', {}, {type: 'toggle-freeze'}],
+		[' ', {}, {type: 'replay', action: 'pause'}],
+		['<', {}, {type: 'replay', action: 'slower'}],
+		[',', {}, {type: 'replay', action: 'slower'}],
+		['>', {}, {type: 'replay', action: 'faster'}],
+		['.', {}, {type: 'replay', action: 'faster'}],
+		['[', {}, {type: 'replay', action: 'previous-game'}],
+		[']', {}, {type: 'replay', action: 'next-game'}],
+		['e', {}, {type: 'toggle-problems'}],
 		['/', {}, {type: 'start-filter'}],
 		['v', {}, {type: 'toggle-fair'}],
 		['+', {}, {type: 'faster'}],
@@ -45,9 +52,23 @@ describe('keymap', () => {
 		expect(commandFor('filter', '', {...none, tab: true})).toBeUndefined();
 	});
 
+	it('scrolls the problem log with arrows, pages, Home / End, and lets every other key act as usual', () => {
+		expect(commandFor('log', '', {...none, upArrow: true})).toEqual({type: 'scroll-log', by: -1});
+		expect(commandFor('log', 'j', none)).toEqual({type: 'scroll-log', by: 1});
+		expect(commandFor('log', '', {...none, pageDown: true})).toEqual({type: 'scroll-log', by: 10});
+		expect(commandFor('log', '', {...none, home: true})).toEqual({type: 'scroll-log', by: 'top'});
+		expect(commandFor('log', 'G', none)).toEqual({type: 'scroll-log', by: 'bottom'});
+		expect(commandFor('log', 'e', none)).toEqual({type: 'toggle-problems'});
+		expect(commandFor('log', '', {...none, escape: true})).toEqual({type: 'escape'});
+		expect(commandFor('log', 'q', none)).toEqual({type: 'quit', reason: 'q'});
+		expect(commandFor('log', '3', none)).toEqual({type: 'focus', pane: 'position'});
+		// Outside the log the arrows do nothing.
+		expect(commandFor('normal', '', {...none, upArrow: true})).toBeUndefined();
+	});
+
 	it('lists every binding in the help, under its mode', () => {
 		const lines = helpLines();
-		expect(lines.filter(line => 'title' in line)).toHaveLength(2);
+		expect(lines.filter(line => 'title' in line)).toHaveLength(3);
 		for (const binding of keymap) {
 			expect(lines).toContainEqual({keys: binding.keys, description: binding.description});
 		}
@@ -124,6 +145,16 @@ describe('reduceUi', () => {
 		expect(run({type: 'toggle-help'}, {type: 'toggle-fair'}).overlay).toBe('fair');
 		expect(run({type: 'toggle-freeze'}).frozen).toBe(true);
 		expect(run({type: 'toggle-freeze'}, {type: 'toggle-freeze'}).frozen).toBe(false);
+	});
+
+	it('opens the problem log on the newest problem and scrolls it within what it holds', () => {
+		const open = run({type: 'scroll-log', by: 5}, {type: 'toggle-problems'});
+		expect(open).toMatchObject({overlay: 'problems', logScroll: 0});
+		expect(reduceUi(open, {type: 'scroll-log', by: -1}).logScroll).toBe(0);
+		expect(reduceUi(open, {type: 'scroll-log', by: 10, max: 4}).logScroll).toBe(4);
+		expect(reduceUi(open, {type: 'scroll-log', by: 'bottom', max: 7}).logScroll).toBe(7);
+		expect(reduceUi(reduceUi(open, {type: 'scroll-log', by: 'bottom', max: 7}), {type: 'scroll-log', by: 'top', max: 7}).logScroll).toBe(0);
+		expect(reduceUi(open, {type: 'escape'}).overlay).toBeUndefined();
 	});
 
 	it('steps the frame-rate cap within 1–60', () => {

@@ -24,12 +24,40 @@ describe('chooseLayout', () => {
 		expect(layout.kind !== 'too-small' && layout.rows.flatMap(row => row.cells.map(cell => cell.pane))).toEqual([...paneIds]);
 	});
 
-	it('uses the compact layout at 80×24 and just above the minimum', () => {
-		for (const [columns, rows] of [[80, 24], [119, 40], [200, 39], [60, 16], [100, 30]] as const) {
+	it('uses the compact layout at 80×24 and the small one on the shortest terminals', () => {
+		for (const [columns, rows] of [[80, 24], [119, 40], [200, 39], [100, 30], [60, 22]] as const) {
 			const layout = chooseLayout({columns, rows});
 			expect(layout.kind).toBe('compact');
 			check(layout, columns, rows);
 		}
+
+		for (const [columns, rows] of [[60, 16], [200, 21], [80, 18]] as const) {
+			const layout = chooseLayout({columns, rows});
+			expect(layout.kind).toBe('small');
+			check(layout, columns, rows);
+		}
+	});
+
+	it('every pane has a place in every layout: a shared cell shows the focused pane and names the other', () => {
+		for (const size of [{columns: 120, rows: 40}, {columns: 80, rows: 24}, {columns: 60, rows: 16}]) {
+			const layout = chooseLayout(size);
+			if (layout.kind === 'too-small') {
+				throw new Error('expected panes');
+			}
+
+			const cells = layout.rows.flatMap(row => row.cells);
+			expect(cells.flatMap(cell => [cell.pane, ...cell.hidden]).toSorted()).toStrictEqual([...paneIds].toSorted());
+		}
+
+		const small = chooseLayout({columns: 60, rows: 16});
+		const sidebets = chooseLayout({columns: 60, rows: 16}, undefined, 'sidebets');
+		expect(small.kind !== 'too-small' && small.rows[1]!.cells[0]).toMatchObject({pane: 'position', hidden: ['sidebets']});
+		expect(sidebets.kind !== 'too-small' && sidebets.rows[1]!.cells[0]).toMatchObject({pane: 'sidebets', hidden: ['position']});
+	});
+
+	it('gives each framed pane room for its content at 120×40: 13 rows for tick and chart, 8 for position and sidebets, 10 for the tape', () => {
+		const layout = chooseLayout({columns: 120, rows: 40});
+		expect(layout.kind !== 'too-small' && layout.rows.map(row => [row.height, row.cells.map(cell => cell.width)])).toStrictEqual([[15, [36, 84]], [10, [36, 84]], [12, [120]]]);
 	});
 
 	it('says the terminal is too small below the minimum', () => {
@@ -47,6 +75,6 @@ describe('chooseLayout', () => {
 
 	it('gives a maximised pane the whole pane area', () => {
 		const layout = chooseLayout({columns: 80, rows: 24}, 'trades');
-		expect(layout).toMatchObject({kind: 'compact', rows: [{height: 21, cells: [{pane: 'trades', width: 80}]}]});
+		expect(layout).toMatchObject({kind: 'compact', rows: [{height: 21, cells: [{pane: 'trades', width: 80, hidden: []}]}]});
 	});
 });

@@ -5,7 +5,8 @@ import {App, type QuitReason} from '../ui/app.js';
 import {FrameMetrics} from '../ui/frame-metrics.js';
 import {installInkPatches} from '../ui/ink-patches/index.js';
 import {MonitorStore, type ProblemCounts} from '../ui/store.js';
-import {safe} from '../ui/format.js';
+import {problemMessage} from '../ui/format.js';
+import {replay, ReplayController} from '../sources/replay.js';
 import {maxFps} from '../ui/frame-rate.js';
 import {exitSignals, signalExitCode} from '../sources/exit-signals.js';
 import type {Options} from './options.js';
@@ -63,7 +64,7 @@ export function problemSummary(problems: ProblemCounts): string | undefined {
 	const kinds = Object.entries(problems.byKind).map(([kind, n]) => `${n} ${kind}`).join(', ');
 	const lines = [`rugs-tui: ${problems.total} problem(s) while running (${kinds}); most recent first:`];
 	for (const problem of problems.recent.slice(0, 5)) {
-		lines.push(`  ${problem.kind}: ${safe(problem.message, 300)}`);
+		lines.push(`  ${problem.kind}: ${problemMessage(problem.message)}`);
 	}
 
 	if (problems.total > 5) {
@@ -128,7 +129,10 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	screen.enter();
 	// Recording problems reach the status bar through the bus (kind 'record'): nothing is written under the screen.
 	const outputs = attachOutputs(bus, options);
+	// A replay is driven from the keyboard (pause, speed, jumps) and shows where it stands.
+	const replayControl = options.source === 'replay' ? new ReplayController(options.speed, options.replayFiles) : undefined;
 	const store = new MonitorStore(bus, {
+		replay: replayControl,
 		config: {player: options.player},
 		recording() {
 			const stats = outputs.recording();
@@ -149,6 +153,7 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 				fps={options.fps}
 				player={options.player}
 				metrics={metrics}
+				replay={replayControl}
 				onQuit={reason => {
 					finish({kind: 'key', reason});
 				}}
@@ -176,7 +181,10 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 		onError(error);
 	}
 
-	const source = startSource(bus, options, {signal: controller.signal}).catch((error: unknown) => {
+	const running = replayControl === undefined
+		? startSource(bus, options, {signal: controller.signal})
+		: replay(bus, {files: options.replayFiles, speed: options.speed, loop: options.loop, signal: controller.signal, controller: replayControl});
+	const source = running.catch((error: unknown) => {
 		// The monitor stays up with what it has; say that nothing more will come, and what to do.
 		bus.publish('problem', {kind: 'source', ts: Date.now(), message: `source stopped: ${error instanceof Error ? error.message : String(error)} — fix the cause and restart (q quits)`});
 	});

@@ -5,10 +5,10 @@ import {checkPayload, describeIssue} from '../protocol/validate.js';
 import {asRecord, list, str, type Rec} from '../protocol/read.js';
 import {applyFrame, newGame} from './game.js';
 import {absorbGameHistory, finishedFromLive, upsertFinished} from './history.js';
-import {findPlayer, positionFrom} from './position.js';
+import {correctLastGame, describesLastGame, emptySession, findPlayer, leadersFrom, positionFrom, startGame} from './position.js';
 import {applyResult, betFromEvent, betFromLeaderboard, betsFromLeaderboard, mergeBets, settleBets} from './sidebets.js';
 import {addTrade, tradeFrom} from './trades.js';
-import type {GameState, SidebetRow, StateConfig} from './types.js';
+import type {GameState, PositionSource, SidebetRow, StateConfig} from './types.js';
 
 /**
 The game snapshot as a pure function of the envelopes seen: `reduce(state,
@@ -50,6 +50,8 @@ export function createState(config: Partial<StateConfig> = {}): GameState {
 		announcedHashes: [],
 		trades: [],
 		position: undefined,
+		session: emptySession,
+		leaders: {gameId: undefined, rows: []},
 		username: undefined,
 		sidebets: [],
 		history: [],
@@ -95,9 +97,21 @@ function addBets(state: GameState, bets: readonly SidebetRow[]): GameState {
 
 function onLeaderboard(state: GameState, leaderboard: unknown[], gameId: string, ts: number): GameState {
 	let next = addBets(state, betsFromLeaderboard(leaderboard, gameId, state.username));
+	// The countdown's leaderboard lists the game that ended (position.ts); PRESALE's first frame empties it.
+	const leaders = leadersFrom(leaderboard, describesLastGame(next.game?.phase) ? next.previousGame?.id : gameId, next.leaders);
+	if (leaders !== next.leaders) {
+		next = {...next, leaders};
+	}
+
 	const {player} = next.config;
 	if (player !== undefined) {
 		const entry = findPlayer(leaderboard, player);
+		if (describesLastGame(next.game?.phase)) {
+			// The countdown's leaderboard is the last game's, with its final figures.
+			const previousId = next.previousGame?.id;
+			return entry === undefined || previousId === undefined ? next : {...next, ...correctLastGame(entry, {source: 'leaderboard', name: player, gameId: previousId, ts}, next, gameId)};
+		}
+
 		next = entry === undefined
 			? (next.position === undefined ? next : {...next, position: {...next.position, onLeaderboard: false}})
 			: {...next, position: positionFrom(entry, {source: 'leaderboard', name: player, gameId, ts}, next.position)};
@@ -106,10 +120,27 @@ function onLeaderboard(state: GameState, leaderboard: unknown[], gameId: string,
 	return next;
 }
 
+/**
+The user's own row (gameStatePlayerUpdate): this game's position, or, while
+the next game counts down or for the game before, the last game's final one.
+*/
+function onOwnRow(state: GameState, entry: Record<string, unknown>, gameId: string | undefined, name: string | undefined, ts: number): GameState {
+	const source: PositionSource = 'gameStatePlayerUpdate';
+	const current = state.game;
+	const previousId = state.previousGame?.id;
+	const aboutLast = previousId !== undefined && (gameId === previousId || (gameId === current?.id && describesLastGame(current?.phase)));
+	if (aboutLast) {
+		return {...state, ...correctLastGame(entry, {source, name, gameId: previousId, ts}, state, current?.id)};
+	}
+
+	return {...state, position: positionFrom(entry, {source, name, gameId, ts}, state.position)};
+}
+
 function switchGame(state: GameState, gameId: string, ts: number): GameState {
 	const old = state.game;
+	const started = startGame(state.position, state.session, gameId, ts);
 	if (old === undefined) {
-		return {...state, game: newGame(gameId, ts)};
+		return {...state, ...started, game: newGame(gameId, ts)};
 	}
 
 	const history = old.rugTick !== undefined && !state.history.some(game => game.id === old.id)
@@ -117,6 +148,7 @@ function switchGame(state: GameState, gameId: string, ts: number): GameState {
 		: state.history;
 	return {
 		...state,
+		...started,
 		game: newGame(gameId, ts),
 		previousGame: old,
 		pastGameIds: [old.id, ...state.pastGameIds.filter(id => id !== old.id)].slice(0, maxPastGames),
@@ -186,8 +218,7 @@ const handlers = new Map<string, HandlerFn>([
 		const gameId = str(record?.['gameId']) ?? state.game?.id;
 		let next = state;
 		if (state.config.player === undefined) {
-			const name = cleanText(entry['username'], 32) || state.username;
-			next = {...next, position: positionFrom(entry, {source: 'gameStatePlayerUpdate', name, gameId, ts}, state.position)};
+			next = onOwnRow(next, entry, gameId, cleanText(entry['username'], 32) || state.username, ts);
 		}
 
 		const bet = gameId === undefined ? undefined : betFromLeaderboard(entry['sideBet'], me, true, gameId);

@@ -1,6 +1,7 @@
 import {cleanText} from '../protocol/untrusted-text.js';
 import {asRecord, num, str, tickOf} from '../protocol/read.js';
 import {maxTick} from './game.js';
+import {playerIdLength} from './position.js';
 import type {CurrentGame, SidebetOutcome, SidebetRow} from './types.js';
 
 /** A sidebet covers 40 ticks from the tick it was placed and pays 5x. */
@@ -136,7 +137,7 @@ export function betsFromLeaderboard(leaderboard: unknown[], gameId: string, me: 
 	const bets: SidebetRow[] = [];
 	for (const item of leaderboard) {
 		const entry = asRecord(item);
-		const name = cleanText(entry?.['username'], 32) || cleanText(entry?.['id'], 32) || '?';
+		const name = cleanText(entry?.['username'], 32) || cleanText(entry?.['id'], playerIdLength) || '?';
 		const mine = name.toLowerCase() === me?.toLowerCase();
 		const bet = betFromLeaderboard(entry?.['sideBet'], mine ? 'you' : name, mine, gameId);
 		if (bet !== undefined) {
@@ -145,4 +146,31 @@ export function betsFromLeaderboard(leaderboard: unknown[], gameId: string, me: 
 	}
 
 	return bets;
+}
+
+export type BetCounts = {bets: number; open: number; won: number; lost: number};
+
+/** How many of the known bets are of `gameId`, and how they stand. */
+export function countBets(rows: readonly SidebetRow[], gameId: string | undefined): BetCounts {
+	const counts: BetCounts = {bets: 0, open: 0, won: 0, lost: 0};
+	if (gameId === undefined) {
+		return counts;
+	}
+
+	for (const row of rows) {
+		if (row.gameId !== gameId) {
+			continue;
+		}
+
+		counts.bets++;
+		if (row.outcome === 'pending') {
+			counts.open++;
+		} else if (row.outcome === 'won') {
+			counts.won++;
+		} else {
+			counts.lost++;
+		}
+	}
+
+	return counts;
 }

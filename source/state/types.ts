@@ -80,6 +80,27 @@ export type Position = {
 	ts: number;
 };
 
+/** A row of the game's leaderboard (the top players by PnL, as the feed lists them). */
+export type LeaderRow = {name: string; pnl: number | undefined; pnlPercent: number | undefined; qty: number | undefined};
+
+/** The leaderboard last seen, and the game it is about (during a countdown, the game that ended). */
+export type Leaders = {gameId: string | undefined; rows: readonly LeaderRow[]};
+
+/**
+The user's (or tracked player's) PnL over the games this run has seen, kept
+apart from this game's position. The last game stays open to corrections
+(its final leaderboard row arrives during the next game's cooldown); the
+games before it are only a sum, so the state stays small however long it runs.
+*/
+export type SessionPnl = {
+	/** Games before the last one in which the player had a position or a PnL. */
+	closedGames: number;
+	/** The sum of those games' final PnL, SOL. */
+	closedPnl: number;
+	/** The last finished game's position, as it ended. */
+	lastGame: Position | undefined;
+};
+
 export type FinishedGame = {
 	id: string;
 	rugTick: number | undefined;
@@ -132,7 +153,10 @@ export type GameState = {
 	/** serverSeedHash announced while each recent game ran, newest first. */
 	announcedHashes: ReadonlyArray<readonly [gameId: string, hash: string]>;
 	trades: readonly TradeRow[];
+	/** The position in the current game (reset to flat when a game starts). */
 	position: Position | undefined;
+	session: SessionPnl;
+	leaders: Leaders;
 	/** The logged-in user's name (usernameStatus), when seen. */
 	username: string | undefined;
 	sidebets: readonly SidebetRow[];

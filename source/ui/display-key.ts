@@ -27,12 +27,14 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 		game?.connectedPlayers,
 		game?.serverSeedHash,
 		game?.gameVersion,
-		game?.leaderboardSidebets,
 		state.previousGame,
 		state.trades,
 		state.sidebets,
 		state.history,
 		state.position,
+		state.session,
+		state.leaders,
+		state.stats.lastEventTs === undefined ? undefined : Math.floor(state.stats.lastEventTs / 1000),
 		state.stats.fieldErrors + state.stats.internalErrors,
 		status,
 		problems,
@@ -40,6 +42,15 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 		rate(snapshot.eventsPerSecond),
 		drawnPerSecond,
 		snapshot.recording === undefined ? undefined : recordingText(snapshot.recording),
+		// A replay's progress as the status bar shows it (its time in whole seconds).
+		snapshot.replay?.event,
+		snapshot.replay?.events,
+		snapshot.replay === undefined ? undefined : Math.floor(snapshot.replay.playedMs / 1000),
+		snapshot.replay?.totalMs,
+		snapshot.replay?.speed,
+		snapshot.replay?.paused,
+		snapshot.replay?.finished,
+		snapshot.replay?.file,
 	];
 }
 

@@ -28,13 +28,24 @@ export function widthOf(text: string): number {
 	return singleCellCharacters.test(text) ? text.length : stringWidth(text);
 }
 
-/** Cut `text` to at most `width` cells, ending with '…' when cut. Never splits a grapheme. */
+/**
+A number at the end of kept text when the cut falls in or right after it:
+the digits go too, so what is left never shows part of a number (a cut "2.0…"
+of 2.05x would read as 2.0).
+*/
+const numberAtEnd = /[-+]?\d[\d.,]*$/;
+
+/**
+Cut `text` to at most `width` cells, ending with '…' when cut. Never splits a
+grapheme, and never cuts a number: when the cut would fall after a digit,
+the whole number before it goes as well.
+*/
 export function truncate(text: string, width: number): string {
 	if (width <= 0) {
 		return '';
 	}
 
-	if (stringWidth(text) <= width) {
+	if (widthOf(text) <= width) {
 		return text;
 	}
 
@@ -48,6 +59,11 @@ export function truncate(text: string, width: number): string {
 
 		result += segment;
 		used += cells;
+	}
+
+	// A number joined to one before it (2025-12, 1.5-2.0) is one number to cut away.
+	while (/\d[.,]?$/.test(result)) {
+		result = result.replace(numberAtEnd, '');
 	}
 
 	return `${result}…`;
@@ -71,58 +87,111 @@ export function thousands(value: number): string {
 	return value < 0 && grouped !== '0' ? `-${grouped}` : grouped;
 }
 
-/** Significant digits that keep small SOL amounts and multipliers readable. */
-function compact(value: number, digits: number): string {
-	const abs = Math.abs(value);
-	if (abs === 0) {
-		return '0';
-	}
+/*
+Numbers: one formatter per kind of quantity (multiplier, SOL amount, token
+quantity, percent, tick, time). Each gives the same number of decimals for
+every value of its kind in the ranges the game uses, so numbers stacked in a
+column line up when right-aligned; tiny values follow one rule per kind
+instead of growing digits. Undefined or not finite reads '–'.
+*/
 
-	if (abs >= 10 ** digits) {
-		return thousands(value);
-	}
+export const missing = '–';
 
-	if (abs >= 1) {
-		return value.toFixed(Math.max(0, digits - 1 - Math.floor(Math.log10(abs))));
-	}
-
-	return Number(value.toPrecision(digits - 1)).toString();
+function finite(value: number | undefined): value is number {
+	return value !== undefined && Number.isFinite(value);
 }
 
-/** A price multiplier: 1.00x, 23.4x, 0.0051x. */
-export function multiplier(value: number | undefined): string {
-	if (value === undefined || !Number.isFinite(value)) {
-		return '–';
+/**
+A price multiplier: 2 decimals (1.00x, 23.46x), 1 from 100x (123.4x), whole
+with separators from 1,000x. Below 0.1x (rug prices, 0.002–0.02) 2 significant
+digits (0.0051x), since 0.00x would say nothing. `decimals` fixes the
+decimals of a column instead (values too small for them read <0.01x).
+*/
+export function multiplier(value: number | undefined, decimals?: number): string {
+	if (!finite(value)) {
+		return missing;
 	}
 
-	if (value >= 1000) {
+	if (Math.abs(value) >= 1000) {
 		return `${thousands(value)}x`;
 	}
 
-	return value >= 0.1 ? `${value.toFixed(value >= 100 ? 1 : 2)}x` : `${Number(value.toPrecision(2))}x`;
-}
-
-/** A SOL amount or token quantity with about four significant digits. */
-export function amount(value: number | undefined): string {
-	return value === undefined || !Number.isFinite(value) ? '–' : compact(value, 4);
-}
-
-/** A signed SOL amount: +0.0123, -0.5. */
-export function signedAmount(value: number | undefined): string {
-	if (value === undefined || !Number.isFinite(value)) {
-		return '–';
+	if (decimals !== undefined) {
+		const text = value.toFixed(decimals);
+		return value > 0 && Number(text) === 0 ? `<${(10 ** -decimals).toFixed(decimals)}x` : `${text}x`;
 	}
 
-	return value > 0 ? `+${compact(value, 4)}` : compact(value, 4);
+	if (value >= 0.1 || value <= 0) {
+		return `${value.toFixed(Math.abs(value) >= 100 ? 1 : 2)}x`;
+	}
+
+	return `${Number(value.toPrecision(2))}x`;
 }
 
+/**
+A fixed-decimals amount: `decimals` places below 100,000, whole with separators
+above. A value that is not zero but rounds to zero at those decimals reads
+<0.0001 (or -<0.0001): never a zero that is not one.
+*/
+function fixed(value: number, decimals: number, signed: boolean): string {
+	const sign = value > 0 && signed ? '+' : '';
+	if (Math.abs(value) >= 100_000) {
+		return sign + thousands(value);
+	}
+
+	const text = value.toFixed(decimals);
+	if (value !== 0 && Number(text) === 0) {
+		const least = (10 ** -decimals).toFixed(decimals);
+		return value > 0 ? `${sign}<${least}` : `-<${least}`;
+	}
+
+	// -0.0000 is not a loss.
+	return Number(text) === 0 ? (0).toFixed(decimals) : sign + text;
+}
+
+/**
+Decimals of SOL amounts where the whole line is about one position (PnL of a
+0.001 SOL bet moves in millionths) and in the tape and sidebet columns (bets
+and trades start at 0.001 SOL).
+*/
+export const solDecimals = {position: 6, column: 4} as const;
+
+/** A SOL amount with fixed decimals (default 4): 0.0010, 5.0000, <0.0001. */
+export function sol(value: number | undefined, decimals: number = solDecimals.column): string {
+	return finite(value) ? fixed(value, decimals, false) : missing;
+}
+
+/** A SOL amount with its sign: +0.012300, -0.000116, 0.000000. */
+export function signedSol(value: number | undefined, decimals: number = solDecimals.column): string {
+	return finite(value) ? fixed(value, decimals, true) : missing;
+}
+
+/** A token quantity (units worth 1 SOL at 1.00x), fixed decimals like SOL amounts. */
+export function quantity(value: number | undefined, decimals = 4): string {
+	return finite(value) ? fixed(value, decimals, false) : missing;
+}
+
+/** A percentage with its sign and one decimal (-11.6%, +400.0%); whole with separators from 1,000%. */
 export function percent(value: number | undefined): string {
-	if (value === undefined || !Number.isFinite(value)) {
-		return '–';
+	if (!finite(value)) {
+		return missing;
 	}
 
-	const text = Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1);
+	if (Math.abs(value) >= 1000) {
+		return `${value > 0 ? '+' : ''}${thousands(value)}%`;
+	}
+
+	const text = value.toFixed(1);
+	if (Number(text) === 0) {
+		return '0.0%';
+	}
+
 	return value > 0 ? `+${text}%` : `${text}%`;
+}
+
+/** A tick number. */
+export function tick(value: number | undefined): string {
+	return finite(value) ? String(Math.trunc(value)) : missing;
 }
 
 /** A whole count with thousands separators. */
@@ -153,6 +222,31 @@ export function duration(ms: number | undefined): string {
 	return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
+const two = (value: number) => String(value).padStart(2, '0');
+
+/** A time of day, local: 17:18:04 (the problem log, a replay's recorded time). */
+export function clock(ts: number | undefined): string {
+	if (!finite(ts)) {
+		return missing;
+	}
+
+	const date = new Date(ts);
+	return Number.isNaN(date.getTime()) ? missing : `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/** Played time of a replay: 0:32, 12:05, 1:02:03. */
+export function playTime(ms: number | undefined): string {
+	if (!finite(ms)) {
+		return missing;
+	}
+
+	const seconds = Math.floor(Math.max(0, ms) / 1000);
+	const hours = Math.floor(seconds / 3600);
+	const minutes = Math.floor((seconds % 3600) / 60);
+	const rest = `${two(seconds % 60)}`;
+	return hours > 0 ? `${hours}:${two(minutes)}:${rest}` : `${minutes}:${rest}`;
+}
+
 /**
 Events per second, whole. Everything the panes show is as coarse as it can
 usefully be: a display that changes only when what it means changes lets the
@@ -176,7 +270,13 @@ export function countdownSeconds(ms: number | undefined): string {
 	return ms === undefined || !Number.isFinite(ms) ? '–' : `${Math.ceil(Math.max(0, ms) / 1000)}s`;
 }
 
-/** A long id or hash shortened to its start and end: 20251212-6114…4b71. */
+/**
+The mark where shortId took the middle out of an id: not '…', which means
+"cut" and, after a digit, "a number was cut".
+*/
+export const elided = '‥';
+
+/** A long id or hash shortened to its start and end: 20251212-6114‥4b71 (did:privy:cmai‥fu4). */
 export function shortId(value: string | undefined, width: number): string {
 	if (value === undefined || value === '') {
 		return '–';
@@ -188,7 +288,7 @@ export function shortId(value: string | undefined, width: number): string {
 	}
 
 	const tail = Math.floor((width - 1) / 3);
-	return `${text.slice(0, width - 1 - tail)}…${text.slice(-tail)}`;
+	return `${text.slice(0, width - 1 - tail)}${elided}${text.slice(-tail)}`;
 }
 
 /** The recording in a few characters: its size, or that it is failing or dropping lines. */
@@ -200,4 +300,27 @@ export function recordingText(recording: RecordingInfo): string {
 	const megabytes = recording.bytes / 1e6;
 	const size = megabytes >= 10 ? megabytes.toFixed(0) : megabytes.toFixed(1);
 	return recording.dropped > 0 ? `rec ${size} MB, ${count(recording.dropped)} dropped` : `rec ${size} MB`;
+}
+
+/** A problem's message as the terminal shows it: in the status bar, the problem log (e) and the summary on stderr at exit. */
+export function problemMessage(message: string): string {
+	return safe(message, 300);
+}
+
+/** Where a live source connects, short: the host (and port) of a URL, or a DevTools host:port as it is. */
+export function endpointText(endpoint: string | undefined): string | undefined {
+	if (endpoint === undefined || endpoint === '') {
+		return undefined;
+	}
+
+	try {
+		return safe(new URL(endpoint).host, 64) || safe(endpoint, 64);
+	} catch {
+		return safe(endpoint, 64);
+	}
+}
+
+/** A file name without its folders. */
+export function baseName(file: string): string {
+	return safe(file.split(/[/\\]/).at(-1) ?? file, 120);
 }

@@ -16,12 +16,24 @@ export type KeyInfo = {
 	delete: boolean;
 	ctrl: boolean;
 	meta: boolean;
+	upArrow?: boolean;
+	downArrow?: boolean;
+	pageUp?: boolean;
+	pageDown?: boolean;
+	home?: boolean;
+	end?: boolean;
 };
 
-export type KeyCommand = UiAction | {type: 'quit'; reason: 'q' | 'ctrl-c'};
+/** What the replay keys ask of a replay (the App passes them to its controller). */
+export type ReplayAction = 'pause' | 'faster' | 'slower' | 'next-game' | 'previous-game';
 
-/** Normal keys, or the keys that act while the tape filter is being typed. */
-export type KeyMode = 'normal' | 'filter';
+export type KeyCommand = UiAction | {type: 'quit'; reason: 'q' | 'ctrl-c'} | {type: 'replay'; action: ReplayAction};
+
+/**
+Normal keys; the keys that act while the tape filter is being typed; and
+those of the problem log (e), where every other key acts as a normal one.
+*/
+export type KeyMode = 'normal' | 'filter' | 'log';
 
 export type KeyBinding = {
 	mode: KeyMode;
@@ -67,9 +79,45 @@ export const keymap: readonly KeyBinding[] = [
 	},
 	{
 		mode: 'normal',
-		keys: 'p / Space',
+		keys: 'p',
 		description: 'freeze / unfreeze the display (data keeps flowing; unfreezing catches up at once)',
-		match: input => (input === 'p' || input === ' ' ? {type: 'toggle-freeze'} : undefined),
+		match: input => (input === 'p' ? {type: 'toggle-freeze'} : undefined),
+	},
+	{
+		mode: 'normal',
+		keys: 'Space',
+		description: 'replay: pause / resume it (a live feed: freeze the display, as p)',
+		match: input => (input === ' ' ? {type: 'replay', action: 'pause'} : undefined),
+	},
+	{
+		mode: 'normal',
+		keys: '< / > (or , / .)',
+		description: 'replay: slower / faster (×0.25 … ×64, then as fast as possible)',
+		match(input) {
+			if (input === '<' || input === ',') {
+				return {type: 'replay', action: 'slower'};
+			}
+
+			return input === '>' || input === '.' ? {type: 'replay', action: 'faster'} : undefined;
+		},
+	},
+	{
+		mode: 'normal',
+		keys: '[ / ]',
+		description: 'replay: jump to the previous / next game (back: the state is rebuilt from the start of the file)',
+		match(input) {
+			if (input === '[') {
+				return {type: 'replay', action: 'previous-game'};
+			}
+
+			return input === ']' ? {type: 'replay', action: 'next-game'} : undefined;
+		},
+	},
+	{
+		mode: 'normal',
+		keys: 'e',
+		description: 'problem log: the last 200 problems (time, source, kind, message), newest first',
+		match: input => (input === 'e' ? {type: 'toggle-problems'} : undefined),
 	},
 	{
 		mode: 'normal',
@@ -114,6 +162,54 @@ export const keymap: readonly KeyBinding[] = [
 		},
 	},
 	{
+		mode: 'log',
+		keys: '↑ / ↓ (or k / j)',
+		description: 'scroll by one problem',
+		match(input, key) {
+			if (key.upArrow === true || input === 'k') {
+				return {type: 'scroll-log', by: -1};
+			}
+
+			return key.downArrow === true || input === 'j' ? {type: 'scroll-log', by: 1} : undefined;
+		},
+	},
+	{
+		mode: 'log',
+		keys: 'PgUp / PgDn',
+		description: 'scroll by a page',
+		match(_input, key) {
+			if (key.pageUp === true) {
+				return {type: 'scroll-log', by: -logPage};
+			}
+
+			return key.pageDown === true ? {type: 'scroll-log', by: logPage} : undefined;
+		},
+	},
+	{
+		mode: 'log',
+		keys: 'Home / End (or g / G)',
+		description: 'the newest / the oldest problem',
+		match(input, key) {
+			if (key.home === true || input === 'g') {
+				return {type: 'scroll-log', by: 'top'};
+			}
+
+			return key.end === true || input === 'G' ? {type: 'scroll-log', by: 'bottom'} : undefined;
+		},
+	},
+	{
+		mode: 'log',
+		keys: 'e / Esc',
+		description: 'close the log (every other key acts as usual)',
+		match(input, key) {
+			if (input === 'e') {
+				return {type: 'toggle-problems'};
+			}
+
+			return key.escape ? {type: 'escape'} : undefined;
+		},
+	},
+	{
 		mode: 'filter',
 		keys: 'letters',
 		description: 'type the filter (matches part of a username or a trade type)',
@@ -151,8 +247,10 @@ export const keymap: readonly KeyBinding[] = [
 	},
 ];
 
-/** The command for a key press in a mode; undefined when the key does nothing there. */
-export function commandFor(mode: KeyMode, input: string, key: KeyInfo): KeyCommand | undefined {
+/** Problems a page of the log scrolls by. */
+export const logPage = 10;
+
+function matchIn(mode: KeyMode, input: string, key: KeyInfo): KeyCommand | undefined {
 	for (const binding of keymap) {
 		if (binding.mode !== mode) {
 			continue;
@@ -167,15 +265,23 @@ export function commandFor(mode: KeyMode, input: string, key: KeyInfo): KeyComma
 	return undefined;
 }
 
+/** The command for a key press in a mode; undefined when the key does nothing there. */
+export function commandFor(mode: KeyMode, input: string, key: KeyInfo): KeyCommand | undefined {
+	return matchIn(mode, input, key) ?? (mode === 'log' ? matchIn('normal', input, key) : undefined);
+}
+
 export const modeTitles: Record<KeyMode, string> = {
 	normal: 'Keys',
+	log: 'In the problem log (after e)',
 	filter: 'While typing a filter (after /)',
 };
+
+const modes: readonly KeyMode[] = ['normal', 'log', 'filter'];
 
 /** The help overlay's lines: a title per mode, then "keys  description" rows. */
 export function helpLines(): Array<{keys: string; description: string} | {title: string}> {
 	const lines: Array<{keys: string; description: string} | {title: string}> = [];
-	for (const mode of ['normal', 'filter'] as const) {
+	for (const mode of modes) {
 		lines.push({title: modeTitles[mode]});
 		for (const binding of keymap) {
 			if (binding.mode === mode) {
@@ -194,7 +300,7 @@ function markdownCell(text: string): string {
 /** The README's key list (the text between the keys markers). */
 export function keysMarkdown(): string {
 	const parts: string[] = [];
-	for (const mode of ['normal', 'filter'] as const) {
+	for (const mode of modes) {
 		parts.push(mode === 'normal' ? '| Key | Action |' : `\n${modeTitles[mode]}:\n\n| Key | Action |`, '|---|---|');
 		for (const binding of keymap) {
 			if (binding.mode === mode) {

@@ -1,8 +1,17 @@
 /**
 Which layout fits the terminal, as a pure function of its size: the full
-layout from 120×40, a compact one down to the minimum, and below that a
-"terminal too small" screen. The live area is never taller than rows - 1:
-a frame as tall as the terminal makes Ink clear the whole screen every frame.
+layout from 120×40, a compact one below it, a small one of two pane rows on
+the shortest terminals, and below the minimum a "terminal too small" screen.
+The live area is never taller than rows - 1: a frame as tall as the terminal
+makes Ink clear the whole screen every frame.
+
+Each pane is framed (frame.ts: two rows and four columns of its cells go to
+the frame and its padding). A cell of a layout can hold several panes and
+shows the focused one among them, so a pane the layout has no room for is
+one key away: its key brings it into that cell, and the frame says which
+other pane lives there. The Stats pane (key 6, to come) takes the bottom
+row beside the trade tape in the full layout (fullRows) and shares the
+tape's cell in the others.
 */
 
 export const paneIds = ['tick', 'price', 'position', 'sidebets', 'trades'] as const;
@@ -16,6 +25,11 @@ export const paneTitles: Record<PaneId, string> = {
 	trades: 'Trades',
 };
 
+/** The key that focuses a pane: its place in paneIds, from 1. */
+export function paneKey(pane: PaneId): string {
+	return String(paneIds.indexOf(pane) + 1);
+}
+
 export type Size = {columns: number; rows: number};
 
 export const minimumSize: Size = {columns: 60, rows: 16};
@@ -23,29 +37,93 @@ export const fullSize: Size = {columns: 120, rows: 40};
 
 /** Lines under the panes: the history strip and the status bar. */
 export const footerRows = 2;
-/** Columns between two panes side by side. */
-export const gap = 1;
+/** Columns between two panes side by side: none, the frames stand side by side. */
+export const gap = 0;
 
-export type Cell = {pane: PaneId; width: number};
+export type Cell = {
+	/** The pane drawn in this cell. */
+	pane: PaneId;
+	width: number;
+	/** Panes that share the cell and are not shown now (each one's key shows it here). */
+	hidden: PaneId[];
+};
 export type PaneRow = {height: number; cells: Cell[]};
+
+export type LayoutKind = 'full' | 'compact' | 'small';
 
 export type Layout =
 	| {kind: 'too-small'; need: Size; size: Size; height: number; width: number}
-	| {kind: 'full' | 'compact'; width: number; height: number; rows: PaneRow[]};
+	| {kind: LayoutKind; width: number; height: number; rows: PaneRow[]};
 
 function clamp(value: number, low: number, high: number): number {
 	return Math.min(high, Math.max(low, value));
 }
 
-function pair(left: PaneId, right: PaneId, leftWidth: number, width: number, height: number): PaneRow {
-	return {height, cells: [{pane: left, width: leftWidth}, {pane: right, width: width - leftWidth - gap}]};
+/** A cell as planned: the panes it can show, first the one shown unless another is focused. */
+type Slot = {panes: readonly PaneId[]; width: number};
+type RowPlan = {height: number; slots: Slot[]};
+
+function place(plan: RowPlan[], focus: PaneId | undefined): PaneRow[] {
+	return plan.map(row => ({
+		height: row.height,
+		cells: row.slots.map(slot => {
+			const pane = focus !== undefined && slot.panes.includes(focus) ? focus : slot.panes[0]!;
+			return {pane, width: slot.width, hidden: slot.panes.filter(other => other !== pane)};
+		}),
+	}));
+}
+
+function pair(left: readonly PaneId[], right: readonly PaneId[], leftWidth: number, width: number, height: number): RowPlan {
+	return {height, slots: [{panes: left, width: leftWidth}, {panes: right, width: width - leftWidth - gap}]};
 }
 
 /**
-The panes for a terminal of `size`. `maximised` gives one pane the whole
-pane area. Heights of the rows plus the footer add up to exactly rows - 1.
+At 120×40: 37 rows of panes, 15 for tick and chart (a taller terminal gives a
+third of its extra rows to them), 10 for position and sidebets, the rest
+(12) for the tape. The left column is 30% of the width.
 */
-export function chooseLayout(size: Size, maximised?: PaneId): Layout {
+function fullRows(columns: number, available: number): RowPlan[] {
+	const top = 15 + Math.floor((available - 37) / 3);
+	const middle = 10;
+	const leftWidth = clamp(Math.floor(columns * 0.3), 36, 48);
+	return [
+		pair(['tick'], ['price'], leftWidth, columns, top),
+		pair(['position'], ['sidebets'], leftWidth, columns, middle),
+		{height: available - top - middle, slots: [{panes: ['trades'], width: columns}]},
+	];
+}
+
+/** Three rows like the full layout, each as tall as the rows allow (80×24: 9, 5 and 7). */
+function compactRows(columns: number, available: number): RowPlan[] {
+	const top = clamp(Math.round(available * 0.43), 7, 14);
+	const middle = clamp(Math.round(available * 0.24), 5, 10);
+	const leftWidth = clamp(Math.floor(columns * 0.34), 24, 40);
+	return [
+		pair(['tick'], ['price'], leftWidth, columns, top),
+		pair(['position'], ['sidebets'], leftWidth, columns, middle),
+		{height: available - top - middle, slots: [{panes: ['trades'], width: columns}]},
+	];
+}
+
+/** Two rows (60×16: 7 and 6): tick and chart, then position (or sidebets, by key 3 / 4) and the tape. */
+function smallRows(columns: number, available: number): RowPlan[] {
+	const top = Math.ceil(available / 2);
+	const leftWidth = clamp(Math.floor(columns * 0.38), 23, 40);
+	return [
+		pair(['tick'], ['price'], leftWidth, columns, top),
+		pair(['position', 'sidebets'], ['trades'], leftWidth, columns, available - top),
+	];
+}
+
+/** Pane rows below this many rows of pane area do not fit three framed rows: the small layout. */
+const threeRowsFrom = 19;
+
+/**
+The panes for a terminal of `size`. `maximised` gives one pane the whole
+pane area; `focus` picks which pane a shared cell shows. Heights of the rows
+plus the footer add up to exactly rows - 1.
+*/
+export function chooseLayout(size: Size, maximised?: PaneId, focus?: PaneId): Layout {
 	const columns = Math.max(0, Math.floor(size.columns));
 	const rows = Math.max(0, Math.floor(size.rows));
 	const height = Math.max(0, rows - 1);
@@ -53,35 +131,18 @@ export function chooseLayout(size: Size, maximised?: PaneId): Layout {
 		return {kind: 'too-small', need: minimumSize, size: {columns, rows}, height: Math.max(1, height), width: columns};
 	}
 
-	const kind = columns >= fullSize.columns && rows >= fullSize.rows ? 'full' : 'compact';
 	const available = height - footerRows;
+	let kind: LayoutKind = 'small';
+	if (columns >= fullSize.columns && rows >= fullSize.rows) {
+		kind = 'full';
+	} else if (available >= threeRowsFrom) {
+		kind = 'compact';
+	}
+
 	if (maximised !== undefined) {
-		return {kind, width: columns, height, rows: [{height: available, cells: [{pane: maximised, width: columns}]}]};
+		return {kind, width: columns, height, rows: [{height: available, cells: [{pane: maximised, width: columns, hidden: []}]}]};
 	}
 
-	let top: number;
-	let middle: number;
-	let leftWidth: number;
-	if (kind === 'full') {
-		// 37 rows of panes at 120×40; a taller terminal gives a third of the extra to the chart.
-		top = 14 + Math.floor((available - 37) / 3);
-		middle = 9;
-		leftWidth = clamp(Math.floor(columns * 0.3), 34, 48);
-	} else {
-		top = clamp(Math.round(available * 0.42), 6, 12);
-		middle = clamp(Math.round(available * 0.24), 3, 8);
-		leftWidth = clamp(Math.floor(columns * 0.34), 22, 34);
-	}
-
-	const trades = available - top - middle;
-	return {
-		kind,
-		width: columns,
-		height,
-		rows: [
-			pair('tick', 'price', leftWidth, columns, top),
-			pair('position', 'sidebets', leftWidth, columns, middle),
-			{height: trades, cells: [{pane: 'trades', width: columns}]},
-		],
-	};
+	const plan = kind === 'full' ? fullRows(columns, available) : (kind === 'compact' ? compactRows(columns, available) : smallRows(columns, available));
+	return {kind, width: columns, height, rows: place(plan, focus ?? maximised)};
 }

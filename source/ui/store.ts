@@ -2,6 +2,7 @@ import type {AppBus} from '../bus/app-bus.js';
 import type {Problem, ProblemKind, SourceStatus} from '../bus/messages.js';
 import type {Envelope} from '../protocol/envelope.js';
 import {createState, reduce} from '../state/reducer.js';
+import type {ReplayProgress} from '../sources/replay.js';
 import type {GameState, StateConfig} from '../state/types.js';
 import {RateMeter} from './rate-meter.js';
 
@@ -36,6 +37,8 @@ export type StoreSnapshot = {
 	takenAt: number;
 	/** The recording (--record / --record-dir), when there is one. */
 	recording: RecordingInfo | undefined;
+	/** Where a replay stands (--replay in the terminal UI). */
+	replay: ReplayProgress | undefined;
 };
 
 export type StoreOptions = {
@@ -46,9 +49,12 @@ export type StoreOptions = {
 	onEnvelope?: (version: number, envelope: Envelope) => void;
 	/** The recording's figures, read at each snapshot. */
 	recording?: () => RecordingInfo | undefined;
+	/** The replay being played: its progress is read at each snapshot, and its changes count as the store's. */
+	replay?: {readonly progress: ReplayProgress; readonly version: number};
 };
 
-const recentProblems = 20;
+/** Problems kept for the problem log (key e); the count covers all of them. */
+export const recentProblems = 200;
 
 /** Problems that mean input could not be read: shown as "decode errors". */
 export const decodeKinds: readonly ProblemKind[] = ['decode', 'line'];
@@ -63,6 +69,7 @@ export class MonitorStore {
 	readonly #now: () => number;
 	readonly #onEnvelope: StoreOptions['onEnvelope'];
 	readonly #recording: StoreOptions['recording'];
+	readonly #replay: StoreOptions['replay'];
 	readonly #unsubscribe: Array<() => void>;
 
 	constructor(bus: AppBus, options: StoreOptions = {}) {
@@ -70,6 +77,7 @@ export class MonitorStore {
 		this.#now = options.now ?? Date.now;
 		this.#onEnvelope = options.onEnvelope;
 		this.#recording = options.recording;
+		this.#replay = options.replay;
 		this.#unsubscribe = [
 			bus.subscribe('envelope', envelope => {
 				this.addEnvelope(envelope);
@@ -84,7 +92,7 @@ export class MonitorStore {
 	}
 
 	get version(): number {
-		return this.#version;
+		return this.#version + (this.#replay?.version ?? 0);
 	}
 
 	get problems(): ProblemCounts {
@@ -97,7 +105,7 @@ export class MonitorStore {
 		this.#lastArrival = now;
 		this.#rate.add(now);
 		this.#version++;
-		this.#onEnvelope?.(this.#version, envelope);
+		this.#onEnvelope?.(this.version, envelope);
 	}
 
 	setStatus(status: SourceStatus): void {
@@ -122,7 +130,7 @@ export class MonitorStore {
 	snapshot(): StoreSnapshot {
 		const now = this.#now();
 		return {
-			version: this.#version,
+			version: this.version,
 			state: this.#state,
 			status: this.#status,
 			problems: this.#problems,
@@ -130,6 +138,7 @@ export class MonitorStore {
 			lastArrival: this.#lastArrival,
 			takenAt: now,
 			recording: this.#recording?.(),
+			replay: this.#replay?.progress,
 		};
 	}
 

@@ -8,7 +8,7 @@ rate), as a pure reducer of the actions the keymap produces. The game data is
 not here: it lives in the store.
 */
 
-export type Overlay = 'help' | 'fair';
+export type Overlay = 'help' | 'fair' | 'problems';
 
 export type UiState = {
 	focus: PaneId;
@@ -21,6 +21,8 @@ export type UiState = {
 	editingFilter: boolean;
 	/** Current frame-rate cap. */
 	fps: number;
+	/** How many problems the log (e) has scrolled past from the newest. */
+	logScroll: number;
 };
 
 export type UiAction =
@@ -29,6 +31,8 @@ export type UiAction =
 	| {type: 'previous-pane'}
 	| {type: 'toggle-help'}
 	| {type: 'toggle-fair'}
+	| {type: 'toggle-problems'}
+	| {type: 'scroll-log'; by: number | 'top' | 'bottom'; /** The last problem the log can start at (the App knows how many it holds). */ max?: number}
 	| {type: 'toggle-freeze'}
 	| {type: 'start-filter'}
 	| {type: 'filter-type'; text: string}
@@ -44,7 +48,7 @@ export const fpsSteps = [1, 2, 5, 10, 15, 20, 30, 60].filter(step => step >= min
 export const maxFilterLength = 32;
 
 export function initialUiState(fps: number): UiState {
-	return {focus: 'tick', maximised: false, overlay: undefined, frozen: false, filter: '', editingFilter: false, fps};
+	return {focus: 'tick', maximised: false, overlay: undefined, frozen: false, filter: '', editingFilter: false, fps, logScroll: 0};
 }
 
 function cycle(focus: PaneId, by: number): PaneId {
@@ -81,6 +85,17 @@ export function reduceUi(state: UiState, action: UiAction): UiState {
 
 		case 'toggle-fair': {
 			return {...state, overlay: state.overlay === 'fair' ? undefined : 'fair'};
+		}
+
+		case 'toggle-problems': {
+			// Opens on the newest problem.
+			return {...state, overlay: state.overlay === 'problems' ? undefined : 'problems', logScroll: 0};
+		}
+
+		case 'scroll-log': {
+			const max = Math.max(0, action.max ?? Number.MAX_SAFE_INTEGER);
+			const target = action.by === 'top' ? 0 : (action.by === 'bottom' ? max : state.logScroll + action.by);
+			return {...state, logScroll: Math.max(0, Math.min(max, target))};
 		}
 
 		case 'toggle-freeze': {

@@ -1,7 +1,8 @@
 import {memo} from 'react';
 import type {SourceStatus} from '../../bus/messages.js';
+import type {ReplayProgress} from '../../sources/replay.js';
 import type {StateStats} from '../../state/types.js';
-import {count, duration, rate, recordingText, safe, truncate, widthOf} from '../format.js';
+import {baseName, count, duration, endpointText, playTime, problemMessage, rate, recordingText, safe, truncate, widthOf} from '../format.js';
 import {decodeErrors, type ProblemCounts, type RecordingInfo} from '../store.js';
 import type {Colour} from '../theme.js';
 import {segment as styled, type SegmentLine} from '../segments.js';
@@ -18,6 +19,7 @@ export type StatusBarProps = {
 	// eslint-disable-next-line react/boolean-prop-naming -- named as in the UI state (ui.frozen), and so in the status line's callers and tests
 	frozen: boolean;
 	recording?: RecordingInfo;
+	replay?: ReplayProgress;
 	width: number;
 };
 
@@ -43,35 +45,89 @@ const stateColours: Record<SourceStatus['state'], Colour> = {
 	ended: 'gray',
 };
 
-function connection(status: SourceStatus | undefined): string {
+/**
+The source and its connection. While it is down: which source is trying
+where, and the one count of tries (attempt n of this outage, as the sources
+publish it), with the time to the next; once up again, how many times it
+came back (reconnects), only when it did.
+*/
+export function connection(status: SourceStatus | undefined): string {
 	if (status === undefined) {
 		return 'no source yet';
 	}
 
-	let text = `${status.source} ${status.state}`;
-	if (status.state === 'reconnecting') {
-		const parts = [status.attempt === undefined ? undefined : `try ${status.attempt}`, status.nextRetryMs === undefined ? undefined : `in ${duration(status.nextRetryMs)}`].filter(Boolean);
-		text += parts.length > 0 ? ` (${parts.join(', ')})` : '';
+	const where = endpointText(status.endpoint);
+	switch (status.state) {
+		case 'reconnecting': {
+			const next = status.nextRetryMs === undefined ? '' : `, next in ${duration(status.nextRetryMs)}`;
+			return `${status.source} reconnecting${where === undefined ? '' : ` to ${where}`}${status.attempt === undefined ? '' : ` · attempt ${status.attempt}`}${next}`;
+		}
+
+		case 'connecting': {
+			return `${status.source} connecting${where === undefined ? '' : ` to ${where}`}${status.attempt === undefined ? '' : ` · attempt ${status.attempt}`}`;
+		}
+
+		case 'connected': {
+			const again = (status.reconnects ?? 0) > 0 ? ` · reconnected ${count(status.reconnects)}×` : '';
+			return `${status.source} connected${where === undefined ? '' : ` (${where})`}${again}`;
+		}
+
+		case 'ended': {
+			return `${status.source} ended${status.attempt === undefined ? '' : ` after ${status.attempt} attempts`}`;
+		}
+
+		case 'idle':
+		case 'disconnected': {
+			return `${status.source} ${status.state}${where === undefined ? '' : ` (${where})`}`;
+		}
+	}
+}
+
+function speedText(speed: number): string {
+	return speed <= 0 ? 'max speed' : `×${speed}`;
+}
+
+/** A replay's parts: the file, event n of N, played time of the total, the speed (or that it is paused, or finished). */
+function replaySegments(replay: ReplayProgress): Segment[] {
+	const file = replay.file === undefined ? '' : baseName(replay.file);
+	const files = replay.files > 1 ? ` (${replay.fileIndex}/${replay.files})` : '';
+	const segments: Segment[] = [];
+	if (replay.finished === undefined) {
+		segments.push({text: replay.paused ? ' PAUSED (Space plays) ' : `playing ${speedText(replay.speed)}`, inverse: replay.paused, bold: replay.paused, colour: replay.paused ? 'yellow' : 'green', priority: 9.5});
+	} else {
+		const result = replay.finished;
+		segments.push({text: `replay finished: ${count(result.events)} events, ${count(result.badLines)} bad lines${result.unreadableFiles > 0 ? `, ${count(result.unreadableFiles)} unreadable files` : ''}`, bold: true, priority: 9.5});
 	}
 
-	return text;
+	segments.push(
+		{text: `event ${count(replay.event)}${replay.events === undefined ? '' : `/${count(replay.events)}`}`, priority: 8.5},
+		{text: `${playTime(replay.playedMs)}${replay.totalMs === undefined ? '' : `/${playTime(replay.totalMs)}`}`, priority: 8.2},
+		{text: `${file}${files}`, dim: true, priority: 3, shrink: true},
+	);
+	return segments;
 }
 
 /** The status line's parts in display order; when the line is too narrow the lowest priorities go first. */
 export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] {
-	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording} = props;
+	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording, replay} = props;
 	const segments: Segment[] = [];
 	if (frozen) {
 		segments.push({text: ' FROZEN (p to resume) ', inverse: true, colour: 'yellow', bold: true, priority: 10});
 	}
 
+	if (replay === undefined) {
+		segments.push(
+			{text: `● ${connection(status)}`, colour: status === undefined ? 'gray' : stateColours[status.state], priority: 9},
+			{text: `ping ${status?.latencyMs === undefined ? '–' : `${Math.round(status.latencyMs)}ms`}`, priority: 5},
+		);
+	} else {
+		segments.push(...replaySegments(replay));
+	}
+
 	segments.push(
-		{text: `● ${connection(status)}`, colour: status === undefined ? 'gray' : stateColours[status.state], priority: 9},
-		{text: `ping ${status?.latencyMs === undefined ? '–' : `${Math.round(status.latencyMs)}ms`}`, priority: 5},
-		{text: `reconnects ${status?.reconnects ?? 0}`, priority: 4},
 		{text: `${rate(eventsPerSecond)} ev/s`, priority: 8},
 		{text: `decode errors ${count(decodeErrors(problems))}`, colour: decodeErrors(problems) > 0 ? 'red' : undefined, priority: 7},
-		{text: `fps ${Math.round(fps)}/${fpsCap}`, priority: 6},
+		{text: `fps ${Math.round(fps)}/${fpsCap}`, priority: 4.5},
 	);
 	if (recording !== undefined) {
 		const failing = recording.failures > 0 || recording.dropped > 0;
@@ -82,17 +138,17 @@ export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] 
 		segments.push({text: `field errors ${count(stats.fieldErrors + stats.internalErrors)}`, colour: 'yellow', priority: 3});
 	}
 
-	const detail = status?.detail === undefined || status.state === 'connected' || status.state === 'connecting' ? undefined : safe(status.detail, 120);
+	const detail = replay !== undefined || status?.detail === undefined || status.state === 'connected' || status.state === 'connecting' ? undefined : safe(status.detail, 120);
 	if (detail !== undefined && detail !== '') {
 		segments.push({text: detail, dim: true, priority: 2, shrink: true});
 	}
 
 	const last = problems.recent[0];
 	if (last !== undefined) {
-		// The count always fits; the latest message gets what room is left (all of them are printed at exit).
+		// The count always fits; the latest message whenever there is room for it (e lists them all).
 		segments.push(
-			{text: `! ${count(problems.total)} problem${problems.total === 1 ? '' : 's'}`, colour: 'red', bold: true, priority: 6.5},
-			{text: safe(last.message, 160), colour: 'red', priority: 1, shrink: true},
+			{text: `! ${count(problems.total)} problem${problems.total === 1 ? '' : 's'} (e)`, colour: 'red', bold: true, priority: 8.6},
+			{text: problemMessage(last.message), colour: 'red', priority: 8.4, shrink: true},
 		);
 	}
 
@@ -102,24 +158,15 @@ export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] 
 
 const separator = ' │ ';
 
-/** Cut long text segments, then drop the lowest-priority ones, until the line fits `width`. */
+/**
+Until the line fits `width`: take the lowest-priority part; cut it (down to a
+few cells) if it may be cut, else drop it. So a problem's message (high in
+priority) keeps its room while rates and counters of lower priority go.
+*/
 export function fitSegments(segments: readonly Segment[], width: number): Segment[] {
 	const kept = [...segments];
 	const total = () => kept.reduce((sum, segment, index) => sum + widthOf(segment.text) + (index === 0 ? 0 : separator.length), 0);
 	for (let over = total() - width; over > 0 && kept.length > 0; over = total() - width) {
-		let shrinkable = -1;
-		for (const [index, segment] of kept.entries()) {
-			if (segment.shrink === true && widthOf(segment.text) > minShrunk && (shrinkable === -1 || segment.priority < kept[shrinkable]!.priority)) {
-				shrinkable = index;
-			}
-		}
-
-		if (shrinkable !== -1) {
-			const segment = kept[shrinkable]!;
-			kept[shrinkable] = {...segment, text: truncate(segment.text, Math.max(minShrunk, widthOf(segment.text) - over))};
-			continue;
-		}
-
 		if (kept.length === 1) {
 			kept[0] = {...kept[0]!, text: truncate(kept[0]!.text, width)};
 			break;
@@ -130,6 +177,12 @@ export function fitSegments(segments: readonly Segment[], width: number): Segmen
 			if (kept[index]!.priority < kept[lowest]!.priority) {
 				lowest = index;
 			}
+		}
+
+		const segment = kept[lowest]!;
+		if (segment.shrink === true && widthOf(segment.text) > minShrunk) {
+			kept[lowest] = {...segment, text: truncate(segment.text, Math.max(minShrunk, widthOf(segment.text) - over))};
+			continue;
 		}
 
 		kept.splice(lowest, 1);
