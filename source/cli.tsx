@@ -4,6 +4,7 @@ import {parseCommand} from './app/commands.js';
 import {parseOptions, checkArguments, checkReplayFiles, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
 import {runExport} from './app/run-export.js';
 import {runJson} from './app/run-json.js';
+import {runStats} from './app/run-stats.js';
 import {runSummarize} from './app/run-summarize.js';
 import {runTui} from './app/run-tui.js';
 import {defaultFps} from './ui/frame-rate.js';
@@ -14,6 +15,7 @@ const help = `
 	  $ rugs-tui --replay FILE [--json]    replay a recording
 	  $ rugs-tui summarize FILE...         one JSON line per game seen, with provably-fair checks
 	  $ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV)
+	  $ rugs-tui stats FILE... [--json]    rug ticks, peaks, survival and sidebets against the fairness model
 
 	Sources
 	  --source auto|direct|cdp|replay|demo   where events come from (default auto: your Chrome tab
@@ -100,6 +102,10 @@ async function main(): Promise<number> {
 
 		const {name, files} = command.command;
 		const io = {stdout: process.stdout, stderr: process.stderr};
+		if (name === 'stats') {
+			return runStats(files, io, {json: command.command.json === true});
+		}
+
 		return name === 'summarize' ? runSummarize(files, io) : runExport(files, command.command.out!, io);
 	}
 

@@ -1,13 +1,14 @@
 /**
 The offline commands, chosen by the first word of the command line
-(`rugs-tui summarize FILE...`, `rugs-tui export FILE... --out DIR`). Checked
+(`rugs-tui summarize FILE...`, `rugs-tui export FILE... --out DIR`,
+`rugs-tui stats FILE... [--json]`). Checked
 here, before any file is read, with what to do when something is wrong.
 */
 
-export const commandNames = ['summarize', 'export'] as const;
+export const commandNames = ['summarize', 'export', 'stats'] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export type Command = {name: CommandName; files: string[]; out: string | undefined};
+export type Command = {name: CommandName; files: string[]; out: string | undefined; json?: boolean};
 export type ParsedCommand = {ok: true; command: Command} | {ok: false; error: string};
 
 /** Flags of the live monitor, which the offline commands do not take (booleans arrive as false when absent; `color` is harmless and ignored). */
@@ -29,19 +30,21 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 
 	if (!(commandNames as readonly string[]).includes(word)) {
 		const hint = /\.(jsonl?|ndjson)$/i.test(word) ? ` (to replay a recording: rugs-tui --replay ${word})` : '';
-		return {ok: false, error: `unknown command "${word}": expected summarize or export, or no command for the live monitor${hint}`};
+		return {ok: false, error: `unknown command "${word}": expected summarize, export or stats, or no command for the live monitor${hint}`};
 	}
 
 	const name = word as CommandName;
 	const unused = Object.entries(flags)
-		.filter(([flag, value]) => value !== undefined && value !== false && flag !== 'out' && flag !== 'color' && !(Array.isArray(value) && value.length === 0))
+		// `stats` takes --json (one JSON document instead of the table).
+		.filter(([flag, value]) => value !== undefined && value !== false && flag !== 'out' && flag !== 'color' && !(name === 'stats' && flag === 'json') && !(Array.isArray(value) && value.length === 0))
 		.map(([flag]) => `--${kebab(flag)}`);
 	if (unused.length > 0) {
 		return {ok: false, error: `${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used by ${name}; see rugs-tui --help`};
 	}
 
 	if (files.length === 0) {
-		return {ok: false, error: name === 'export' ? 'export needs recordings to read: rugs-tui export FILE... --out DIR' : 'summarize needs recordings to read: rugs-tui summarize FILE...'};
+		const usage = {export: 'rugs-tui export FILE... --out DIR', summarize: 'rugs-tui summarize FILE...', stats: 'rugs-tui stats FILE... [--json]'}[name];
+		return {ok: false, error: `${name} needs recordings to read: ${usage}`};
 	}
 
 	const out = typeof flags['out'] === 'string' ? flags['out'] : undefined;
@@ -53,5 +56,9 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 		return {ok: false, error: 'summarize writes JSON lines to stdout and takes no --out; redirect it (> games.jsonl), or use export --out DIR for CSV'};
 	}
 
-	return {ok: true, command: {name, files, out}};
+	if (name === 'stats' && out !== undefined) {
+		return {ok: false, error: 'stats writes to stdout and takes no --out; redirect it (> stats.json)'};
+	}
+
+	return {ok: true, command: {name, files, out, json: name === 'stats' ? flags['json'] === true : undefined}};
 }
