@@ -1,7 +1,7 @@
 import {GameCollector} from '../analyze/game-collector.js';
 import {samplesFromSummaries} from '../analyze/stats-samples.js';
 import {statsLines} from '../analyze/stats-text.js';
-import {aggregateOf, computeStats, type StatsReport} from '../analyze/stats.js';
+import {aggregateOf, computeStats, type GameSample, type StatsReport} from '../analyze/stats.js';
 import {summarizeAll} from '../analyze/summarize.js';
 import {readInputs} from './read-inputs.js';
 import type {CommandIo} from './run-summarize.js';
@@ -18,14 +18,15 @@ read at all (the others are still counted).
 */
 
 /** The statistics of a set of recordings, and what reading them found. */
-export async function statsOfFiles(files: readonly string[], io: Pick<CommandIo, 'stderr'>, label: string): Promise<{report: StatsReport; summaries: number; unreadable: number; files: number; envelopes: number; badLines: number}> {
+export async function statsOfFiles(files: readonly string[], io: Pick<CommandIo, 'stderr'>, label: string): Promise<{report: StatsReport; samples: GameSample[]; summaries: number; unreadable: number; files: number; envelopes: number; badLines: number}> {
 	const collector = new GameCollector();
 	const input = await readInputs({files, stderr: io.stderr, label, onEnvelope(envelope) {
 		collector.add(envelope);
 	}});
 	const summaries = summarizeAll(collector).map(({summary}) => summary);
-	const report = computeStats(aggregateOf(samplesFromSummaries(summaries)));
-	return {report, summaries: summaries.length, unreadable: input.unreadable, files: input.files, envelopes: input.envelopes, badLines: input.badLines};
+	const samples = samplesFromSummaries(summaries);
+	const report = computeStats(aggregateOf(samples));
+	return {report, samples, summaries: summaries.length, unreadable: input.unreadable, files: input.files, envelopes: input.envelopes, badLines: input.badLines};
 }
 
 export async function runStats(files: readonly string[], io: CommandIo, options: {json: boolean}): Promise<number> {
