@@ -1,7 +1,9 @@
 import process from 'node:process';
-import meow from 'meow';
+import meow, {type AnyFlags} from 'meow';
 import {parseCommand} from './app/commands.js';
+import {resolveConfig} from './app/config-cli.js';
 import {parseOptions, checkArguments, checkReplayFiles, defaultUrl, defaultCdp, defaultRecordMaxMb} from './app/options.js';
+import {checkHistoryFiles} from './app/history-seed.js';
 import {runExport} from './app/run-export.js';
 import {runJson} from './app/run-json.js';
 import {runStats} from './app/run-stats.js';
@@ -51,37 +53,60 @@ const help = `
 	  --no-color             no colours (NO_COLOR is honoured too)
 	  (in the monitor: 1-5 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)
 
+	Alerts and statistics
+	  --alert RULE           alert when RULE happens (repeat for several): price>=X (the multiplier
+	                         reaches X, once a game), rug, player:NAME (a trade by NAME),
+	                         unfair (a provably-fair check fails), silent:S (no event for S seconds)
+	  --no-bell              alerts show in the status bar without ringing the terminal bell
+	  --notify               alerts also send a desktop notification through the terminal (OSC 9/777)
+	                         (with --json, each alert is one JSON line on stderr)
+	  --history FILE         count the games of earlier recordings into the statistics (repeatable)
+
+	Config file ($XDG_CONFIG_HOME/rugs-tui/config.json, else ~/.config/rugs-tui/config.json)
+	  --config FILE          read the settings from FILE instead
+	  --print-config         print the settings in force and where each came from, then exit
+	  --save-config          write the settings in force (file and command line) to the file, then exit
+
 	  --help                 show this help
 	  --version              show the version
 `;
 
+const flags = {
+	source: {type: 'string'},
+	demo: {type: 'boolean'},
+	replay: {type: 'string', isMultiple: true},
+	speed: {type: 'number'},
+	loop: {type: 'boolean'},
+	url: {type: 'string'},
+	maxReconnects: {type: 'number'},
+	cdp: {type: 'string'},
+	target: {type: 'string'},
+	reload: {type: 'boolean'},
+	launch: {type: 'boolean'},
+	allowRemoteCdp: {type: 'boolean'},
+	json: {type: 'boolean'},
+	events: {type: 'string'},
+	record: {type: 'string'},
+	recordDir: {type: 'string'},
+	recordMaxMb: {type: 'number'},
+	out: {type: 'string'},
+	redact: {type: 'boolean'},
+	player: {type: 'string'},
+	fps: {type: 'number'},
+	color: {type: 'boolean', default: true},
+	alert: {type: 'string', isMultiple: true},
+	bell: {type: 'boolean', default: true},
+	notify: {type: 'boolean'},
+	history: {type: 'string', isMultiple: true},
+	config: {type: 'string'},
+	printConfig: {type: 'boolean'},
+	saveConfig: {type: 'boolean'},
+} satisfies AnyFlags;
+
 const cli = meow(help, {
 	importMeta: import.meta,
 	allowUnknownFlags: false,
-	flags: {
-		source: {type: 'string'},
-		demo: {type: 'boolean'},
-		replay: {type: 'string', isMultiple: true},
-		speed: {type: 'number'},
-		loop: {type: 'boolean'},
-		url: {type: 'string'},
-		maxReconnects: {type: 'number'},
-		cdp: {type: 'string'},
-		target: {type: 'string'},
-		reload: {type: 'boolean'},
-		launch: {type: 'boolean'},
-		allowRemoteCdp: {type: 'boolean'},
-		json: {type: 'boolean'},
-		events: {type: 'string'},
-		record: {type: 'string'},
-		recordDir: {type: 'string'},
-		recordMaxMb: {type: 'number'},
-		out: {type: 'string'},
-		redact: {type: 'boolean'},
-		player: {type: 'string'},
-		fps: {type: 'number'},
-		color: {type: 'boolean', default: true},
-	},
+	flags,
 });
 
 async function main(): Promise<number> {
@@ -93,7 +118,8 @@ async function main(): Promise<number> {
 	}
 
 	const {out, ...monitorFlags} = cli.flags;
-	const command = parseCommand(cli.input, {...monitorFlags, out, color: undefined});
+	// color and bell default to true: only their --no- form would be a flag the commands do not take.
+	const command = parseCommand(cli.input, {...monitorFlags, out, color: undefined, bell: undefined});
 	if (command !== undefined) {
 		if (!command.ok) {
 			process.stderr.write(`rugs-tui: ${command.error}\n`);
@@ -109,8 +135,14 @@ async function main(): Promise<number> {
 		return name === 'summarize' ? runSummarize(files, io) : runExport(files, command.command.out!, io);
 	}
 
-	const parsed = parseOptions(monitorFlags);
-	const error = parsed.ok ? checkReplayFiles(parsed.options.replayFiles) : parsed.error;
+	// The config file's defaults under the command line's flags (app/config-file.ts); --print-config and --save-config end here.
+	const resolved = resolveConfig({argv: process.argv.slice(2), specs: flags, cliFlags: monitorFlags, stdout: process.stdout, stderr: process.stderr});
+	if (resolved.exit !== undefined) {
+		return resolved.exit;
+	}
+
+	const parsed = parseOptions(resolved.flags);
+	const error = parsed.ok ? checkReplayFiles(parsed.options.replayFiles) ?? checkHistoryFiles(parsed.options.historyFiles) : parsed.error;
 	if (error !== undefined || !parsed.ok) {
 		process.stderr.write(`rugs-tui: ${error ?? 'invalid options'}\n`);
 		return 2;

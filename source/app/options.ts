@@ -1,4 +1,5 @@
 import {accessSync, constants, statSync} from 'node:fs';
+import {parseRules, type AlertRule} from '../analyze/alert-rules.js';
 import {defaultMaxFileMb} from '../record/record-files.js';
 import {defaultFps, maxFps, minFps} from '../ui/frame-rate.js';
 
@@ -37,6 +38,11 @@ export type Options = {
 	launch: boolean;
 	allowRemoteCdp: boolean;
 	redact: boolean;
+	/** `--alert RULE`s (analyze/alert-rules.ts); `--no-bell`, `--notify`; `--history FILE`s seeding the statistics. */
+	alerts: AlertRule[];
+	bell: boolean;
+	notify: boolean;
+	historyFiles: string[];
 };
 
 /** The flags as meow parses them (camel-cased). */
@@ -62,6 +68,10 @@ export type RawFlags = {
 	launch?: boolean;
 	allowRemoteCdp?: boolean;
 	redact?: boolean;
+	alert?: string[];
+	bell?: boolean;
+	notify?: boolean;
+	history?: string[];
 };
 
 export type ParsedOptions = {ok: true; options: Options} | {ok: false; error: string};
@@ -114,6 +124,9 @@ const flagsNeedingValues = [
 	'--out',
 	'--player',
 	'--fps',
+	'--alert',
+	'--history',
+	'--config',
 ];
 
 /**
@@ -260,6 +273,11 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		return fail('--events: expected a comma-separated list of event names, for example gameStateUpdate,standard/newTrade');
 	}
 
+	const alerts = parseRules(flags.alert ?? []);
+	if ('error' in alerts) {
+		return fail(`--alert ${alerts.error}`);
+	}
+
 	const player = flags.player?.trim();
 	return {
 		ok: true,
@@ -285,6 +303,10 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 			launch: flags.launch ?? false,
 			allowRemoteCdp: flags.allowRemoteCdp ?? false,
 			redact: flags.redact ?? false,
+			alerts: alerts.rules,
+			bell: flags.bell ?? true,
+			notify: flags.notify ?? false,
+			historyFiles: (flags.history ?? []).filter(file => file !== ''),
 		},
 	};
 }

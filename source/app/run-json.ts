@@ -2,6 +2,7 @@ import type {Writable} from 'node:stream';
 import {setTimeout as delay} from 'node:timers/promises';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
+import {followForAlerts, jsonSink} from './alert-watch.js';
 import type {Options} from './options.js';
 import {outputFilter} from './output-filter.js';
 import {attachOutputs} from './outputs.js';
@@ -72,6 +73,8 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		diagnostic(io.stderr, {type: 'status', ...status});
 	}, {name: 'stderr-status'});
 
+	// --alert: one JSON line per alert on stderr, beside the status lines.
+	const stopAlerts = followForAlerts(bus, options.alerts, jsonSink(io.stderr), {player: options.player});
 	let signalled: NodeJS.Signals | undefined;
 	const stop = (signal: NodeJS.Signals) => {
 		signalled = signal;
@@ -89,6 +92,7 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 	} finally {
 		// Every way out (end of replay, EPIPE, SIGINT/SIGTERM, a source that throws) flushes the recording.
 		await outputs.close();
+		stopAlerts();
 		process.off('SIGINT', stop);
 		process.off('SIGTERM', stop);
 	}

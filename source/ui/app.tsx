@@ -196,6 +196,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics}: AppP
 				fps={drawnPerSecond}
 				frozen={ui.frozen}
 				recording={live.recording}
+				alert={live.alert}
 				width={layout.width}
 			/>
 		</Box>

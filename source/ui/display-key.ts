@@ -40,6 +40,8 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 		rate(snapshot.eventsPerSecond),
 		drawnPerSecond,
 		snapshot.recording === undefined ? undefined : recordingText(snapshot.recording),
+		snapshot.alert?.text,
+		snapshot.alert?.count,
 	];
 }
 

@@ -1,3 +1,4 @@
+import type {LiveStats, LiveStatsReport} from '../analyze/live-stats.js';
 import type {AppBus} from '../bus/app-bus.js';
 import type {Problem, ProblemKind, SourceStatus} from '../bus/messages.js';
 import type {Envelope} from '../protocol/envelope.js';
@@ -36,6 +37,10 @@ export type StoreSnapshot = {
 	takenAt: number;
 	/** The recording (--record / --record-dir), when there is one. */
 	recording: RecordingInfo | undefined;
+	/** The latest alert (`--alert`) while it is shown (10 s), with how many came in that time. */
+	alert: {text: string; count: number} | undefined;
+	/** Statistics of the finished games seen (and `--history`), when the store keeps them. */
+	liveStats: LiveStatsReport | undefined;
 };
 
 export type StoreOptions = {
@@ -46,7 +51,14 @@ export type StoreOptions = {
 	onEnvelope?: (version: number, envelope: Envelope) => void;
 	/** The recording's figures, read at each snapshot. */
 	recording?: () => RecordingInfo | undefined;
+	/** Told of every envelope with the state before and after it (alerts). */
+	onState?: (previous: GameState, next: GameState, envelope: Envelope) => void;
+	/** Kept up to date with every state (incremental: see analyze/live-stats.ts) and reported in each snapshot. */
+	liveStats?: LiveStats;
 };
+
+/** How long an alert stays in the status bar. */
+export const alertShownMs = 10_000;
 
 const recentProblems = 20;
 
@@ -63,6 +75,9 @@ export class MonitorStore {
 	readonly #now: () => number;
 	readonly #onEnvelope: StoreOptions['onEnvelope'];
 	readonly #recording: StoreOptions['recording'];
+	readonly #onState: StoreOptions['onState'];
+	readonly #liveStats: LiveStats | undefined;
+	#alert: {text: string; count: number; until: number} | undefined;
 	readonly #unsubscribe: Array<() => void>;
 
 	constructor(bus: AppBus, options: StoreOptions = {}) {
@@ -70,6 +85,8 @@ export class MonitorStore {
 		this.#now = options.now ?? Date.now;
 		this.#onEnvelope = options.onEnvelope;
 		this.#recording = options.recording;
+		this.#onState = options.onState;
+		this.#liveStats = options.liveStats;
 		this.#unsubscribe = [
 			bus.subscribe('envelope', envelope => {
 				this.addEnvelope(envelope);
@@ -93,7 +110,10 @@ export class MonitorStore {
 
 	addEnvelope(envelope: Envelope): void {
 		const now = this.#now();
-		this.#state = reduce(this.#state, envelope);
+		const previous = this.#state;
+		this.#state = reduce(previous, envelope);
+		this.#liveStats?.observe(this.#state);
+		this.#onState?.(previous, this.#state, envelope);
 		this.#lastArrival = now;
 		this.#rate.add(now);
 		this.#version++;
@@ -119,8 +139,20 @@ export class MonitorStore {
 		this.#version++;
 	}
 
+	/** Show an alert in the status bar for 10 s (a newer one replaces it; the count says how many came meanwhile). */
+	showAlert(text: string): void {
+		const now = this.#now();
+		const count = this.#alert !== undefined && now < this.#alert.until ? this.#alert.count + 1 : 1;
+		this.#alert = {text, count, until: now + alertShownMs};
+		this.#version++;
+	}
+
 	snapshot(): StoreSnapshot {
 		const now = this.#now();
+		if (this.#alert !== undefined && now >= this.#alert.until) {
+			this.#alert = undefined;
+		}
+
 		return {
 			version: this.#version,
 			state: this.#state,
@@ -130,6 +162,8 @@ export class MonitorStore {
 			lastArrival: this.#lastArrival,
 			takenAt: now,
 			recording: this.#recording?.(),
+			alert: this.#alert === undefined ? undefined : {text: this.#alert.text, count: this.#alert.count},
+			liveStats: this.#liveStats?.report(this.#state),
 		};
 	}
 

@@ -18,6 +18,8 @@ export type StatusBarProps = {
 	// eslint-disable-next-line react/boolean-prop-naming -- named as in the UI state (ui.frozen), and so in the status line's callers and tests
 	frozen: boolean;
 	recording?: RecordingInfo;
+	/** The latest `--alert` while it is shown, and how many came in that time. */
+	alert?: {text: string; count: number};
 	width: number;
 };
 
@@ -59,10 +61,15 @@ function connection(status: SourceStatus | undefined): string {
 
 /** The status line's parts in display order; when the line is too narrow the lowest priorities go first. */
 export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] {
-	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording} = props;
+	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording, alert} = props;
 	const segments: Segment[] = [];
 	if (frozen) {
 		segments.push({text: ' FROZEN (p to resume) ', inverse: true, colour: 'yellow', bold: true, priority: 10});
+	}
+
+	if (alert !== undefined) {
+		// The alert's text is cleaned where it is made (analyze/alerts.ts) and again here, as everything shown is.
+		segments.push({text: ` ALERT ${safe(alert.text, 160)}${alert.count > 1 ? ` (+${alert.count - 1} more)` : ''} `, inverse: true, colour: 'red', bold: true, priority: 9.5, shrink: true});
 	}
 
 	segments.push(
