@@ -5,8 +5,7 @@ import {alertJsonLine, notificationBytes} from '../source/app/alert-watch.js';
 import type {Envelope} from '../source/protocol/envelope.js';
 import {cleanText} from '../source/protocol/untrusted-text.js';
 import {createState, reduce} from '../source/state/reducer.js';
-import {pricePath} from '../source/verify/price-path.js';
-import {sha256Hex} from '../source/verify/verify-game.js';
+import {alertFeed, seedPeakingAbove} from './helpers/alert-feed.js';
 import {FeedBuilder} from './helpers/game-feed.js';
 
 function rules(...texts: string[]): AlertRule[] {
@@ -29,17 +28,6 @@ function alertsOver(envelopes: readonly Envelope[], engine: AlertEngine): Alert[
 	}
 
 	return alerts;
-}
-
-/** A seed whose game runs 60–200 ticks and peaks above `peak` (searched, deterministic). */
-function seedPeakingAbove(gameId: string, peak: number): {seed: string; path: number[]} {
-	for (let n = 0; ; n++) {
-		const seed = sha256Hex(`peak-${n}`);
-		const path = pricePath(seed, gameId);
-		if (path.length >= 60 && path.length <= 200 && Math.max(...path) > peak) {
-			return {seed, path};
-		}
-	}
 }
 
 describe('alert rules', () => {
@@ -68,19 +56,9 @@ describe('alert rules', () => {
 });
 
 describe('the alert engine on played games', () => {
-	const first = seedPeakingAbove('20251212-aaaaaaaaaaaaaaa1', 1.6);
-	const second = seedPeakingAbove('20251212-aaaaaaaaaaaaaaa2', 1.6);
-	const feed = new FeedBuilder();
-	const one = feed.game({
-		gameId: '20251212-aaaaaaaaaaaaaaa1',
-		seed: first.seed,
-		trades: [
-			{tick: 3, username: 'Alice', type: 'buy', qty: 10, amount: 0.1},
-			{tick: 5, username: 'bob', type: 'buy', qty: 5, amount: 0.05},
-			{tick: 9, username: 'alice', type: 'sell', qty: 10, amount: 0.12},
-		],
-	});
-	const two = feed.game({gameId: '20251212-aaaaaaaaaaaaaaa2', seed: second.seed, tamperTick: 20});
+	const {feed, games: [one, two]} = alertFeed();
+	const first = {path: one!.path};
+	const second = {path: two!.path};
 	const alerts = alertsOver(feed.envelopes, new AlertEngine(rules('price>=1.5', 'rug', 'player:ALICE', 'unfair')));
 
 	test('price>=X: once per game, at the first tick the multiplier reaches X', () => {
@@ -92,8 +70,8 @@ describe('the alert engine on played games', () => {
 
 	test('rug: every rug, with its tick and peak', () => {
 		const rugs = alerts.filter(alert => alert.rule === 'rug');
-		expect(rugs.map(alert => alert.tick)).toEqual([one.rugTick, two.rugTick]);
-		expect(rugs[0]?.detail).toBe(`rugged at tick ${one.rugTick}, peak ${Math.max(...first.path).toFixed(2)}x`);
+		expect(rugs.map(alert => alert.tick)).toEqual([one!.rugTick, two!.rugTick]);
+		expect(rugs[0]?.detail).toBe(`rugged at tick ${one!.rugTick}, peak ${Math.max(...first.path).toFixed(2)}x`);
 	});
 
 	test('player:NAME: each trade by that player, in any case, and no one else’s', () => {
@@ -106,7 +84,7 @@ describe('the alert engine on played games', () => {
 	test('unfair: the tampered game, once, with the failed check; the fair one never', () => {
 		const unfair = alerts.filter(alert => alert.rule === 'unfair');
 		expect(unfair).toHaveLength(1);
-		expect(unfair[0]).toMatchObject({gameId: '20251212-aaaaaaaaaaaaaaa2', tick: two.rugTick});
+		expect(unfair[0]).toMatchObject({gameId: '20251212-aaaaaaaaaaaaaaa2', tick: two!.rugTick});
 		expect(unfair[0]?.detail).toMatch(/^provably-fair check FAILED: price at tick 20: recomputed [\d.]+, recorded [\d.]+$/);
 	});
 

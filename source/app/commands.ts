@@ -30,7 +30,7 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 
 	if (!(commandNames as readonly string[]).includes(word)) {
 		const hint = /\.(jsonl?|ndjson)$/i.test(word) ? ` (to replay a recording: rugs-tui --replay ${word})` : '';
-		return {ok: false, error: `unknown command "${word}": expected summarize, export or stats, or no command for the live monitor${hint}`};
+		return {ok: false, error: `unknown command "${word}": expected summarize or export or stats, or no command for the live monitor${hint}`};
 	}
 
 	const name = word as CommandName;

@@ -69,7 +69,8 @@ export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] 
 
 	if (alert !== undefined) {
 		// The alert's text is cleaned where it is made (analyze/alerts.ts) and again here, as everything shown is.
-		segments.push({text: ` ALERT ${safe(alert.text, 160)}${alert.count > 1 ? ` (+${alert.count - 1} more)` : ''} `, inverse: true, colour: 'red', bold: true, priority: 9.5, shrink: true});
+		// Not shrinkable: for its 10 s the alert takes the room of the lower-priority parts, which are dropped instead.
+		segments.push({text: ` ALERT ${safe(alert.text, 90)}${alert.count > 1 ? ` (+${alert.count - 1} more)` : ''} `, inverse: true, colour: 'red', bold: true, priority: 9.5});
 	}
 
 	segments.push(
