@@ -57,6 +57,11 @@ async function main(argv: readonly string[]): Promise<number> {
 
 		const {name, files} = command.command;
 		const io = {stdout: process.stdout, stderr: process.stderr};
+		if (name === 'stats') {
+			const {runStats} = await import('./app/run-stats.js');
+			return runStats(files, io, {json: command.command.json === true});
+		}
+
 		if (name === 'summarize') {
 			const {runSummarize} = await import('./app/run-summarize.js');
 			return runSummarize(files, io);
@@ -66,8 +71,15 @@ async function main(argv: readonly string[]): Promise<number> {
 		return runExport(files, command.command.out!, io, {format: command.command.format, partition: command.command.partition});
 	}
 
-	const options = parseOptions(monitorFlags);
-	const error = options.ok ? checkReplayFiles(options.options.replayFiles) : options.error;
+	// The config file's defaults under the command line's flags (app/config-file.ts); --print-config and --save-config end here.
+	const [{resolveConfig}, {checkHistoryFiles}] = await Promise.all([import('./app/config-cli.js'), import('./app/history-seed.js')]);
+	const resolved = resolveConfig({argv, flags: monitorFlags, stdout: process.stdout, stderr: process.stderr});
+	if (resolved.exit !== undefined) {
+		return resolved.exit;
+	}
+
+	const options = parseOptions(resolved.flags);
+	const error = options.ok ? checkReplayFiles(options.options.replayFiles) ?? checkHistoryFiles(options.options.historyFiles) : options.error;
 	if (error !== undefined || !options.ok) {
 		return usageError(error ?? 'invalid options');
 	}

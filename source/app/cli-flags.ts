@@ -19,7 +19,7 @@ nothing but the defaults the help text names.
 */
 
 export type FlagKind = 'boolean' | 'string' | 'number' | 'list';
-export type SectionId = 'sources' | 'output' | 'offline' | 'display' | 'about';
+export type SectionId = 'sources' | 'output' | 'offline' | 'display' | 'alerts' | 'config' | 'about';
 
 export type FlagSpec = {
 	/** As typed, without the leading `--`: `record-max-mb` (parsed as `recordMaxMb`). */
@@ -64,6 +64,15 @@ export const flagTable = [
 	{name: 'fps', kind: 'number', value: 'N', section: 'display', help: `redraw at most N times per second (default ${defaultFps})`},
 	{name: 'no-color', kind: 'boolean', section: 'display', help: 'no colours (NO_COLOR is honoured too)'},
 
+	{name: 'alert', kind: 'list', value: 'RULE', section: 'alerts', help: ['alert when RULE happens (repeat for several): price>=X (the multiplier', 'reaches X, once a game), rug, player:NAME (a trade by NAME),', 'unfair (a provably-fair check fails), silent:S (no event for S seconds)']},
+	{name: 'no-bell', kind: 'boolean', section: 'alerts', help: 'alerts show in the status bar without ringing the terminal bell'},
+	{name: 'notify', kind: 'boolean', section: 'alerts', help: ['alerts also send a desktop notification through the terminal (OSC 9/777)', '(with --json, each alert is one JSON line on stderr)']},
+	{name: 'history', kind: 'list', value: 'FILE', section: 'alerts', help: 'count the games of earlier recordings into the statistics (repeatable)'},
+
+	{name: 'config', kind: 'string', value: 'FILE', section: 'config', help: 'read the settings from FILE instead'},
+	{name: 'print-config', kind: 'boolean', section: 'config', help: 'print the settings in force and where each came from, then exit'},
+	{name: 'save-config', kind: 'boolean', section: 'config', help: 'write the settings in force (file and command line) to the file, then exit'},
+
 	{name: 'help', kind: 'boolean', section: 'about', help: 'show this help'},
 	{name: 'version', kind: 'boolean', section: 'about', help: 'show the version'},
 ] as const satisfies readonly FlagSpec[];
@@ -74,6 +83,8 @@ const sections: ReadonlyArray<{id: SectionId; title?: string; after?: readonly s
 	{id: 'output', title: 'Output'},
 	{id: 'offline', title: 'Offline commands (read recordings: plain, .gz or .br by content; - is standard input)'},
 	{id: 'display', title: 'Display', after: ['(in the monitor: 1-5 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)']},
+	{id: 'alerts', title: 'Alerts and statistics'},
+	{id: 'config', title: 'Config file ($XDG_CONFIG_HOME/rugs-tui/config.json, else ~/.config/rugs-tui/config.json)'},
 	{id: 'about'},
 ];
 
@@ -82,6 +93,7 @@ const usage = [
 	'$ rugs-tui --replay FILE [--json]    replay a recording',
 	'$ rugs-tui summarize FILE...         one JSON line per game seen, with provably-fair checks',
 	'$ rugs-tui export FILE... --out DIR  games.csv and one tick series per game (CSV), or Parquet tables',
+	'$ rugs-tui stats FILE... [--json]    rug ticks, peaks, survival and sidebets against the fairness model',
 ];
 
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;

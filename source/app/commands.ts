@@ -1,10 +1,11 @@
 /**
 The offline commands, chosen by the first word of the command line
-(`rugs-tui summarize FILE...`, `rugs-tui export FILE... --out DIR`). Checked
+(`rugs-tui summarize FILE...`, `rugs-tui export FILE... --out DIR`,
+`rugs-tui stats FILE... [--json]`). Checked
 here, before any file is read, with what to do when something is wrong.
 */
 
-export const commandNames = ['summarize', 'export'] as const;
+export const commandNames = ['summarize', 'export', 'stats'] as const;
 export type CommandName = (typeof commandNames)[number];
 
 export type Command = {
@@ -15,6 +16,8 @@ export type Command = {
 	format?: 'csv' | 'parquet';
 	/** export --format parquet: one hive-style folder per UTC day. */
 	partition?: 'date';
+	/** stats: one JSON document instead of the table. */
+	json?: boolean;
 };
 export type ParsedCommand = {ok: true; command: Command} | {ok: false; error: string};
 
@@ -39,19 +42,21 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 
 	if (!(commandNames as readonly string[]).includes(word)) {
 		const hint = /\.(jsonl?|ndjson)$/i.test(word) ? ` (to replay a recording: rugs-tui --replay ${word})` : '';
-		return {ok: false, error: `unknown command "${word}": expected summarize or export, or no command for the live monitor${hint}`};
+		return {ok: false, error: `unknown command "${word}": expected summarize or export or stats, or no command for the live monitor${hint}`};
 	}
 
 	const name = word as CommandName;
 	const unused = Object.entries(flags)
-		.filter(([flag, value]) => value !== undefined && value !== false && !['out', 'color', 'noColor', 'format', 'partition'].includes(flag) && !(Array.isArray(value) && value.length === 0))
+		// `stats` takes --json (one JSON document instead of the table).
+		.filter(([flag, value]) => value !== undefined && value !== false && !['out', 'color', 'noColor', 'format', 'partition'].includes(flag) && !(name === 'stats' && flag === 'json') && !(Array.isArray(value) && value.length === 0))
 		.map(([flag]) => `--${kebab(flag)}`);
 	if (unused.length > 0) {
 		return {ok: false, error: `${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used by ${name}; see rugs-tui --help`};
 	}
 
 	if (files.length === 0) {
-		return {ok: false, error: name === 'export' ? 'export needs recordings to read: rugs-tui export FILE... --out DIR' : 'summarize needs recordings to read: rugs-tui summarize FILE...'};
+		const usage = {export: 'rugs-tui export FILE... --out DIR', summarize: 'rugs-tui summarize FILE...', stats: 'rugs-tui stats FILE... [--json]'}[name];
+		return {ok: false, error: `${name} needs recordings to read: ${usage}`};
 	}
 
 	if (files.some(file => file.trim() === '')) {
@@ -69,8 +74,8 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 
 	// Export's format flags (readers: app/run-export.ts).
 	const {format, partition} = flags;
-	if (name === 'summarize' && (format !== undefined || partition !== undefined)) {
-		return {ok: false, error: `--${format === undefined ? 'partition' : 'format'} is for export; summarize always writes JSON lines`};
+	if (name !== 'export' && (format !== undefined || partition !== undefined)) {
+		return {ok: false, error: `--${format === undefined ? 'partition' : 'format'} is for export; ${name === 'stats' ? 'stats writes a table, or JSON with --json' : 'summarize always writes JSON lines'}`};
 	}
 
 	if (format !== undefined && format !== 'csv' && format !== 'parquet') {
@@ -85,5 +90,9 @@ export function parseCommand(input: readonly string[], flags: FlagValues): Parse
 		return {ok: false, error: '--partition date needs --format parquet (CSV export is one games.csv and one file per game)'};
 	}
 
-	return {ok: true, command: {name, files, out, ...(format === undefined ? {} : {format}), ...(partition === undefined ? {} : {partition})}};
+	if (name === 'stats' && out !== undefined) {
+		return {ok: false, error: 'stats writes to stdout and takes no --out; redirect it (> stats.json)'};
+	}
+
+	return {ok: true, command: {name, files, out, ...(format === undefined ? {} : {format}), ...(partition === undefined ? {} : {partition}), ...(name === 'stats' ? {json: flags['json'] === true} : {})}};
 }

@@ -1,5 +1,6 @@
 import {accessSync, constants, statSync} from 'node:fs';
 import {defaultDirCodec, recordCodecs, type RecordCodec} from '../record/record-codec.js';
+import {parseRules, type AlertRule} from '../analyze/alert-rules.js';
 import {defaultMaxFileMb} from '../record/record-files.js';
 import {defaultFps, maxFps, minFps} from '../ui/frame-rate.js';
 import {classifyHost} from '../sources/cdp-address.js';
@@ -42,6 +43,11 @@ export type Options = {
 	launch: boolean;
 	allowRemoteCdp: boolean;
 	redact: boolean;
+	/** `--alert RULE`s (analyze/alert-rules.ts); `--no-bell`, `--notify`; `--history FILE`s seeding the statistics. */
+	alerts: AlertRule[];
+	bell: boolean;
+	notify: boolean;
+	historyFiles: string[];
 };
 
 /** The flags as the command line gave them (./cli-args.ts, camel-cased), `--out` and the rest included: they are ignored here. */
@@ -277,6 +283,11 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 		return fail('--events: expected a comma-separated list of event names, for example gameStateUpdate,standard/newTrade');
 	}
 
+	const alerts = parseRules(flags.alert ?? []);
+	if ('error' in alerts) {
+		return fail(`--alert ${alerts.error}`);
+	}
+
 	const player = flags.player?.trim();
 	return {
 		ok: true,
@@ -303,6 +314,10 @@ export function parseOptions(flags: RawFlags): ParsedOptions {
 			launch: flags.launch ?? false,
 			allowRemoteCdp: flags.allowRemoteCdp ?? false,
 			redact: flags.redact ?? false,
+			alerts: alerts.rules,
+			bell: flags.noBell !== true,
+			notify: flags.notify ?? false,
+			historyFiles: (flags.history ?? []).filter(file => file !== ''),
 		},
 	};
 }

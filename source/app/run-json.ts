@@ -4,6 +4,7 @@ import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {NdjsonWriter} from '../record/ndjson-writer.js';
 import {onExitSignals, signalExitCode} from '../sources/exit-signals.js';
 import type {RecorderStats} from '../record/recorder.js';
+import {followForAlerts, jsonSink} from './alert-watch.js';
 import type {Options} from './options.js';
 import {outputFilter} from './output-filter.js';
 import {attachOutputs} from './outputs.js';
@@ -122,6 +123,8 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		diagnostic(io.stderr, {type: 'status', ...status});
 	}, {name: 'stderr-status'});
 
+	// --alert: one JSON line per alert on stderr, beside the status lines.
+	const stopAlerts = followForAlerts(bus, options.alerts, jsonSink(io.stderr), {player: options.player});
 	let signalled: NodeJS.Signals | undefined;
 	let giveUpWaiting: (() => void) | undefined;
 	const waitedEnough = new Promise<void>(resolve => {
@@ -157,6 +160,7 @@ export async function runJson(options: Options, io: JsonRunIo, bus: AppBus = cre
 		await outputs.close();
 		removeSignalHandlers();
 		restoreWarnings();
+		stopAlerts();
 	}
 
 	if (writer.dropped > 0) {

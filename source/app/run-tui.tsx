@@ -13,6 +13,7 @@ import type {Options} from './options.js';
 import {attachOutputs} from './outputs.js';
 import {startSource} from './start-source.js';
 import {TerminalScreen} from './terminal-screen.js';
+import {prepareTuiInsight} from './tui-insight.js';
 
 export type TuiIo = {
 	stdin: NodeJS.ReadStream;
@@ -91,6 +92,8 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	const metrics = metricsFile === undefined || metricsFile === ''
 		? undefined
 		: new FrameMetrics({speed: options.source === 'replay' ? options.speed : 0});
+	// Statistics seeded from --history (read before the screen is taken, so its progress is seen) and alerts.
+	const insight = await prepareTuiInsight(options, io.stderr);
 	const screen = new TerminalScreen(io.stdout, io.stdin);
 
 	let finish: (end: TuiEnd) => void = () => undefined;
@@ -134,6 +137,8 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	const store = new MonitorStore(bus, {
 		replay: replayControl,
 		config: {player: options.player},
+		liveStats: insight.liveStats,
+		onState: insight.onState,
 		recording() {
 			const stats = outputs.recording();
 			return stats === undefined ? undefined : {bytes: stats.bytes, dropped: stats.dropped, failures: stats.failures, current: stats.current};
@@ -144,6 +149,7 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 				metrics.arrived(version, envelope.ts);
 			},
 	});
+	insight.attach(store, io.stdout);
 	const controller = new AbortController();
 	let instance: Instance | undefined;
 	try {
@@ -213,6 +219,7 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 		io.stderr.write(`rugs-tui: closing outputs failed: ${errorText(error)}\n`);
 	});
 	store.close();
+	insight.close();
 
 	if (end.kind === 'error') {
 		io.stderr.write(`rugs-tui: stopped by an unexpected error (the terminal has been restored):\n${errorText(end.error)}\n`);

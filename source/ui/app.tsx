@@ -290,6 +290,7 @@ export function App({store, fps, player, size: fixedSize, onQuit, metrics, repla
 				frozen={ui.frozen}
 				recording={live.recording}
 				replay={live.replay}
+				alert={live.alert}
 				width={layout.width}
 			/>
 		</Box>

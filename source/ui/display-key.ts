@@ -51,6 +51,8 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 		snapshot.replay?.paused,
 		snapshot.replay?.finished,
 		snapshot.replay?.file,
+		snapshot.alert?.text,
+		snapshot.alert?.count,
 	];
 }
 

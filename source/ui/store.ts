@@ -1,3 +1,4 @@
+import type {LiveStats, LiveStatsReport} from '../analyze/live-stats.js';
 import type {AppBus} from '../bus/app-bus.js';
 import type {Problem, ProblemKind, SourceStatus} from '../bus/messages.js';
 import type {Envelope} from '../protocol/envelope.js';
@@ -39,6 +40,10 @@ export type StoreSnapshot = {
 	recording: RecordingInfo | undefined;
 	/** Where a replay stands (--replay in the terminal UI). */
 	replay: ReplayProgress | undefined;
+	/** The latest alert (`--alert`) while it is shown (10 s), with how many came in that time. */
+	alert: {text: string; count: number} | undefined;
+	/** Statistics of the finished games seen (and `--history`), when the store keeps them. */
+	liveStats: LiveStatsReport | undefined;
 };
 
 export type StoreOptions = {
@@ -51,10 +56,17 @@ export type StoreOptions = {
 	recording?: () => RecordingInfo | undefined;
 	/** The replay being played: its progress is read at each snapshot, and its changes count as the store's. */
 	replay?: {readonly progress: ReplayProgress; readonly version: number};
+	/** Told of every envelope with the state before and after it (alerts). */
+	onState?: (previous: GameState, next: GameState, envelope: Envelope) => void;
+	/** Kept up to date with every state (incremental: see analyze/live-stats.ts) and reported in each snapshot. */
+	liveStats?: LiveStats;
 };
 
 /** Problems kept for the problem log (key e); the count covers all of them. */
 export const recentProblems = 200;
+
+/** How long an alert stays in the status bar. */
+export const alertShownMs = 10_000;
 
 /** Problems that mean input could not be read: shown as "decode errors". */
 export const decodeKinds: readonly ProblemKind[] = ['decode', 'line'];
@@ -70,6 +82,9 @@ export class MonitorStore {
 	readonly #onEnvelope: StoreOptions['onEnvelope'];
 	readonly #recording: StoreOptions['recording'];
 	readonly #replay: StoreOptions['replay'];
+	readonly #onState: StoreOptions['onState'];
+	readonly #liveStats: LiveStats | undefined;
+	#alert: {text: string; count: number; until: number} | undefined;
 	readonly #unsubscribe: Array<() => void>;
 
 	constructor(bus: AppBus, options: StoreOptions = {}) {
@@ -78,6 +93,8 @@ export class MonitorStore {
 		this.#onEnvelope = options.onEnvelope;
 		this.#recording = options.recording;
 		this.#replay = options.replay;
+		this.#onState = options.onState;
+		this.#liveStats = options.liveStats;
 		this.#unsubscribe = [
 			bus.subscribe('envelope', envelope => {
 				this.addEnvelope(envelope);
@@ -101,7 +118,10 @@ export class MonitorStore {
 
 	addEnvelope(envelope: Envelope): void {
 		const now = this.#now();
-		this.#state = reduce(this.#state, envelope);
+		const previous = this.#state;
+		this.#state = reduce(previous, envelope);
+		this.#liveStats?.observe(this.#state);
+		this.#onState?.(previous, this.#state, envelope);
 		this.#lastArrival = now;
 		this.#rate.add(now);
 		this.#version++;
@@ -127,8 +147,20 @@ export class MonitorStore {
 		this.#version++;
 	}
 
+	/** Show an alert in the status bar for 10 s (a newer one replaces it; the count says how many came meanwhile). */
+	showAlert(text: string): void {
+		const now = this.#now();
+		const count = this.#alert !== undefined && now < this.#alert.until ? this.#alert.count + 1 : 1;
+		this.#alert = {text, count, until: now + alertShownMs};
+		this.#version++;
+	}
+
 	snapshot(): StoreSnapshot {
 		const now = this.#now();
+		if (this.#alert !== undefined && now >= this.#alert.until) {
+			this.#alert = undefined;
+		}
+
 		return {
 			version: this.version,
 			state: this.#state,
@@ -139,6 +171,8 @@ export class MonitorStore {
 			takenAt: now,
 			recording: this.#recording?.(),
 			replay: this.#replay?.progress,
+			alert: this.#alert === undefined ? undefined : {text: this.#alert.text, count: this.#alert.count},
+			liveStats: this.#liveStats?.report(this.#state),
 		};
 	}
 

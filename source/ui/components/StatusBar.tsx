@@ -20,6 +20,8 @@ export type StatusBarProps = {
 	frozen: boolean;
 	recording?: RecordingInfo;
 	replay?: ReplayProgress;
+	/** The latest `--alert` while it is shown, and how many came in that time. */
+	alert?: {text: string; count: number};
 	width: number;
 };
 
@@ -109,10 +111,17 @@ function replaySegments(replay: ReplayProgress): Segment[] {
 
 /** The status line's parts in display order; when the line is too narrow the lowest priorities go first. */
 export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] {
-	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording, replay} = props;
+	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording, replay, alert} = props;
 	const segments: Segment[] = [];
 	if (frozen) {
 		segments.push({text: ' FROZEN (p to resume) ', inverse: true, colour: 'yellow', bold: true, priority: 10});
+	}
+
+	if (alert !== undefined) {
+		// The alert's text is cleaned where it is made (analyze/alerts.ts) and again here, as everything shown is.
+		// Above everything but FROZEN: for its 10 s the alert takes the room of the other parts (a replay's state
+		// included), which are dropped first; on a narrow line its detail is shortened rather than the alert lost.
+		segments.push({text: ` ALERT ${safe(alert.text, 90)}${alert.count > 1 ? ` (+${alert.count - 1} more)` : ''} `, inverse: true, colour: 'red', bold: true, priority: 9.8, shrink: true});
 	}
 
 	if (replay === undefined) {
