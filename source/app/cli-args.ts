@@ -1,6 +1,9 @@
 import {camelCase, flagTable, type FlagSpec, type FlagValues} from './cli-flags.js';
 import {closest} from './suggest.js';
 
+// Checked before the parser is loaded (./cli-flags.ts); exported here too, beside the parser.
+export {helpOrVersion} from './cli-flags.js';
+
 /**
 The command line read against the flag table (./cli-flags.ts), with the
 problems a parser should not let through said in one way, each with the flag
@@ -41,21 +44,6 @@ export function unknownFlag(written: string, table: readonly FlagSpec[] = flagTa
 function emptyValue(written: string, spec: FlagSpec): string {
 	const alone = spec.alone === undefined ? '' : `; ${written} alone means ${spec.alone}`;
 	return `${written} needs a value (${spec.value ?? 'a value'}), not an empty one (is a shell variable unset?)${alone} ${seeHelp}`;
-}
-
-/** The first `--help` or `--version` before `--`, checked before anything else is: asking for help always gets it. */
-export function helpOrVersion(argv: readonly string[]): 'help' | 'version' | undefined {
-	for (const argument of argv) {
-		if (argument === '--') {
-			return undefined;
-		}
-
-		if (argument === '--help' || argument === '--version') {
-			return argument === '--help' ? 'help' : 'version';
-		}
-	}
-
-	return undefined;
 }
 
 export function parseArguments(argv: readonly string[], table: readonly FlagSpec[] = flagTable): ParsedArguments {
