@@ -14,7 +14,8 @@ JSON writer, the offline commands) are imported at the boundary, and the
 sources inside them load the same way (app/start-source.ts).
 */
 
-// Tests and tools find the process by this name (it was meow's doing before).
+// Tests and tools find the process by this name. meow gives it the same
+// (package.json's bin) when it parses, but --help and --version do not load it.
 process.title = 'rugs-tui';
 
 type Manifest = {version?: string; description?: string};

@@ -3,10 +3,10 @@ import {defaultCdp, defaultRecordMaxMb, defaultUrl} from './options.js';
 
 /**
 Every flag of the command line, in one table that drives everything about
-it: the parser (./cli-args.ts: what takes a value, the refusal of a missing
-or empty value, unknown flags and their suggestions), the type of the parsed
-flags (`FlagValues`, which options.ts reads), and `--help` (whose text
-README's Flags block must equal: test/readme.test.ts).
+it: the parser (./cli-args.ts: meow's flags, what takes a value, the
+refusal of a missing or empty value, unknown flags and their suggestions),
+the type of the parsed flags (`FlagValues`, which options.ts reads), and
+`--help` (whose text README's Flags block must equal: test/readme.test.ts).
 
 Adding a flag is one entry here, in the section where --help shows it:
 `{name: 'record-format', kind: 'string', value: 'FORMAT', section: 'Output', help: 'what it does'}`
