@@ -501,7 +501,8 @@ class CdpConnection implements CdpSource {
 		}
 
 		const tree = frame === undefined ? await withTimeout(client.Page.getFrameTree(), this.#settings.attachTimeoutMs, 'Page.getFrameTree').catch(() => undefined) : undefined;
-		const url = failedLoad(frame ?? tree?.frameTree.frame);
+		// An endpoint may answer without a frame tree (test/cdp-reconnect.test.ts's fake one does): nothing to say then, and no rejection left unhandled.
+		const url = failedLoad(frame ?? tree?.frameTree?.frame);
 		if (url === undefined || session !== this.#session) {
 			return;
 		}
