@@ -1,20 +1,21 @@
 import {readFileSync} from 'node:fs';
 import process from 'node:process';
-import {helpOrVersion, parseArguments} from './app/cli-args.js';
-import {helpText} from './app/cli-flags.js';
+import {helpOrVersion, helpText} from './app/cli-flags.js';
 import {parseCommand} from './app/commands.js';
 import {eventNameWarnings} from './app/event-names.js';
 import {parseOptions, checkReplayFiles} from './app/options.js';
 
 /*
 The entry point. It loads only what the mode needs, when it knows the mode:
-`--version`, `--help` and a bad command line load nothing beyond the flag
-table and the option checks; the runners (the TUI with React and Ink, the
+`--version` and `--help` load nothing beyond the flag table and the option
+checks; every other run loads the parser (app/cli-args.ts), and a bad
+command line nothing more; the runners (the TUI with React and Ink, the
 JSON writer, the offline commands) are imported at the boundary, and the
 sources inside them load the same way (app/start-source.ts).
 */
 
-// Tests and tools find the process by this name (it was meow's doing before).
+// Tests and tools find the process by this name. meow gives it the same
+// (package.json's bin) when it parses, but --help and --version do not load it.
 process.title = 'rugs-tui';
 
 type Manifest = {version?: string; description?: string};
@@ -43,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		return 0;
 	}
 
+	const {parseArguments} = await import('./app/cli-args.js');
 	const parsed = parseArguments(argv);
 	if (!parsed.ok) {
 		return usageError(parsed.error);

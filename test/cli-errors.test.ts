@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {helpOrVersion, parseArguments, unknownFlag} from '../source/app/cli-args.js';
+import {helpOrVersion, meowFlags, parseArguments, unknownFlag} from '../source/app/cli-args.js';
 import {flagTable, helpText, type FlagSpec} from '../source/app/cli-flags.js';
 import {eventNameWarnings, feedEventNames} from '../source/app/event-names.js';
 import {parseCdpAddress} from '../source/app/options.js';
@@ -104,6 +104,29 @@ describe('the parser', () => {
 
 	test('--cdp alone takes the default address; switches are true; --no-color is noColor', () => {
 		expect(parseArguments(['--cdp', '--json', '--no-color'])).toEqual({ok: true, flags: {cdp: '127.0.0.1:9222', json: true, noColor: true}, positionals: []});
+	});
+
+	test('meow\'s flags come from the table: --replay may repeat, --no-color is the negation of color', () => {
+		const flags = meowFlags();
+		expect(Object.keys(flags)).toHaveLength(flagTable.length);
+		expect(flags['replay']).toEqual({type: 'string', isMultiple: true});
+		expect(flags['speed']).toEqual({type: 'number'});
+		expect(flags['recordMaxMb']).toEqual({type: 'number'});
+		expect(flags['allowRemoteCdp']).toEqual({type: 'boolean'});
+		expect(flags['color']).toEqual({type: 'boolean'});
+		expect(flags['noColor']).toBeUndefined();
+	});
+
+	test('what yargs-parser would read otherwise reads as the table says', () => {
+		// A value that starts with a dash, quotes kept, `true` after a switch a positional, a switch twice, a list value then a positional.
+		expect(parseArguments(['--target', '-x', '--player', '"q"', '--events="a"', '--json', 'true', '--json', '--replay', 'a', 'b'])).toEqual({
+			ok: true,
+			flags: {target: '-x', player: '"q"', events: '"a"', json: true, replay: ['a']},
+			positionals: ['true', 'b'],
+		});
+		expect(parseArguments(['--speed', '-1e3', '--record-dir=-d', 'summarize', '7'])).toEqual({ok: true, flags: {speed: -1000, recordDir: '-d'}, positionals: ['summarize', '7']});
+		// meow would take the camel-cased name too; the command line has one spelling.
+		expect(parseArguments(['--recordDir', 'x'])).toEqual({ok: false, error: unknownFlag('--recordDir')});
 	});
 
 	test('help and version are found before anything else, but not after --', () => {

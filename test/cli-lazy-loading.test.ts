@@ -118,11 +118,19 @@ describe('each mode loads only what it needs', () => {
 	test.concurrent.each([
 		[['--version']],
 		[['--help']],
-		[['--bogus']],
-		[['--replay', '']],
-	])('%j: no runner, no UI, no network, no CDP client', async args => {
+	])('%j: no parser, no runner, no UI, no network, no CDP client', async args => {
 		const packages = await loaded(args);
 		expectNone(packages, [...ui, ...network, ...cdp, 'meow']);
+		expect([...packages].filter(name => name === 'dist/app/cli-args.js' || name.startsWith('dist/app/run-') || name.startsWith('dist/sources/')).filter(name => commandLineCheck(name))).toEqual([]);
+	}, 30_000);
+
+	test.concurrent.each([
+		[['--bogus']],
+		[['--replay', '']],
+	])('%j: the parser (meow), but no runner, no UI, no network, no CDP client', async args => {
+		const packages = await loaded(args);
+		expect(packages).toContain('meow');
+		expectNone(packages, [...ui, ...network, ...cdp]);
 		expect([...packages].filter(name => name.startsWith('dist/app/run-') || name.startsWith('dist/sources/')).filter(name => commandLineCheck(name))).toEqual([]);
 	}, 30_000);
 

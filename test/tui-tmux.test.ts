@@ -38,6 +38,8 @@ function replayArgs(speed: number): string[] {
 }
 
 const headerAtTop = (screen: string) => /^╭─(?:\[1 Tick]| 1 Tick )/.test(screen);
+/** The exit code and stty's local flags after it: `EXIT=` alone may be on the screen before stty has printed them. */
+const exited = (screen: string) => /EXIT=\d+[\s\S]*icanon/.test(screen);
 
 function expectRestored(name: string, screen: string, code: number): void {
 	expect(screen).toContain(`EXIT=${code}`);
@@ -141,7 +143,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		expect(screen.split('\n')[39] ?? '').toBe('');
 
 		tmux.keys('main', 'q');
-		screen = await tmux.waitFor('main', text => text.includes('EXIT='), 'the exit');
+		screen = await tmux.waitFor('main', exited, 'the exit and stty -a');
 		expectRestored('main', screen, 0);
 	});
 
@@ -151,7 +153,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		await started('ctrl-c');
 		await tmux.waitFor('ctrl-c', text => /rec \d+(\.\d)? MB/.test(text) && text.includes('ACTIVE'), 'the recording in the status bar');
 		tmux.keys('ctrl-c', 'C-c');
-		const screen = await tmux.waitFor('ctrl-c', text => text.includes('EXIT='), 'the exit');
+		const screen = await tmux.waitFor('ctrl-c', exited, 'the exit and stty -a');
 		expectRestored('ctrl-c', screen, 130);
 		const lines = readFileSync(recordFile, 'utf8').trim().split('\n');
 		expect(lines.length).toBeGreaterThan(5);
@@ -162,7 +164,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		tmux.start('term', command(replayArgs(4)));
 		await started('term');
 		process.kill(tmux.processIn('term', 'rugs-tui')!, 'SIGTERM');
-		const screen = await tmux.waitFor('term', text => text.includes('EXIT='), 'the exit');
+		const screen = await tmux.waitFor('term', exited, 'the exit and stty -a');
 		expectRestored('term', screen, 143);
 	});
 
@@ -174,7 +176,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		tmux.start(name, command(replayArgs(4), {env: {RUGS_TEST_FAULT: fault}, node: ['--import', faultHook]}));
 		await started(name);
 		process.kill(tmux.processIn(name, 'rugs-tui')!, 'SIGUSR2');
-		const screen = await tmux.waitFor(name, text => text.includes('EXIT='), 'the exit');
+		const screen = await tmux.waitFor(name, exited, 'the exit and stty -a');
 		expectRestored(name, screen, 1);
 		expect(screen).toContain('stopped by an unexpected error (the terminal has been restored)');
 		expect(screen).toContain(message);
@@ -196,7 +198,7 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal (tmux)', () => {
 		expect(headers[0]).toContain('2 Price');
 		expect(headers[1]).toContain('4 Sidebets');
 		tmux.keys('hostile', 'q');
-		expectRestored('hostile', await tmux.waitFor('hostile', text => text.includes('EXIT='), 'the exit'), 0);
+		expectRestored('hostile', await tmux.waitFor('hostile', exited, 'the exit and stty -a'), 0);
 	});
 
 	it('uses colour by default and none with --no-color or NO_COLOR', async () => {

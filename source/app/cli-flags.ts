@@ -3,10 +3,10 @@ import {defaultCdp, defaultRecordMaxMb, defaultUrl} from './options.js';
 
 /**
 Every flag of the command line, in one table that drives everything about
-it: the parser (./cli-args.ts: what takes a value, the refusal of a missing
-or empty value, unknown flags and their suggestions), the type of the parsed
-flags (`FlagValues`, which options.ts reads), and `--help` (whose text
-README's Flags block must equal: test/readme.test.ts).
+it: the parser (./cli-args.ts: meow's flags, what takes a value, the
+refusal of a missing or empty value, unknown flags and their suggestions),
+the type of the parsed flags (`FlagValues`, which options.ts reads), and
+`--help` (whose text README's Flags block must equal: test/readme.test.ts).
 
 Adding a flag is one entry here, in the section where --help shows it:
 `{name: 'record-format', kind: 'string', value: 'FORMAT', section: 'Output', help: 'what it does'}`
@@ -15,7 +15,8 @@ help text that wraps is an array of lines). Then read it in options.ts
 (`flags.recordFormat`) and copy the new --help into README's Flags block.
 
 This module is loaded for every run, `--version` included: it imports
-nothing but the defaults the help text names.
+nothing but the defaults the help text names. `--help` and `--version` are
+answered from here (helpOrVersion), before the parser is loaded.
 */
 
 export type FlagKind = 'boolean' | 'string' | 'number' | 'list';
@@ -102,6 +103,21 @@ type Flag = (typeof flagTable)[number];
 
 /** The parsed command line: each flag given, camel-cased (`--record-max-mb 5` → `recordMaxMb: 5`); absent flags are absent. */
 export type FlagValues = {[F in Flag as CamelCase<F['name']>]?: ValueOf<F['kind']>};
+
+/** The first `--help` or `--version` before `--`, checked before anything else is: asking for help always gets it. */
+export function helpOrVersion(argv: readonly string[]): 'help' | 'version' | undefined {
+	for (const argument of argv) {
+		if (argument === '--') {
+			return undefined;
+		}
+
+		if (argument === '--help' || argument === '--version') {
+			return argument === '--help' ? 'help' : 'version';
+		}
+	}
+
+	return undefined;
+}
 
 export function camelCase(name: string): string {
 	return name.replaceAll(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
