@@ -74,7 +74,13 @@ export class AlertEngine {
 
 	/** How often `checkSilence` should run: a quarter of the shortest silence, at most once a second; undefined without silent rules. */
 	get silenceCheckMs(): number | undefined {
-		const shortest = Math.min(...this.rules.map(rule => (rule.kind === 'silent' ? rule.seconds * 1000 : Number.POSITIVE_INFINITY)));
+		let shortest = Number.POSITIVE_INFINITY;
+		for (const rule of this.rules) {
+			if (rule.kind === 'silent') {
+				shortest = Math.min(shortest, rule.seconds * 1000);
+			}
+		}
+
 		return Number.isFinite(shortest) ? Math.max(50, Math.min(1000, shortest / 4)) : undefined;
 	}
 

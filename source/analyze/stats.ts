@@ -1,3 +1,4 @@
+import {maxOf} from '../verify/numbers.js';
 import {maxTicks, rugProbability} from '../verify/price-path.js';
 import {chiSquareSurvival} from './stats-math.js';
 
@@ -276,7 +277,7 @@ export function histogram(sorted: ReadonlyArray<[number, number]>, cells = 24): 
 		counts[cell]! += count;
 	}
 
-	const fullest = Math.max(...counts);
+	const fullest = maxOf(counts) ?? 0;
 	const line = counts.map(count => (count === 0 ? ' ' : blocks[Math.min(blocks.length - 1, Math.ceil((count / fullest) * blocks.length) - 1)]!)).join('');
 	return {line, from: 1, to: counts.length * ticksPerCell, ticksPerCell, counts};
 }
