@@ -11,8 +11,11 @@ import {
 	modelMeanRugTick,
 	modelSidebetWin,
 	modelSurvival,
+	modelVerdict,
+	pValueText,
 	StatsAggregate,
 	type GameSample,
+	verdictText,
 } from '../source/analyze/stats.js';
 import {
 	cdfBySum,
@@ -295,5 +298,35 @@ describe('the chi-square test against the geometric model', () => {
 		const report = computeStats(aggregateOf(samplesOf(geometricTicks(300, 0.005, 'fair-300'))));
 		expect(report.modelTest.consistent).toBe(true);
 		expect(report.verdict).toBe(`consistent with the model (χ² = ${report.modelTest.statistic!.toFixed(1)}, ${report.modelTest.df} df, p = ${report.modelTest.pValue!.toFixed(3)})`);
+	});
+
+	test('the verdict in parts (what the Stats pane writes): each kind, its figures and the direction', () => {
+		expect(modelVerdict(computeStats(aggregateOf(samplesOf([5, 9, 300]))).modelTest, 3, 105)).toStrictEqual({kind: 'too-few', games: 3, needed: 30});
+		const impossible = computeStats(aggregateOf(samplesOf([...geometricTicks(40, 0.005, 'impossible'), 0, 6000])));
+		expect(modelVerdict(impossible.modelTest, impossible.games, impossible.rugTick.mean)).toStrictEqual({kind: 'impossible', impossible: 2, maxTick: 5001});
+		const fair = computeStats(aggregateOf(samplesOf(geometricTicks(300, 0.005, 'fair-300'))));
+		const consistent = modelVerdict(fair.modelTest, fair.games, fair.rugTick.mean);
+		expect(consistent).toStrictEqual({
+			kind: 'consistent',
+			statistic: fair.modelTest.statistic,
+			df: fair.modelTest.df,
+			pValue: fair.modelTest.pValue,
+			figures: `χ² = ${fair.modelTest.statistic!.toFixed(1)}, ${fair.modelTest.df} df, p = ${fair.modelTest.pValue!.toFixed(3)}`,
+			direction: undefined,
+		});
+		const early = computeStats(aggregateOf(samplesOf(geometricTicks(1000, 0.01, 'early'))));
+		const late = computeStats(aggregateOf(samplesOf(geometricTicks(1000, 0.0025, 'late'))));
+		expect(modelVerdict(early.modelTest, early.games, early.rugTick.mean)).toMatchObject({kind: 'inconsistent', direction: 'earlier'});
+		expect(modelVerdict(late.modelTest, late.games, late.rugTick.mean)).toMatchObject({kind: 'inconsistent', direction: 'later'});
+		// The same test with the model's own mean: not distributed as the model says, no direction.
+		expect(modelVerdict(late.modelTest, late.games, modelMeanRugTick())).toMatchObject({kind: 'inconsistent', direction: undefined});
+		expect(verdictText(late.modelTest, late.games, modelMeanRugTick())).toMatch(/^NOT consistent with the model \(χ² = .*\): rug ticks are not distributed as the model says$/);
+	});
+
+	test('p-values: three decimals from 0.001, two significant digits below, and what underflows', () => {
+		expect(pValueText(0.989_12)).toBe('= 0.989');
+		expect(pValueText(0.001)).toBe('= 0.001');
+		expect(pValueText(0.000_123_4)).toBe('= 1.2e-4');
+		expect(pValueText(0)).toBe('< 1e-300');
 	});
 });

@@ -18,7 +18,7 @@ afterAll(() => {
 });
 
 const sizes = [
-	{columns: 120, rows: 40, panes: 5},
+	{columns: 120, rows: 40, panes: 6},
 	{columns: 80, rows: 24, panes: 5},
 	{columns: 60, rows: 16, panes: 4},
 ] as const;

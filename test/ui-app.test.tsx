@@ -70,6 +70,8 @@ describe('keys', () => {
 		await app.press(keys.tab, keys.tab);
 		await app.waitFor(text => focusedMark('4 Sidebets').test(text));
 		await app.press(keys.shiftTab, keys.shiftTab, keys.shiftTab, keys.shiftTab);
+		await app.waitFor(text => focusedMark('6 Stats').test(text));
+		await app.press(keys.shiftTab);
 		await app.waitFor(text => focusedMark('5 Trades').test(text));
 	});
 

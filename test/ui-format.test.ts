@@ -135,6 +135,26 @@ describe('numbers', () => {
 		expect(shortId('short', 16)).toBe('short');
 		expect(shortId(undefined, 16)).toBe('–');
 	});
+
+	it('shortens names of wide characters and emoji by cells, never splitting a grapheme', () => {
+		const names = ['👨‍👩‍👧漢字の名前がとても長いユーザー🚀🚀🚀', '🇯🇵🇯🇵🇯🇵🇯🇵🇯🇵🇯🇵🇯🇵🇯🇵', 'e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301', 'ab漢cd字ef名gh前ij長kl'];
+		const graphemes = (text: string) => [...new Intl.Segmenter().segment(text)].map(({segment}) => segment);
+		for (const name of names) {
+			for (let width = 7; width <= 24; width++) {
+				const short = shortId(name, width);
+				expect(stringWidth(short)).toBeLessThanOrEqual(width);
+				// A wide character that does not fit leaves at most one cell unused.
+				expect(stringWidth(short)).toBeGreaterThanOrEqual(Math.min(width, stringWidth(name)) - 1);
+				expect(short).not.toContain('\uFFFD');
+				if (short.includes(elided)) {
+					const [head, tail] = short.split(elided);
+					const all = graphemes(name);
+					expect(all.slice(0, graphemes(head!).length).join('')).toBe(head);
+					expect(all.slice(all.length - graphemes(tail!).length).join('')).toBe(tail);
+				}
+			}
+		}
+	});
 });
 
 describe('segments', () => {

@@ -12,6 +12,7 @@ describe('keymap', () => {
 	it.each([
 		['1', {}, {type: 'focus', pane: 'tick'}],
 		['5', {}, {type: 'focus', pane: 'trades'}],
+		['6', {}, {type: 'focus', pane: 'stats'}],
 		['', {tab: true}, {type: 'next-pane'}],
 		['', {tab: true, shift: true}, {type: 'previous-pane'}],
 		['?', {}, {type: 'toggle-help'}],
@@ -37,7 +38,7 @@ describe('keymap', () => {
 	});
 
 	it('ignores keys it does not know', () => {
-		for (const input of ['x', '6', '0', 'Q']) {
+		for (const input of ['x', '7', '9', '0', 'Q']) {
 			expect(commandFor('normal', input, none)).toBeUndefined();
 		}
 	});
@@ -113,8 +114,9 @@ describe('reduceUi', () => {
 
 	it('cycles focus both ways, wrapping around', () => {
 		expect(run({type: 'next-pane'}).focus).toBe('price');
-		expect(run({type: 'previous-pane'}).focus).toBe('trades');
-		expect(run(...Array.from({length: 5}, () => ({type: 'next-pane'}) as const)).focus).toBe('tick');
+		expect(run({type: 'previous-pane'}).focus).toBe('stats');
+		expect(run(...Array.from({length: 5}, () => ({type: 'next-pane'}) as const)).focus).toBe('stats');
+		expect(run(...Array.from({length: 6}, () => ({type: 'next-pane'}) as const)).focus).toBe('tick');
 	});
 
 	it('types, erases, accepts and clears the filter; pasted escapes are stripped', () => {

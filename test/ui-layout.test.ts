@@ -55,9 +55,28 @@ describe('chooseLayout', () => {
 		expect(sidebets.kind !== 'too-small' && sidebets.rows[1]!.cells[0]).toMatchObject({pane: 'sidebets', hidden: ['position']});
 	});
 
-	it('gives each framed pane room for its content at 120×40: 13 rows for tick and chart, 8 for position and sidebets, 10 for the tape', () => {
+	it('gives each framed pane room for its content at 120×40: 13 rows for tick and chart, 7 for position and sidebets, 11 for the tape and the statistics beside it', () => {
 		const layout = chooseLayout({columns: 120, rows: 40});
-		expect(layout.kind !== 'too-small' && layout.rows.map(row => [row.height, row.cells.map(cell => cell.width)])).toStrictEqual([[15, [36, 84]], [10, [36, 84]], [12, [120]]]);
+		expect(layout.kind !== 'too-small' && layout.rows.map(row => [row.height, row.cells.map(cell => cell.width)])).toStrictEqual([[15, [36, 84]], [9, [36, 84]], [13, [62, 58]]]);
+		expect(layout.kind !== 'too-small' && layout.rows[2]!.cells.map(cell => cell.pane)).toStrictEqual(['trades', 'stats']);
+	});
+
+	it('puts the statistics beside the tape in the full layout, and in the tape\'s cell elsewhere: key 6 brings them there', () => {
+		for (const size of [{columns: 120, rows: 40}, {columns: 200, rows: 60}, {columns: 300, rows: 100}]) {
+			const layout = chooseLayout(size);
+			const bottom = layout.kind === 'full' ? layout.rows.at(-1)! : undefined;
+			expect(bottom?.cells.map(cell => [cell.pane, cell.hidden])).toStrictEqual([['trades', []], ['stats', []]]);
+			// The Stats pane keeps the 54 columns its lines need; the tape takes the rest.
+			expect(bottom!.cells[1]!.width).toBeGreaterThanOrEqual(58);
+			expect(bottom!.cells[0]!.width).toBeGreaterThanOrEqual(62);
+		}
+
+		for (const size of [{columns: 80, rows: 24}, {columns: 119, rows: 40}, {columns: 60, rows: 16}]) {
+			const tape = (layout: Layout) => (layout.kind === 'too-small' ? undefined : layout.rows.at(-1)!.cells.at(-1));
+			expect(tape(chooseLayout(size))).toMatchObject({pane: 'trades', hidden: ['stats']});
+			expect(tape(chooseLayout(size, undefined, 'stats'))).toMatchObject({pane: 'stats', hidden: ['trades']});
+			expect(chooseLayout(size, 'stats')).toMatchObject({rows: [{cells: [{pane: 'stats', width: size.columns, hidden: []}]}]});
+		}
 	});
 
 	it('says the terminal is too small below the minimum', () => {

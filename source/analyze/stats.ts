@@ -350,7 +350,8 @@ export function chiSquareTest(counts: ReadonlyMap<number, number>, model: RugMod
 	return {name: testName, statistic, df, pValue, binEdges: edges, impossible, consistent: pValue >= significance};
 }
 
-function formatP(p: number): string {
+/** A p-value as the verdicts write it: "= 0.989", "= 1.2e-8", "< 1e-300". */
+export function pValueText(p: number): string {
 	if (p === 0) {
 		return '< 1e-300';
 	}
@@ -358,26 +359,60 @@ function formatP(p: number): string {
 	return p >= 0.001 ? `= ${p.toFixed(3)}` : `= ${p.toExponential(1)}`;
 }
 
-/** One line on whether the sample is consistent with the model. */
-export function verdictText(test: ModelTest, games: number, meanRugTick: number | null, model: RugModel = gameModel): string {
+/**
+What the test says of the sample, in parts (the text table writes them as
+one sentence, the monitor's Stats pane as a short line): too few games to
+test, a rug tick the model cannot produce, or the chi-square figures and
+whether they are consistent, with the way the games differ when they are not.
+*/
+export type ModelVerdict =
+	| {kind: 'too-few'; games: number; needed: number}
+	| {kind: 'impossible'; impossible: number; maxTick: number}
+	| {kind: 'consistent' | 'inconsistent'; statistic: number; df: number; pValue: number; /** `χ² = 0.6, 5 df, p = 0.989` */ figures: string; /** Inconsistent only: which way the mean rug tick moved, undefined when it did not. */ direction: 'earlier' | 'later' | undefined};
+
+export function modelVerdict(test: ModelTest, games: number, meanRugTick: number | null, model: RugModel = gameModel): ModelVerdict {
 	if (test.impossible > 0) {
-		return `inconsistent with the model: ${test.impossible} rug tick${test.impossible === 1 ? '' : 's'} outside 1–${model.cap + 1}, which the model cannot produce`;
+		return {kind: 'impossible', impossible: test.impossible, maxTick: model.cap + 1};
 	}
 
-	if (test.pValue === null || test.statistic === null) {
-		return `too few games to test the model (${games} of the ${minGamesForTest} needed)`;
+	if (test.pValue === null || test.statistic === null || test.df === null) {
+		return {kind: 'too-few', games, needed: minGamesForTest};
 	}
 
-	const figures = `χ² = ${test.statistic.toFixed(1)}, ${test.df} df, p ${formatP(test.pValue)}`;
+	const figures = `χ² = ${test.statistic.toFixed(1)}, ${test.df} df, p ${pValueText(test.pValue)}`;
+	const common = {statistic: test.statistic, df: test.df, pValue: test.pValue, figures};
 	if (test.consistent === true) {
-		return `consistent with the model (${figures})`;
+		return {kind: 'consistent', ...common, direction: undefined};
 	}
 
 	const expected = modelMeanRugTick(model);
-	const direction = meanRugTick === null || Math.abs(meanRugTick - expected) < 1e-9
-		? 'rug ticks are not distributed as the model says'
-		: `games rug ${meanRugTick < expected ? 'earlier' : 'later'} than p = ${model.p} predicts (mean rug tick ${meanRugTick.toFixed(0)}, model ${expected.toFixed(0)})`;
-	return `NOT consistent with the model (${figures}): ${direction}`;
+	const direction = meanRugTick === null || Math.abs(meanRugTick - expected) < 1e-9 ? undefined : (meanRugTick < expected ? 'earlier' : 'later');
+	return {kind: 'inconsistent', ...common, direction};
+}
+
+/** One line on whether the sample is consistent with the model. */
+export function verdictText(test: ModelTest, games: number, meanRugTick: number | null, model: RugModel = gameModel): string {
+	const verdict = modelVerdict(test, games, meanRugTick, model);
+	switch (verdict.kind) {
+		case 'impossible': {
+			return `inconsistent with the model: ${verdict.impossible} rug tick${verdict.impossible === 1 ? '' : 's'} outside 1–${verdict.maxTick}, which the model cannot produce`;
+		}
+
+		case 'too-few': {
+			return `too few games to test the model (${verdict.games} of the ${verdict.needed} needed)`;
+		}
+
+		case 'consistent': {
+			return `consistent with the model (${verdict.figures})`;
+		}
+
+		case 'inconsistent': {
+			const direction = verdict.direction === undefined || meanRugTick === null
+				? 'rug ticks are not distributed as the model says'
+				: `games rug ${verdict.direction} than p = ${model.p} predicts (mean rug tick ${meanRugTick.toFixed(0)}, model ${modelMeanRugTick(model).toFixed(0)})`;
+			return `NOT consistent with the model (${verdict.figures}): ${direction}`;
+		}
+	}
 }
 
 function isoOf(ms: number | undefined): string | null {

@@ -83,7 +83,7 @@ const sections: ReadonlyArray<{id: SectionId; title?: string; after?: readonly s
 	{id: 'sources', title: 'Sources'},
 	{id: 'output', title: 'Output'},
 	{id: 'offline', title: 'Offline commands (read recordings: plain, .gz or .br by content; - is standard input)'},
-	{id: 'display', title: 'Display', after: ['(in the monitor: 1-5 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)']},
+	{id: 'display', title: 'Display', after: ['(in the monitor: 1-6 panes, p freeze, / filter trades, v provably fair, ? all keys, q quit)']},
 	{id: 'alerts', title: 'Alerts and statistics'},
 	{id: 'config', title: 'Config file ($XDG_CONFIG_HOME/rugs-tui/config.json, else ~/.config/rugs-tui/config.json)'},
 	{id: 'about'},

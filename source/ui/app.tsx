@@ -10,6 +10,7 @@ import {positionNote, PositionPane} from './components/PositionPane.js';
 import {ProblemLog} from './components/ProblemLog.js';
 import {chartedGame, PricePane} from './components/PricePane.js';
 import {SidebetsPane} from './components/SidebetsPane.js';
+import {StatsPane, statsNote} from './components/StatsPane.js';
 import {StatusBar} from './components/StatusBar.js';
 import {TickPane} from './components/TickPane.js';
 import {TooSmall} from './components/TooSmall.js';
@@ -125,6 +126,10 @@ function paneNote(pane: PaneId, shown: StoreSnapshot, ui: UiState): Note | undef
 			return room => [`newest first · / filters · ${shortNote}`, 'newest first · / filters', 'newest first'].find(text => text.length <= room) ?? '';
 		}
 
+		case 'stats': {
+			return ui.frozen ? 'frozen' : statsNote(shown.liveStats);
+		}
+
 		case 'tick':
 		case 'sidebets': {
 			return ui.frozen ? 'frozen' : undefined;
@@ -159,6 +164,10 @@ function PaneView({frame, shown, ui, player}: {frame: PaneFrame; shown: StoreSna
 		case 'trades': {
 			return <TradesPane {...frame} trades={state.trades} filter={ui.filter}/>;
 		}
+
+		case 'stats': {
+			return <StatsPane {...frame} report={shown.liveStats}/>;
+		}
 	}
 }
 
@@ -188,7 +197,7 @@ function frameOf(cell: Cell, height: number, shown: StoreSnapshot, ui: UiState):
 }
 
 /**
-The monitor's root: the layout for the terminal's size, five panes (or an
+The monitor's root: the layout for the terminal's size, six panes (or an
 overlay), the history strip and the status bar. Data comes from one store
 snapshot per frame; while frozen the panes keep the held snapshot and only
 the status bar moves.

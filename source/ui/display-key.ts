@@ -53,6 +53,8 @@ export function displayKey(snapshot: StoreSnapshot, drawnPerSecond: number): rea
 		snapshot.replay?.file,
 		snapshot.alert?.text,
 		snapshot.alert?.count,
+		// The same report object while no game finished and the live game's odds stand (live-stats.ts caches it).
+		snapshot.liveStats,
 	];
 }
 

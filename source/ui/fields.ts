@@ -29,16 +29,17 @@ function toSegments(parts: readonly Part[]): Segment[] {
 /**
 `label` (padded to `labelWidth`, dim) then the parts, fitted to `width`.
 What goes first when it does not fit: parts of negative priority (words
-around a value), then the label, then the other parts from the lowest
+around a value), then the label (unless `labelPriority` keeps it longer: on
+rows that only their label tells apart), then the other parts from the lowest
 priority up, marked with » at the end. The first part, the value, goes last
-(by default). A part that
-starts with spaces loses them when it comes first.
+(by default). A part that starts with spaces loses them when it comes first
+(a label keeps its own).
 */
-export function fieldLine(label: string | undefined, parts: readonly Part[], width: number, labelWidth = 0): SegmentLine {
+export function fieldLine(label: string | undefined, parts: readonly Part[], width: number, labelWidth = 0, labelPriority = -0.5): SegmentLine {
 	type Item = {part: Part; priority: number; isLabel: boolean};
 	const items: Item[] = [];
 	if (label !== undefined) {
-		items.push({part: {text: label.padEnd(labelWidth), style: {dim: true}}, priority: -0.5, isLabel: true});
+		items.push({part: {text: label.padEnd(labelWidth), style: {dim: true}}, priority: labelPriority, isLabel: true});
 	}
 
 	for (const [index, part] of parts.entries()) {
@@ -49,8 +50,10 @@ export function fieldLine(label: string | undefined, parts: readonly Part[], wid
 	const order = items.toReversed().toSorted((a, b) => a.priority - b.priority);
 	let dropped = false;
 	for (;;) {
-		const list = items.filter(item => kept.has(item)).map(item => item.part);
-		if (list.length > 0) {
+		const keptItems = items.filter(item => kept.has(item));
+		const list = keptItems.map(item => item.part);
+		// A label keeps its own spaces (an indented sub-row's "  model"); a value that comes first loses its separator.
+		if (list.length > 0 && !keptItems[0]!.isLabel) {
 			list[0] = {...list[0]!, text: list[0]!.text.trimStart()};
 		}
 

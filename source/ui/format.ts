@@ -189,6 +189,30 @@ export function percent(value: number | undefined): string {
 	return value > 0 ? `+${text}%` : `${text}%`;
 }
 
+/**
+A share of a whole (a fraction 0–1) as a percentage without a sign: 4.9%,
+65% with `decimals` 0. Null (nothing to divide by) reads '–'. The statistics'
+shares, where a sign would read as a change.
+*/
+export function share(fraction: number | null | undefined, decimals = 1): string {
+	return fraction === null || fraction === undefined || !Number.isFinite(fraction) ? missing : `${(fraction * 100).toFixed(decimals)}%`;
+}
+
+/** A moment to the minute, in UTC: "2025-12-12 22:04 UTC" (`short`: "12-12 22:04"), from an ISO string or epoch ms. */
+export function utcMinute(value: string | number | null | undefined, short = false): string {
+	if (value === null || value === undefined) {
+		return missing;
+	}
+
+	const date = new Date(value);
+	if (Number.isNaN(date.getTime())) {
+		return missing;
+	}
+
+	const iso = date.toISOString();
+	return short ? iso.slice(5, 16).replace('T', ' ') : `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** A tick number. */
 export function tick(value: number | undefined): string {
 	return finite(value) ? String(Math.trunc(value)) : missing;
@@ -287,8 +311,30 @@ export function shortId(value: string | undefined, width: number): string {
 		return truncate(text, width);
 	}
 
-	const tail = Math.floor((width - 1) / 3);
-	return `${text.slice(0, width - 1 - tail)}${elided}${text.slice(-tail)}`;
+	// Cells, not code units: an id full of emoji or wide characters is cut
+	// between graphemes and keeps to its width.
+	const tailCells = Math.floor((width - 1) / 3);
+	const parts = [...segmenter.segment(text)].map(({segment}) => segment);
+	const tail = takeCells(parts.toReversed(), tailCells).toReversed();
+	const head = takeCells(parts.slice(0, parts.length - tail.length), width - 1 - widthOf(tail.join('')));
+	return `${head.join('')}${elided}${tail.join('')}`;
+}
+
+/** The leading graphemes of `parts` that fit in `cells`. */
+function takeCells(parts: string[], cells: number): string[] {
+	const kept: string[] = [];
+	let used = 0;
+	for (const part of parts) {
+		const partCells = stringWidth(part);
+		if (used + partCells > cells) {
+			break;
+		}
+
+		kept.push(part);
+		used += partCells;
+	}
+
+	return kept;
 }
 
 /** The recording in a few characters: its size, or that it is failing or dropping lines. */

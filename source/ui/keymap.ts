@@ -52,11 +52,11 @@ function isCtrlC(input: string, key: KeyInfo): boolean {
 export const keymap: readonly KeyBinding[] = [
 	{
 		mode: 'normal',
-		keys: '1 – 5',
-		description: `focus a pane (${paneList}); the focused pane's number again maximises / restores it`,
+		keys: `1 – ${paneIds.length}`,
+		description: `focus a pane (${paneList}); the focused pane's number again maximises / restores it; a pane that shares a cell comes into it`,
 		match(input) {
-			const index = /^[1-5]$/.test(input) ? Number(input) - 1 : -1;
-			return index === -1 ? undefined : {type: 'focus', pane: paneIds[index]!};
+			const index = /^\d$/.test(input) ? Number(input) - 1 : -1;
+			return index >= 0 && index < paneIds.length ? {type: 'focus', pane: paneIds[index]!} : undefined;
 		},
 	},
 	{

@@ -9,12 +9,11 @@ Each pane is framed (frame.ts: two rows and four columns of its cells go to
 the frame and its padding). A cell of a layout can hold several panes and
 shows the focused one among them, so a pane the layout has no room for is
 one key away: its key brings it into that cell, and the frame says which
-other pane lives there. The Stats pane (key 6, to come) takes the bottom
-row beside the trade tape in the full layout (fullRows) and shares the
-tape's cell in the others.
+other pane lives there. The Stats pane (key 6) sits beside the trade tape
+in the full layout and shares the tape's cell in the others.
 */
 
-export const paneIds = ['tick', 'price', 'position', 'sidebets', 'trades'] as const;
+export const paneIds = ['tick', 'price', 'position', 'sidebets', 'trades', 'stats'] as const;
 export type PaneId = (typeof paneIds)[number];
 
 export const paneTitles: Record<PaneId, string> = {
@@ -23,6 +22,7 @@ export const paneTitles: Record<PaneId, string> = {
 	position: 'Position',
 	sidebets: 'Sidebets',
 	trades: 'Trades',
+	stats: 'Stats',
 };
 
 /** The key that focuses a pane: its place in paneIds, from 1. */
@@ -77,23 +77,29 @@ function pair(left: readonly PaneId[], right: readonly PaneId[], leftWidth: numb
 	return {height, slots: [{panes: left, width: leftWidth}, {panes: right, width: width - leftWidth - gap}]};
 }
 
+/** The Stats pane's width beside the tape: its lines need about 54 columns inside the frame; the tape keeps the rest (its columns need about 56). */
+export function statsWidth(columns: number): number {
+	return clamp(Math.round(columns * 0.48), 58, 76);
+}
+
 /**
 At 120×40: 37 rows of panes, 15 for tick and chart (a taller terminal gives a
-third of its extra rows to them), 10 for position and sidebets, the rest
-(12) for the tape. The left column is 30% of the width.
+third of its extra rows to them), 9 for position and sidebets, the rest (13)
+for the tape and, beside it, the statistics (11 lines inside the frame). The
+left column is 30% of the width; the Stats pane takes 48% of the bottom row.
 */
 function fullRows(columns: number, available: number): RowPlan[] {
 	const top = 15 + Math.floor((available - 37) / 3);
-	const middle = 10;
+	const middle = 9;
 	const leftWidth = clamp(Math.floor(columns * 0.3), 36, 48);
 	return [
 		pair(['tick'], ['price'], leftWidth, columns, top),
 		pair(['position'], ['sidebets'], leftWidth, columns, middle),
-		{height: available - top - middle, slots: [{panes: ['trades'], width: columns}]},
+		pair(['trades'], ['stats'], columns - statsWidth(columns), columns, available - top - middle),
 	];
 }
 
-/** Three rows like the full layout, each as tall as the rows allow (80×24: 9, 5 and 7). */
+/** Three rows like the full layout, each as tall as the rows allow (80×24: 9, 5 and 7); the tape's cell shows the statistics by key 6. */
 function compactRows(columns: number, available: number): RowPlan[] {
 	const top = clamp(Math.round(available * 0.43), 7, 14);
 	const middle = clamp(Math.round(available * 0.24), 5, 10);
@@ -101,17 +107,17 @@ function compactRows(columns: number, available: number): RowPlan[] {
 	return [
 		pair(['tick'], ['price'], leftWidth, columns, top),
 		pair(['position'], ['sidebets'], leftWidth, columns, middle),
-		{height: available - top - middle, slots: [{panes: ['trades'], width: columns}]},
+		{height: available - top - middle, slots: [{panes: ['trades', 'stats'], width: columns}]},
 	];
 }
 
-/** Two rows (60×16: 7 and 6): tick and chart, then position (or sidebets, by key 3 / 4) and the tape. */
+/** Two rows (60×16: 7 and 6): tick and chart, then position (or sidebets, by key 3 / 4) and the tape (or the statistics, by key 6). */
 function smallRows(columns: number, available: number): RowPlan[] {
 	const top = Math.ceil(available / 2);
 	const leftWidth = clamp(Math.floor(columns * 0.38), 23, 40);
 	return [
 		pair(['tick'], ['price'], leftWidth, columns, top),
-		pair(['position', 'sidebets'], ['trades'], leftWidth, columns, available - top),
+		pair(['position', 'sidebets'], ['trades', 'stats'], leftWidth, columns, available - top),
 	];
 }
 

@@ -1,5 +1,6 @@
 import {render} from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
+import {LiveStats} from '../../source/analyze/live-stats.js';
 import {createAppBus, type AppBus} from '../../source/bus/app-bus.js';
 import type {Envelope} from '../../source/protocol/envelope.js';
 import type {StateConfig} from '../../source/state/types.js';
@@ -33,10 +34,11 @@ export function publishAll(bus: AppBus, envelopes: readonly Envelope[]): void {
 	}
 }
 
-/** Mount the whole app at a fixed size on a store fed with `envelopes`. */
-export function mountApp(envelopes: readonly Envelope[], options: {size?: Size; fps?: number; config?: Partial<StateConfig>; player?: string} = {}): Mounted {
+/** Mount the whole app at a fixed size on a store fed with `envelopes` (with live statistics, as the monitor keeps them, unless `liveStats` is false). */
+export function mountApp(envelopes: readonly Envelope[], options: {size?: Size; fps?: number; config?: Partial<StateConfig>; player?: string; liveStats?: LiveStats | false} = {}): Mounted {
 	const bus = createAppBus();
-	const store = new MonitorStore(bus, {config: {player: options.player, ...options.config}});
+	const liveStats = options.liveStats === false ? undefined : options.liveStats ?? new LiveStats();
+	const store = new MonitorStore(bus, {config: {player: options.player, ...options.config}, liveStats});
 	publishAll(bus, envelopes);
 	const quits: QuitReason[] = [];
 	const result = render(<App

@@ -73,8 +73,9 @@ export function tapeColumns(trades: readonly TradeRow[], width: number): TapeCol
 		}
 	}
 
-	// What is left: the user column first (up to its longest name), then a little to every column.
-	let spare = width - tapeWidth(columns);
+	// What is left: the user column first (up to its longest name), then a little to every column;
+	// the header's » (a column left out) keeps its two cells.
+	let spare = Math.max(0, width - tapeWidth(columns) - (columns.hidden ? widthOf(hiddenMark) : 0));
 	const toUser = Math.max(0, Math.min(spare, Math.min(maxUserWidth, longest + 2) - columns.user));
 	columns.user += toUser;
 	spare -= toUser;
@@ -92,7 +93,8 @@ export function userColumnWidth(width: number): number {
 	return tapeColumns([], width).user;
 }
 
-function header(columns: TapeColumns): string {
+/** The header; its » (a column left out) only where it fits, so the SOL column's name is never cut. */
+function header(columns: TapeColumns, width: number): string {
 	return [
 		fit('tick', columns.tick, 'right'),
 		' ',
@@ -104,7 +106,7 @@ function header(columns: TapeColumns): string {
 		columns.price > 0 ? fit('price', columns.price, 'right') : '',
 		' ',
 		fit('SOL', columns.amount, 'right'),
-		columns.hidden ? hiddenMark : '',
+		columns.hidden && tapeWidth(columns) + widthOf(hiddenMark) <= width ? hiddenMark : '',
 	].join('');
 }
 
@@ -134,7 +136,7 @@ export function tradeLines({trades, filter}: TradesData, width: number, rows: nu
 
 	const visible = shown.slice(0, Math.max(0, rows));
 	const columns = tapeColumns(visible, width);
-	const lines: SegmentLine[] = [[segment(header(columns), {dim: true})]];
+	const lines: SegmentLine[] = [[segment(header(columns, width), {dim: true})]];
 	let gameId = visible[0]?.gameId;
 	for (const trade of visible) {
 		if (lines.length >= rows) {
