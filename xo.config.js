@@ -7,6 +7,7 @@ rule wrong for one line is disabled on that line, with the reason beside it.
 
 /** @type {import('xo').FlatXoConfig} */
 const config = [
+	{linterOptions: {reportUnusedDisableDirectives: 'error'}},
 	{ignores: ['dist/**', '.build/**', 'fixtures/**', 'coverage/**']},
 	{
 		react: true,

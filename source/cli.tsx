@@ -4,6 +4,7 @@ import {helpOrVersion, helpText} from './app/cli-flags.js';
 import {parseCommand} from './app/commands.js';
 import {eventNameWarnings} from './app/event-names.js';
 import {parseOptions, checkReplayFiles} from './app/options.js';
+import {errorText} from './protocol/error-text.js';
 
 /*
 The entry point. It loads only what the mode needs, when it knows the mode:
@@ -126,6 +127,6 @@ try {
 		process.exitCode = code;
 	}
 } catch (error) {
-	process.stderr.write(`rugs-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(`rugs-tui: ${errorText(error)}\n`);
 	process.exitCode = 1;
 }

@@ -49,7 +49,7 @@ export type Column<Row> = {
 	value: (row: Row) => Value;
 };
 
-export const tickColumns = ['tick', 'price', 'phase', 'tradeCount', 'connectedPlayers'] as const;
+const tickColumns = ['tick', 'price', 'phase', 'tradeCount', 'connectedPlayers'] as const;
 
 /** Prices by tick, and where they came from. */
 function pricesFor(game: SummarizedGame): {prices: ReadonlyArray<number | undefined>; source: PriceSource} {
@@ -125,10 +125,6 @@ export function * ticksCsvPieces(rows: readonly TickRow[]): Generator<string> {
 	}
 
 	yield text;
-}
-
-export function ticksCsv(rows: readonly TickRow[]): string {
-	return [...ticksCsvPieces(rows)].join('');
 }
 
 /** A game as a row of games.csv / games.parquet: the summary, where its prices came from, its tick file (CSV). */

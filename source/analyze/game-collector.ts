@@ -93,7 +93,7 @@ export type GameFacts = {
 	entries: CompactEntry[];
 };
 
-export type CollectorStats = {
+type CollectorStats = {
 	envelopes: number;
 	gameStateUpdates: number;
 	trades: number;
@@ -153,7 +153,7 @@ function finitePrices(value: unknown): number[] | undefined {
 	return prices !== undefined && prices.length > 0 && prices.every(price => num(price) !== undefined) ? prices as number[] : undefined;
 }
 
-export function compactEntry(record: Rec, id: string): CompactEntry {
+function compactEntry(record: Rec, id: string): CompactEntry {
 	const fair = asRecord(record['provablyFair']);
 	const prices = finitePrices(record['prices']);
 	const seed = str(fair?.['serverSeed']);

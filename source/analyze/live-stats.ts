@@ -34,7 +34,7 @@ export type LiveStatsReport = StatsReport & {
 
 type Counted = {sample: GameSample; fromHistory: boolean};
 
-export const defaultWindowSize = 4096;
+const defaultWindowSize = 4096;
 
 function sameSample(a: GameSample, b: GameSample): boolean {
 	return a.rugTick === b.rugTick && a.peak === b.peak && a.sidebets?.won === b.sidebets?.won && a.sidebets?.lost === b.sidebets?.lost;

@@ -37,24 +37,24 @@ The verdict uses α = 0.01, since the monitor recomputes it game after game.
 */
 
 export const sidebetWindow = 40;
-export const sidebetPayout = 5;
+const sidebetPayout = 5;
 /** A 5x bet breaks even when it wins one time in five. */
-export const breakEvenHitRate = 1 / sidebetPayout;
+const breakEvenHitRate = 1 / sidebetPayout;
 export const instarugMaxTick = 10;
-export const peakThresholds = [1.5, 2, 5, 10, 50] as const;
-export const survivalTicks = [50, 100, 200, 500] as const;
-export const minGamesForTest = 30;
-export const significance = 0.01;
-export const testName = 'chi-square goodness of fit to the geometric rug-tick distribution';
+const peakThresholds = [1.5, 2, 5, 10, 50] as const;
+const survivalTicks = [50, 100, 200, 500] as const;
+const minGamesForTest = 30;
+const significance = 0.01;
+const testName = 'chi-square goodness of fit to the geometric rug-tick distribution';
 
-export type RugModel = {
+type RugModel = {
 	/** Chance of a rug at each tick. */
 	p: number;
 	/** Draws at most (the path's length cap). */
 	cap: number;
 };
 
-export const gameModel: RugModel = {p: rugProbability, cap: maxTicks};
+const gameModel: RugModel = {p: rugProbability, cap: maxTicks};
 
 /** One finished game, as the statistics count it. */
 export type GameSample = {
@@ -78,7 +78,7 @@ export function modelSurvival(t: number, model: RugModel = gameModel): number {
 }
 
 /** P(T ≤ t). */
-export function modelCdf(t: number, model: RugModel = gameModel): number {
+function modelCdf(t: number, model: RugModel = gameModel): number {
 	return 1 - modelSurvival(t, model);
 }
 
@@ -103,7 +103,7 @@ export function modelSidebetWin(tick = 0, model: RugModel = gameModel): number {
 }
 
 /** Expected value of a 1 SOL sidebet that wins with this chance: 5·h − 1. */
-export function sidebetEv(hitRate: number): number {
+function sidebetEv(hitRate: number): number {
 	return (sidebetPayout * hitRate) - 1;
 }
 
@@ -180,8 +180,6 @@ export function aggregateOf(samples: Iterable<GameSample>): StatsAggregate {
 	return aggregate;
 }
 
-export type RugTickSummary = {min: number; p10: number; median: number; p90: number; max: number; mean: number};
-
 export type Histogram = {
 	/** One block character per cell, lowest ticks first; a space for an empty cell. */
 	line: string;
@@ -252,12 +250,12 @@ function valueAtRank(sorted: ReadonlyArray<[number, number]>, rank: number): num
 }
 
 /** Nearest-rank percentile: the value at rank ⌈q·n⌉ (at least 1). */
-export function nearestRank(sorted: ReadonlyArray<[number, number]>, n: number, percent: number): number {
+function nearestRank(sorted: ReadonlyArray<[number, number]>, n: number, percent: number): number {
 	return valueAtRank(sorted, Math.max(1, Math.ceil((percent / 100) * n)));
 }
 
 /** The usual median: the middle value, or the mean of the two middle values for an even count. */
-export function medianOf(sorted: ReadonlyArray<[number, number]>, n: number): number {
+function medianOf(sorted: ReadonlyArray<[number, number]>, n: number): number {
 	return n % 2 === 1 ? valueAtRank(sorted, (n + 1) / 2) : (valueAtRank(sorted, n / 2) + valueAtRank(sorted, (n / 2) + 1)) / 2;
 }
 
@@ -365,7 +363,7 @@ one sentence, the monitor's Stats pane as a short line): too few games to
 test, a rug tick the model cannot produce, or the chi-square figures and
 whether they are consistent, with the way the games differ when they are not.
 */
-export type ModelVerdict =
+type ModelVerdict =
 	| {kind: 'too-few'; games: number; needed: number}
 	| {kind: 'impossible'; impossible: number; maxTick: number}
 	| {kind: 'consistent' | 'inconsistent'; statistic: number; df: number; pValue: number; /** `χ² = 0.6, 5 df, p = 0.989` */ figures: string; /** Inconsistent only: which way the mean rug tick moved, undefined when it did not. */ direction: 'earlier' | 'later' | undefined};

@@ -130,13 +130,13 @@ function iso(ms: number | undefined): string | null {
 }
 
 /** Which bet a sidebet record belongs to: player and start tick (see SidebetCounts). */
-export function sidebetKey(record: GlobalSidebet, index: number): string {
+function sidebetKey(record: GlobalSidebet, index: number): string {
 	const player = record.playerId ?? (typeof record.username === 'string' ? `name:${record.username}` : undefined);
 	const start = record.type === 'placed' ? record.startedAtTick : record.startTick;
 	return player === undefined || typeof start !== 'number' ? `record:${index}` : `${player}\u0000${start}`;
 }
 
-export type SidebetBet = {
+type SidebetBet = {
 	key: string;
 	placed: GlobalSidebet | undefined;
 	/** The first payout record of the bet with a numeric payout, else its first payout record. */
@@ -190,7 +190,7 @@ function sidebetCounts(entry: CompactEntry | undefined): SidebetCounts {
 }
 
 /** Live observations as (tick, price) pairs, conflicting ones included. */
-export function liveSamples(facts: GameFacts): Array<[number, number]> {
+function liveSamples(facts: GameFacts): Array<[number, number]> {
 	return [...facts.livePrices.entries(), ...facts.conflicts];
 }
 
@@ -252,7 +252,7 @@ function preferredEntry(facts: GameFacts): CompactEntry | undefined {
 	return facts.entries.find(entry => entry.prices !== undefined) ?? facts.entries[0];
 }
 
-export function summarizeGame(facts: GameFacts): SummarizedGame {
+function summarizeGame(facts: GameFacts): SummarizedGame {
 	const entry = preferredEntry(facts);
 	const {verification, notes} = verify(facts);
 	let rugTick: number | null;

@@ -17,7 +17,7 @@ Terminals that know neither ignore them; inside tmux they reach the outer
 terminal only with tmux's passthrough on.
 */
 
-export type AlertSink = (alert: Alert) => void;
+type AlertSink = (alert: Alert) => void;
 
 const bel = '\u0007';
 

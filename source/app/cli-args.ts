@@ -37,7 +37,7 @@ post-pass maps meow's flags back to the table's names (`color: false` is
 `noColor: true`) and keeps only the flags given: absent flags are absent.
 */
 
-export type ParsedArguments =
+type ParsedArguments =
 	| {ok: true; flags: FlagValues; positionals: string[]}
 	| {ok: false; error: string};
 

@@ -5,10 +5,10 @@ The offline commands, chosen by the first word of the command line
 here, before any file is read, with what to do when something is wrong.
 */
 
-export const commandNames = ['summarize', 'export', 'stats'] as const;
-export type CommandName = (typeof commandNames)[number];
+const commandNames = ['summarize', 'export', 'stats'] as const;
+type CommandName = (typeof commandNames)[number];
 
-export type Command = {
+type Command = {
 	name: CommandName;
 	files: string[];
 	out: string | undefined;
@@ -19,7 +19,7 @@ export type Command = {
 	/** stats: one JSON document instead of the table. */
 	json?: boolean;
 };
-export type ParsedCommand = {ok: true; command: Command} | {ok: false; error: string};
+type ParsedCommand = {ok: true; command: Command} | {ok: false; error: string};
 
 /** Flags of the live monitor, which the offline commands do not take (absent ones are undefined, or false; `--no-color` is harmless and ignored). */
 type FlagValues = Record<string, unknown>;

@@ -12,7 +12,7 @@ Returns the flags for parseOptions, or the exit code when the run ends here.
 */
 
 /** The built-in values of flags whose default is not "unset", for --print-config. */
-export const shownDefaults: Readonly<Record<string, unknown>> = {
+const shownDefaults: Readonly<Record<string, unknown>> = {
 	source: 'auto',
 	speed: 1,
 	url: defaultUrl,
@@ -28,7 +28,7 @@ each long flag by its camel-cased name, and a negated switch by what it turns
 off (`--no-color` is the setting `color`, default true; `"no-color": true`
 in the file means the same). --help and --version are not settings.
 */
-export const configSpecs: FlagSpecs = Object.fromEntries(flagTable
+const configSpecs: FlagSpecs = Object.fromEntries(flagTable
 	.filter(spec => spec.name !== 'help' && spec.name !== 'version')
 	.map((spec): [string, FlagSpec] => {
 		if (spec.name.startsWith('no-')) {
@@ -63,7 +63,7 @@ function asFlags(settings: Readonly<Record<string, unknown>>): RawFlags {
 	return flags;
 }
 
-export type ConfigIo = {
+type ConfigIo = {
 	argv: readonly string[];
 	/** The parsed command line (./cli-args.ts, camel-cased), the offline commands' flags taken off. */
 	flags: Readonly<Record<string, unknown>>;

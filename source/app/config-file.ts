@@ -25,11 +25,11 @@ export type FlagSpec = {type: 'string' | 'number' | 'boolean'; isMultiple?: bool
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 /** Flags that are about the config file itself, or belong to a command only. */
-export const notConfigurable: ReadonlySet<string> = new Set(['help', 'version', 'config', 'printConfig', 'saveConfig', 'out']);
+const notConfigurable: ReadonlySet<string> = new Set(['help', 'version', 'config', 'printConfig', 'saveConfig', 'out']);
 
-export type Origin = 'command line' | 'config file' | 'default';
+type Origin = 'command line' | 'config file' | 'default';
 
-export type LoadedConfig = {
+type LoadedConfig = {
 	file: string;
 	/** The file exists and was read. */
 	found: boolean;
@@ -186,9 +186,9 @@ const rivals: ReadonlyArray<{when: readonly string[]; drop: readonly string[]}> 
 	{when: ['record'], drop: ['recordMaxMb']},
 ];
 
-export type Setting = {value: unknown; origin: Origin; overriddenBy?: string};
+type Setting = {value: unknown; origin: Origin; overriddenBy?: string};
 
-export type Settings = {
+type Settings = {
 	/** The flags to use: the command line's, the file's where the command line says nothing, else undefined (the default). */
 	flags: Record<string, unknown>;
 	/** Where each configurable setting came from, for --print-config. */

@@ -12,7 +12,7 @@ reported with what to do, before anything connects.
 */
 
 export type SourceChoice = 'auto' | 'direct' | 'cdp' | 'replay' | 'demo';
-export const sourceChoices: readonly SourceChoice[] = ['auto', 'direct', 'cdp', 'replay', 'demo'];
+const sourceChoices: readonly SourceChoice[] = ['auto', 'direct', 'cdp', 'replay', 'demo'];
 
 export const defaultUrl = 'https://backend.rugs.fun?frontend-version=1.0';
 export const defaultCdp = '127.0.0.1:9222';
@@ -53,11 +53,11 @@ export type Options = {
 /** The flags as the command line gave them (./cli-args.ts, camel-cased), `--out` and the rest included: they are ignored here. */
 export type RawFlags = FlagValues;
 
-export type ParsedOptions = {ok: true; options: Options} | {ok: false; error: string};
+type ParsedOptions = {ok: true; options: Options} | {ok: false; error: string};
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
 	return loopbackHosts.has(host.toLowerCase()) || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 

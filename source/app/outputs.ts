@@ -5,14 +5,14 @@ import type {Options} from './options.js';
 import {outputFilter, type OutputFilter} from './output-filter.js';
 
 /** Outputs that run beside any display: recordings. */
-export type Outputs = {
+type Outputs = {
 	/** Flush and close everything; resolves when all data is on disk. Safe to call twice. */
 	close(): Promise<void>;
 	/** The recorder's figures (for the status bar), or undefined when not recording. */
 	recording(): RecorderStats | undefined;
 };
 
-export type OutputHooks = {
+type OutputHooks = {
 	/**
 	Also tell the user about recording problems here. Every problem is on the
 	bus (kind 'record') already, which the `--json` runner prints on stderr;

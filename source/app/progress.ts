@@ -12,7 +12,7 @@ export type Progress = {
 	done(): void;
 };
 
-export type ProgressOptions = {
+type ProgressOptions = {
 	stream: Writable & {isTTY?: boolean};
 	/** Milliseconds clock (tests may replace it). */
 	now?: () => number;

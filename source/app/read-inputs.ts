@@ -4,6 +4,7 @@ import type {Envelope} from '../protocol/envelope.js';
 import {cleanText} from '../protocol/untrusted-text.js';
 import {problemText, readRecording} from '../sources/read-recording.js';
 import {displayName, stdinPath} from '../sources/recording-bytes.js';
+import {fileErrorText} from '../protocol/error-text.js';
 
 /**
 Feed every envelope of several recordings (any input and format readRecording
@@ -16,7 +17,7 @@ either way. Reasons can quote the line itself, which is untrusted, so they are
 cleaned before they reach the terminal.
 */
 
-export type InputReport = {
+type InputReport = {
 	files: number;
 	/** Files that could not be read at all (missing, a directory, permissions). */
 	unreadable: number;
@@ -24,7 +25,7 @@ export type InputReport = {
 	badLines: number;
 };
 
-export type ReadInputsOptions = {
+type ReadInputsOptions = {
 	files: readonly string[];
 	stderr: Writable;
 	/** Prefix of every diagnostic line, e.g. `rugs-tui summarize`. */
@@ -51,20 +52,6 @@ async function sizeOf(file: string): Promise<number> {
 	} catch {
 		return 0;
 	}
-}
-
-/** Why a file could not be read, in words. */
-function whyUnreadable(error: unknown): string {
-	const {code} = error as NodeJS.ErrnoException;
-	if (code === 'ENOENT') {
-		return 'no such file';
-	}
-
-	if (code === 'EISDIR') {
-		return 'is a directory, not a recording';
-	}
-
-	return error instanceof Error ? error.message : String(error);
 }
 
 export async function readInputs(options: ReadInputsOptions): Promise<InputReport> {
@@ -115,7 +102,7 @@ export async function readInputs(options: ReadInputsOptions): Promise<InputRepor
 			}
 		} catch (error) {
 			report.unreadable++;
-			stderr.write(`${label}: ${name}: cannot read (${cleanText(whyUnreadable(error), 300)}); check the path and permissions\n`);
+			stderr.write(`${label}: ${name}: cannot read (${cleanText(fileErrorText(error), 300)}); check the path and permissions\n`);
 		}
 
 		if (bad > maxShown) {

@@ -25,12 +25,10 @@ import {readInputs} from './read-inputs.js';
 import type {CommandIo} from './run-summarize.js';
 import {outputErrorText} from './write-lines.js';
 
-export type ExportFormat = 'csv' | 'parquet';
-export const exportFormats: readonly ExportFormat[] = ['csv', 'parquet'];
-export type ExportPartition = 'date';
-export const exportPartitions: readonly ExportPartition[] = ['date'];
+type ExportFormat = 'csv' | 'parquet';
+type ExportPartition = 'date';
 
-export type ExportOptions = {
+type ExportOptions = {
 	/** csv (default): games.csv and ticks/<id>.csv; parquet: games, ticks, trades and sidebets tables. */
 	format?: ExportFormat;
 	/** Parquet only: one hive-style folder per UTC day of play (DIR/games/date=2025-12-12/part-0.parquet). */
@@ -38,7 +36,7 @@ export type ExportOptions = {
 };
 
 /** Hive's name for a partition whose value is unknown (read back as null). */
-export const nullPartition = '__HIVE_DEFAULT_PARTITION__';
+const nullPartition = '__HIVE_DEFAULT_PARTITION__';
 
 function megabytes(bytes: number): string {
 	return `${(bytes / 1e6).toFixed(1)} MB`;

@@ -10,7 +10,7 @@ import {outputFilter} from './output-filter.js';
 import {attachOutputs} from './outputs.js';
 import {startSource} from './start-source.js';
 
-export type JsonRunIo = {
+type JsonRunIo = {
 	stdout: Writable;
 	stderr: Writable;
 	/** Unwritten output a live run may hold (default liveOutputLimitBytes). */
@@ -27,7 +27,7 @@ A live source cannot wait for a slow reader (`| less` scrolled back, a stalled
 pipe): past this much unwritten output, events are dropped and counted rather
 than held in memory without bound. A replay waits instead (back-pressure).
 */
-export const liveOutputLimitBytes = 64 * 1024 * 1024;
+const liveOutputLimitBytes = 64 * 1024 * 1024;
 
 /** One diagnostic line on stderr: JSON, like the data on stdout, so scripts can read both. */
 function diagnostic(stderr: Writable, record: Record<string, unknown>): void {

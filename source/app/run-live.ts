@@ -38,13 +38,13 @@ export async function runLiveSource(source: LiveSource, signal: AbortSignal, unt
 }
 
 /** What `--launch` opens; tests point it at their own server. */
-export const launchUrl = (env: NodeJS.ProcessEnv = process.env) => env['RUGS_TUI_LAUNCH_URL'] ?? 'https://rugs.fun/';
+const launchUrl = (env: NodeJS.ProcessEnv = process.env) => env['RUGS_TUI_LAUNCH_URL'] ?? 'https://rugs.fun/';
 
 /**
 A window to log in with when there is a display; headless otherwise (a
 server, CI), where the public feed still flows through the launched tab.
 */
-export function launchHeadless(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+function launchHeadless(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
 	if (env['RUGS_TUI_HEADLESS'] === '1') {
 		return true;
 	}
@@ -62,7 +62,7 @@ function backendHost(options: Options): string {
 }
 
 /** The CDP source's options: at `--cdp`, or at `at` (the browser `--launch` started). */
-export function cdpSourceOptions(options: Options, at?: {host: string; port: number}): CdpSourceOptions {
+function cdpSourceOptions(options: Options, at?: {host: string; port: number}): CdpSourceOptions {
 	return {
 		host: at?.host ?? options.cdpHost,
 		port: at?.port ?? options.cdpPort,
@@ -81,7 +81,7 @@ it and delete its profile however `body` ends (returns or throws). If the
 process dies first, the launcher's exit hook and the browser's DevTools pipe
 see to it.
 */
-export async function withLaunchedChrome(bus: AppBus, signal: AbortSignal, body: (chrome: LaunchedChrome) => Promise<void>): Promise<void> {
+async function withLaunchedChrome(bus: AppBus, signal: AbortSignal, body: (chrome: LaunchedChrome) => Promise<void>): Promise<void> {
 	const executable = findChrome();
 	if (executable === undefined) {
 		throw new Error(`--launch: ${chromeNotFoundMessage()}`);

@@ -9,34 +9,35 @@ import {problemMessage} from '../ui/format.js';
 import {replay, ReplayController} from '../sources/replay.js';
 import {maxFps} from '../ui/frame-rate.js';
 import {exitSignals, signalExitCode} from '../sources/exit-signals.js';
+import {errorText} from '../protocol/error-text.js';
 import type {Options} from './options.js';
 import {attachOutputs} from './outputs.js';
 import {startSource} from './start-source.js';
 import {TerminalScreen} from './terminal-screen.js';
 import {prepareTuiInsight} from './tui-insight.js';
 
-export type TuiIo = {
+type TuiIo = {
 	stdin: NodeJS.ReadStream;
 	stdout: NodeJS.WriteStream;
 	stderr: NodeJS.WriteStream;
 };
 
 /** Why the TUI ended. */
-export type TuiEnd =
+type TuiEnd =
 	| {kind: 'key'; reason: QuitReason}
 	| {kind: 'signal'; signal: NodeJS.Signals}
 	| {kind: 'error'; error: unknown}
 	| {kind: 'unmounted'};
 
 /** Set to a file name to get the frame metrics (redraws, event-to-screen latency) written there at exit: the bench uses it. */
-export const metricsVariable = 'RUGS_TUI_METRICS';
+const metricsVariable = 'RUGS_TUI_METRICS';
 
 /** SIGHUP (the terminal closed), SIGINT, SIGTERM, SIGQUIT and the other terminating signals: see exit-signals.ts. */
 const handledSignals = exitSignals;
 /** How long a source may take to stop before the TUI exits anyway. */
 const stopTimeoutMs = 3000;
 
-export function exitCodeFor(end: TuiEnd): number {
+function exitCodeFor(end: TuiEnd): number {
 	switch (end.kind) {
 		case 'key': {
 			return end.reason === 'ctrl-c' ? 130 : 0;
@@ -57,7 +58,7 @@ export function exitCodeFor(end: TuiEnd): number {
 }
 
 /** The few lines printed once the terminal is back: what went wrong while the screen was taken. */
-export function problemSummary(problems: ProblemCounts): string | undefined {
+function problemSummary(problems: ProblemCounts): string | undefined {
 	if (problems.total === 0) {
 		return undefined;
 	}
@@ -75,7 +76,8 @@ export function problemSummary(problems: ProblemCounts): string | undefined {
 	return `${lines.join('\n')}\n`;
 }
 
-function errorText(error: unknown): string {
+/** An unexpected error with its stack, for the report after the terminal is restored. */
+function errorWithStack(error: unknown): string {
 	return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
@@ -192,7 +194,7 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 		: replay(bus, {files: options.replayFiles, speed: options.speed, loop: options.loop, signal: controller.signal, controller: replayControl});
 	const source = running.catch((error: unknown) => {
 		// The monitor stays up with what it has; say that nothing more will come, and what to do.
-		bus.publish('problem', {kind: 'source', ts: Date.now(), message: `source stopped: ${error instanceof Error ? error.message : String(error)} — fix the cause and restart (q quits)`});
+		bus.publish('problem', {kind: 'source', ts: Date.now(), message: `source stopped: ${errorText(error)} — fix the cause and restart (q quits)`});
 	});
 
 	const end = await ended;
@@ -222,7 +224,7 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	insight.close();
 
 	if (end.kind === 'error') {
-		io.stderr.write(`rugs-tui: stopped by an unexpected error (the terminal has been restored):\n${errorText(end.error)}\n`);
+		io.stderr.write(`rugs-tui: stopped by an unexpected error (the terminal has been restored):\n${errorWithStack(end.error)}\n`);
 	}
 
 	const summary = problemSummary(store.problems);

@@ -1,7 +1,7 @@
 import type {AppBus} from '../bus/app-bus.js';
 import type {Options} from './options.js';
 
-export type SourceHooks = {
+type SourceHooks = {
 	signal: AbortSignal;
 	/** Back-pressure from the consumer, honoured by sources that can wait (replay). */
 	ready?: () => Promise<void> | undefined;

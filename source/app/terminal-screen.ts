@@ -5,10 +5,10 @@ safe from every exit path: q, Ctrl-C, signals, an uncaught error, and the
 process 'exit' event as the last resort.
 */
 
-export const enterAlternateScreen = '\u001B[?1049h';
-export const leaveAlternateScreen = '\u001B[?1049l';
-export const hideCursor = '\u001B[?25l';
-export const showCursor = '\u001B[?25h';
+const enterAlternateScreen = '\u001B[?1049h';
+const leaveAlternateScreen = '\u001B[?1049l';
+const hideCursor = '\u001B[?25l';
+const showCursor = '\u001B[?25h';
 const clearScreen = '\u001B[2J\u001B[H';
 
 type Output = Pick<NodeJS.WriteStream, 'write'>;

@@ -14,7 +14,7 @@ before the screen is taken), and the alert watch, which the store tells of
 every state and which shows alerts in the status bar, rings the bell and
 sends notifications.
 */
-export type TuiInsight = {
+type TuiInsight = {
 	liveStats: LiveStats;
 	/** For the store's onState (undefined without `--alert`). */
 	onState: ((previous: GameState, next: GameState, envelope: Envelope) => void) | undefined;

@@ -1,3 +1,4 @@
+import {errorText} from '../protocol/error-text.js';
 import {EventBus} from './event-bus.js';
 import type {BusTopics} from './messages.js';
 
@@ -7,7 +8,7 @@ export type AppBus = EventBus<BusTopics>;
 export function createAppBus(): AppBus {
 	const bus: AppBus = new EventBus<BusTopics>({
 		onError({name, topic, error}) {
-			const message = error instanceof Error ? error.message : String(error);
+			const message = errorText(error);
 			bus.publish('problem', {kind: 'subscriber', message: `${name} (${topic}): ${message}`, ts: Date.now()});
 		},
 	});

@@ -17,16 +17,16 @@ handling a message published by the error reporter is counted, not reported
 again, so a failing `problem` subscriber cannot feed itself.
 */
 
-export type Handler<T> = (message: T) => void | Promise<void>;
+type Handler<T> = (message: T) => void | Promise<void>;
 
-export type SubscribeOptions = {
+type SubscribeOptions = {
 	/** Shown in statistics and error reports. */
 	name?: string;
 	/** Most messages held for a subscriber that is still busy. */
 	maxQueue?: number;
 };
 
-export type SubscriberStats = {
+type SubscriberStats = {
 	name: string;
 	topic: string;
 	delivered: number;

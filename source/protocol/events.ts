@@ -11,14 +11,14 @@ export type ProvablyFair = {
 	version?: string;
 };
 
-export type PartialPrices = {
+type PartialPrices = {
 	startTick?: number;
 	endTick?: number;
 	values?: Record<string, number>;
 };
 
 /** A sidebet as the leaderboard carries it (`leaderboard[].sideBet`). */
-export type LeaderboardSidebet = {
+type LeaderboardSidebet = {
 	startedAtTick?: number;
 	end?: number;
 	gameId?: string;
@@ -29,7 +29,7 @@ export type LeaderboardSidebet = {
 	realPortion?: number;
 };
 
-export type LeaderboardEntry = {
+type LeaderboardEntry = {
 	id?: string;
 	username?: string | null;
 	level?: number;
@@ -87,7 +87,7 @@ allowPreRoundBuys:false, leaderboard, connectedPlayers and provablyFair;
 presale has allowPreRoundBuys:true; active frames have active, rugged, price,
 tickCount and partialPrices; at the rug `rugged` turns true while `active` stays true.
 */
-export type GameStateUpdate = {
+type GameStateUpdate = {
 	gameId?: string;
 	active?: boolean;
 	rugged?: boolean;
@@ -113,9 +113,9 @@ export type GameStateUpdate = {
 	prices?: number[];
 };
 
-export type TradeType = 'buy' | 'sell' | 'short_open' | 'short_close';
+type TradeType = 'buy' | 'sell' | 'short_open' | 'short_close';
 
-export type NewTrade = {
+type NewTrade = {
 	id?: string;
 	gameId?: string;
 	playerId?: string;
@@ -133,7 +133,7 @@ export type NewTrade = {
 };
 
 /** The logged-in user's own state (CDP only). */
-export type PlayerUpdate = {
+type PlayerUpdate = {
 	id?: string;
 	cash?: number;
 	positionQty?: number;
@@ -147,20 +147,20 @@ export type PlayerUpdate = {
 	shortPosition?: unknown;
 };
 
-export type GameStatePlayerUpdate = {
+type GameStatePlayerUpdate = {
 	gameId?: string;
 	leaderboardEntry?: LeaderboardEntry;
 	rugpool?: unknown;
 };
 
-export type UsernameStatus = {
+type UsernameStatus = {
 	id?: string;
 	username?: string | null;
 	hasUsername?: boolean;
 };
 
 /** currentSidebet, currentSidebetResult and newSideBet share this shape. */
-export type SidebetEvent = {
+type SidebetEvent = {
 	playerId?: string;
 	username?: string | null;
 	gameId?: string;
@@ -176,7 +176,7 @@ export type SidebetEvent = {
 	coinAddress?: string;
 };
 
-export type ChatMessage = {
+type ChatMessage = {
 	playerId?: string;
 	username?: string | null;
 	level?: number;
@@ -210,10 +210,6 @@ export const knownEventNames: readonly KnownEventName[] = [
 	'newSideBet',
 	'newChatMessage',
 ];
-
-export function isKnownEvent(name: string): name is KnownEventName {
-	return (knownEventNames as readonly string[]).includes(name);
-}
 
 /** The trace object rugs.fun sends as the first of two arguments. */
 export function isTraceObject(value: unknown): boolean {

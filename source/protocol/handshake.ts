@@ -10,11 +10,11 @@ days) is clamped, since Node would otherwise fire it after 1 ms.
 */
 
 /** A ping interval below this is not a heartbeat a client can follow (real servers use 25 s). */
-export const minPingIntervalMs = 100;
+const minPingIntervalMs = 100;
 /** `pingInterval + pingTimeout` must fit a Node timer (2^31 − 1 ms). */
 const maxHeartbeatMs = 2_147_483_647;
 
-export type Heartbeat = {
+type Heartbeat = {
 	pingInterval: number;
 	pingTimeout: number;
 	/** The announced values were too long for a timer and were shortened to fit. */

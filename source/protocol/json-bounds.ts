@@ -1,4 +1,5 @@
 import {cleanText} from './untrusted-text.js';
+import {errorText} from './error-text.js';
 
 /**
 Bounds on the shape of feed JSON, checked before the work that shape makes costly.
@@ -33,7 +34,7 @@ export const maxJsonDepth = 1000;
 export const maxJsonContainers = 65_536;
 
 /** What the cheap look at the text decided. */
-export type DepthScreen =
+type DepthScreen =
 	/** Within both bounds, proven from the text alone. */
 	| 'ok'
 	/** Parsing is bounded: parse, then check the value with `valueTooDeep`. */
@@ -53,7 +54,7 @@ export function tooDeepReason(maxDepth = maxJsonDepth): string {
 	return `nesting deeper than ${maxDepth} levels`;
 }
 
-export function tooManyContainersReason(maxContainers = maxJsonContainers): string {
+function tooManyContainersReason(maxContainers = maxJsonContainers): string {
 	return `more than ${maxContainers} arrays and objects`;
 }
 
@@ -222,7 +223,7 @@ export function parseBoundedJson(text: string, start = 0, maxDepth = maxJsonDept
 		value = JSON.parse(start === 0 ? text : text.slice(start)) as unknown;
 	} catch (error) {
 		// JSON.parse quotes the text it failed on: feed text, so cleaned.
-		return new JsonRejection(`invalid JSON: ${cleanText(error instanceof Error ? error.message : String(error), 200)}`, 'syntax');
+		return new JsonRejection(`invalid JSON: ${cleanText(errorText(error), 200)}`, 'syntax');
 	}
 
 	if (screen === 'check-value' && valueTooDeep(value, maxDepth)) {

@@ -22,9 +22,9 @@ Game data (prices, ticks, amounts, seeds, game ids, coin addresses) is kept.
 Chat message text is kept as typed.
 */
 
-export type Redact = (envelope: Envelope) => Envelope | undefined;
+type Redact = (envelope: Envelope) => Envelope | undefined;
 
-export type RedactorOptions = {
+type RedactorOptions = {
 	/** Key for the pseudonyms; default: random, once per process. */
 	key?: string | Uint8Array;
 };
@@ -47,7 +47,7 @@ export const authEvents: ReadonlySet<string> = new Set([
 
 const authEventPattern = /auth|login|logout|session|token|wallet|inbox|cosmetic|username|profile|referral|private/i;
 
-export function isAuthEvent(event: string): boolean {
+function isAuthEvent(event: string): boolean {
 	return authEvents.has(event) || authEventPattern.test(event);
 }
 

@@ -104,7 +104,7 @@ const schemas: Record<KnownEventName, Schema> = {
 	},
 };
 
-export type FieldIssue = {
+type FieldIssue = {
 	event: string;
 	field: string;
 	problem: 'missing' | 'wrong type' | 'not an object';

@@ -33,7 +33,7 @@ const chunkSize = 1024 * 1024;
 const maxCandidates = 16;
 const syncMarker = Buffer.from([0x00, 0x00, 0xFF, 0xFF]);
 
-export type GzipTail =
+type GzipTail =
 	| {kind: 'empty'}
 	| {kind: 'complete'}
 	/** The last member was open (or followed by a torn write) and is now finished; `dropped` bytes of a torn write were cut. */

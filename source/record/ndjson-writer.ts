@@ -2,7 +2,7 @@ import type {Writable} from 'node:stream';
 import type {Envelope} from '../protocol/envelope.js';
 import {envelopeLine} from './json-line.js';
 
-export type NdjsonWriterOptions = {
+type NdjsonWriterOptions = {
 	/** Keep only these event names (`--events`). */
 	events?: ReadonlySet<string>;
 	/** Called once when the reader went away (EPIPE, as with `| head -1`) or the stream failed. */

@@ -42,7 +42,7 @@ and ≤ 2× CPU: level 3 and quality 3 meet all of them with room for a noisy ma
 export const gzipLevel = 3;
 export const brotliQuality = 3;
 /** A 16 MiB window: wide enough to see the repeated gameHistory frames (issue 11). */
-export const brotliWindowBits = 24;
+const brotliWindowBits = 24;
 
 /** The codec a `--record FILE` name asks for. */
 export function codecOfPath(file: string): RecordCodec {
@@ -76,7 +76,7 @@ export const gzipHeader = Buffer.from([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00,
 /** An empty final deflate block with fixed codes: closes a deflate stream that stopped at a flush point. */
 export const deflateEnd = Buffer.from([0x03, 0x00]);
 /** An empty last brotli meta-block (ISLAST, ISLASTEMPTY): closes a brotli stream that stopped at a flush point. */
-export const brotliEnd = Buffer.from([0x03]);
+const brotliEnd = Buffer.from([0x03]);
 
 /** A complete stream holding nothing: what a new compressed recording with no events is closed with. */
 export function emptyStream(codec: RecordCodec): Buffer {
@@ -213,7 +213,7 @@ export function gzipEncoder(): StreamEncoder {
 }
 
 /** A brotli stream with a 16 MiB window, written unit by unit with flushes. */
-export function brotliEncoder(): StreamEncoder {
+function brotliEncoder(): StreamEncoder {
 	const brotli = zlib.createBrotliCompress({
 		flush: zlib.constants.BROTLI_OPERATION_FLUSH,
 		params: {

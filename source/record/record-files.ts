@@ -60,11 +60,6 @@ export function lastRecordEntry(names: readonly string[], day: string): {index: 
 	return last;
 }
 
-/** The highest index already used for that day among the names of a directory (-1 when none). */
-export function lastRecordIndex(names: readonly string[], day: string): number {
-	return lastRecordEntry(names, day).index;
-}
-
 export function recordFilePath(dir: string, day: string, index: number, codec: RecordCodec = 'none'): string {
 	return path.join(dir, recordFileName(day, index, codec));
 }

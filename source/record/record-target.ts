@@ -1,6 +1,7 @@
 import {constants as fsConstants} from 'node:fs';
 import {lstat, mkdir, open, readdir, readlink, stat, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
+import {errorText} from '../protocol/error-text.js';
 import {closeGzipTail} from './gzip-tail.js';
 import {codecOfPath, emptyStream, streamEncoder, type RecordCodec, type StreamEncoder} from './record-codec.js';
 import {lastRecordEntry, recordFilePath, siblingPath} from './record-files.js';
@@ -55,7 +56,7 @@ Design, and why:
   second while data flows), when a file is rotated, and on close.
 */
 
-export type RecordTargetOptions = {
+type RecordTargetOptions = {
 	/** Append to this one file (its suffix says the codec: .gz, .br, else plain). */
 	file?: string;
 	/** Or: one file per UTC day in this directory, rotated by size. */
@@ -75,7 +76,7 @@ export type RecordTargetOptions = {
 };
 
 /** What one write() achieved. */
-export type TargetWrite = {
+type TargetWrite = {
 	/** Lines (from the start of those given) now wholly in the file. */
 	lines: number;
 	/** Their bytes (before compression). */
@@ -669,7 +670,7 @@ export class RecordTarget {
 				try {
 					tail = await closeGzipTail(file.handle, file.size);
 				} catch (error) {
-					throw new UnusableName(`${file.path} could not be checked before appending (${error instanceof Error ? error.message : String(error)})`);
+					throw new UnusableName(`${file.path} could not be checked before appending (${errorText(error)})`);
 				}
 
 				if (tail.kind === 'unknown') {

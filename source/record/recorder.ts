@@ -1,4 +1,5 @@
 import type {Envelope} from '../protocol/envelope.js';
+import {errorText} from '../protocol/error-text.js';
 import {envelopeLine} from './json-line.js';
 import type {RecordCodec} from './record-codec.js';
 import {defaultMaxFileMb, utcDay} from './record-files.js';
@@ -36,7 +37,7 @@ is RecordTarget's, in record-target.ts):
   (e.g. redaction) applied there, so every byte written goes through it.
 */
 
-export type RecorderOptions = {
+type RecorderOptions = {
 	/** Append to this one file. */
 	file?: string;
 	/** Or: one file per UTC day in this directory, rotated by size. */
@@ -94,9 +95,10 @@ function sizeText(bytes: number): string {
 const reportEveryMs = 10_000;
 const maxRetryMs = 10_000;
 
-function errorText(error: unknown): string {
+/** A write failure in words, with what the user can do about the common ones. */
+function writeErrorText(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
-	const message = error instanceof Error ? error.message : String(error);
+	const message = errorText(error);
 	// No code (not a system error) falls to the default: the message alone.
 	switch (code ?? '') {
 		case 'ENOSPC': {
@@ -302,7 +304,7 @@ export class Recorder {
 			return line;
 		} catch (error) {
 			this.#stats.dropped++;
-			this.#problem(`recording: an event could not be serialised and was skipped (${error instanceof Error ? error.message : String(error)})`);
+			this.#problem(`recording: an event could not be serialised and was skipped (${errorText(error)})`);
 			return undefined;
 		}
 	}
@@ -329,7 +331,7 @@ export class Recorder {
 
 	#failed(action: string, error: unknown): void {
 		this.#stats.failures++;
-		const text = errorText(error);
+		const text = writeErrorText(error);
 		const changed = this.#stats.lastError !== text;
 		this.#stats.lastError = text;
 		this.#failing = true;
@@ -372,7 +374,7 @@ export class Recorder {
 			this.#stats.written += result.lines;
 			this.#stats.skipped += result.skipped;
 			if (result.skipped > 0) {
-				this.#problem(`recording: an event of ${sizeText(result.skippedBytes)} could not be written to ${this.#target.describe()} in ${maxTries} tries (${errorText(result.failure?.error)}; room for ${sizeText(result.room)} only) and was skipped, so the events after it still get written; ${this.#stats.skipped} skipped so far`);
+				this.#problem(`recording: an event of ${sizeText(result.skippedBytes)} could not be written to ${this.#target.describe()} in ${maxTries} tries (${writeErrorText(result.failure?.error)}; room for ${sizeText(result.room)} only) and was skipped, so the events after it still get written; ${this.#stats.skipped} skipped so far`);
 				// The lines after it may fit now: go on at once.
 				continue;
 			}

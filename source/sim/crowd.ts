@@ -32,12 +32,12 @@ const chatChancePerCountdown = 0.008;
 export type SettledBet = (player: Player, record: Record<string, unknown>) => void;
 
 /** A typical stake of the player's, in SOL. */
-export function stake(random: Random, player: Player): number {
+function stake(random: Random, player: Player): number {
 	return Math.max(0.001, Math.round(player.stake * random.pick([0.5, 1, 1, 2]) * 1000) / 1000);
 }
 
 /** What a crowd trade needs of its game. */
-export type TradeGame = {id: string; path: readonly number[]; holdings: Holdings};
+type TradeGame = {id: string; path: readonly number[]; holdings: Holdings};
 
 /**
 One trade of `player` at `tickIndex`'s price, chosen the way the crowd trades

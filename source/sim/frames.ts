@@ -27,7 +27,7 @@ export type FrameContext = {
 	connectedPlayers: number;
 };
 
-export const rugRoyaleInactive = {status: 'INACTIVE', activeEventId: null, currentEvent: null, upcomingEvents: [], events: []} as const;
+const rugRoyaleInactive = {status: 'INACTIVE', activeEventId: null, currentEvent: null, upcomingEvents: [], events: []} as const;
 const availableShitcoins = [{address: '0xPractice', ticker: 'FREE', name: 'Practice SOL', max_bet: 10_000, max_win: 100_000}] as const;
 
 export type PartialPrices = {startTick: number; endTick: number; values: Record<string, number>};

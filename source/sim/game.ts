@@ -37,7 +37,7 @@ export type Game = {
 };
 
 /** `YYYYMMDD` of a time, as game ids start. */
-export function utcDate(ts: number): string {
+function utcDate(ts: number): string {
 	const date = new Date(ts);
 	return `${date.getUTCFullYear()}${String(date.getUTCMonth() + 1).padStart(2, '0')}${String(date.getUTCDate()).padStart(2, '0')}`;
 }

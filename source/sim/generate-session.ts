@@ -9,7 +9,7 @@ import {UserScript} from './user-script.js';
 import {openWorld, type World} from './world.js';
 
 export {wireFrame} from './wire-frame.js';
-export {defaultStartTs, type SessionOptions} from './session-options.js';
+export {type SessionOptions} from './session-options.js';
 
 /**
 A seeded, deterministic generator of rugs.fun sessions that follows the facts

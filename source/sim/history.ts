@@ -9,7 +9,7 @@ the highest game today).
 */
 
 /** What an entry is made of. */
-export type FinishedGame = {
+type FinishedGame = {
 	id: string;
 	serverSeed: string;
 	fair: {serverSeedHash: string};
@@ -36,7 +36,7 @@ export function historyEntry(game: FinishedGame): Record<string, unknown> {
 }
 
 /** The day's figures once one more game, with this entry, has finished. */
-export function dayAfter(stats: DayStats, gamesBefore: number, entry: Record<string, unknown>): DayStats {
+function dayAfter(stats: DayStats, gamesBefore: number, entry: Record<string, unknown>): DayStats {
 	const peak = entry['peakMultiplier'] as number;
 	const ts = entry['timestamp'] as number;
 	return {

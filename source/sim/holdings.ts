@@ -194,9 +194,9 @@ export function regularPnl(holding: Holding, price: number): number {
 }
 
 /** A participant's standing at a price. */
-export type Standing = {holding: Holding; regular: number; pnl: number};
+type Standing = {holding: Holding; regular: number; pnl: number};
 
-export function standing(holding: Holding, price: number): Standing {
+function standing(holding: Holding, price: number): Standing {
 	const regular = regularPnl(holding, price);
 	return {holding, regular, pnl: round9(regular + holding.sidebetPnl + holding.shortPnl)};
 }

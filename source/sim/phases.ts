@@ -39,7 +39,7 @@ const interleaveChance = 0.1;
 export type CooldownVariant = 'normal' | 'late' | 'missing';
 
 /** What follows the rug: when its gameHistory frame comes and when the next cooldown starts. */
-export type PostRug = {
+type PostRug = {
 	historyTs: number;
 	historyTick: number;
 	nextStart: number;

@@ -20,14 +20,14 @@ function pad(value: number, width = 2): string {
 }
 
 /** `2025-12-12T22:16:58.624000`: no zone, microseconds, as Python's datetime.isoformat() writes it. */
-export function naiveIsoTime(ts: number): string {
+function naiveIsoTime(ts: number): string {
 	const date = new Date(Math.floor(ts));
 	const micros = Math.round((ts - Math.floor(ts)) * 1000) + (date.getUTCMilliseconds() * 1000);
 	return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(micros, 6)}`;
 }
 
 /** The Python recorders' `data`: the payload alone, or the whole argument list when there are several. */
-export function pythonData(envelope: Envelope): unknown {
+function pythonData(envelope: Envelope): unknown {
 	const args = envelopeArguments(envelope);
 	return args.length === 1 ? args[0] : args;
 }

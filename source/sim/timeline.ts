@@ -1,7 +1,7 @@
 import type {Direction} from '../protocol/envelope.js';
 
 /** One event as the simulated server schedules it. */
-export type Scheduled = {
+type Scheduled = {
 	/** When the server means to send it (epoch ms). */
 	ts: number;
 	event: string;
@@ -13,7 +13,7 @@ export type Scheduled = {
 };
 
 /** The feed goes quiet over [from, until), then flushes what it held back in one burst. */
-export type Stall = {from: number; until: number; spacing: number};
+type Stall = {from: number; until: number; spacing: number};
 
 /**
 Events of one stretch of the session, scheduled out of order (a trade lags its

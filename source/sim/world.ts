@@ -30,7 +30,7 @@ export type World = {
 };
 
 /** What a day looks like before the session's first game: its figures drawn from the seed. */
-export function openDay(random: Random, startTs: number): Pick<World, 'gamesToday' | 'stats' | 'rugpool' | 'connected'> {
+function openDay(random: Random, startTs: number): Pick<World, 'gamesToday' | 'stats' | 'rugpool' | 'connected'> {
 	const gamesToday = random.int(300, 700);
 	const stats: DayStats = {
 		averageMultiplier: random.between(3, 6),

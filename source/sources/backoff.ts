@@ -38,7 +38,7 @@ export function reconnectDelay(attempt: number, policy: BackoffPolicy = defaultB
 	return Math.round(Math.min(maxMs, Math.max(minMs, delay)));
 }
 
-export type RetryDecision =
+type RetryDecision =
 	| {retry: true; attempt: number; delayMs: number}
 	| {retry: false; attempts: number};
 

@@ -18,7 +18,7 @@ not only for the flag: DevTools is full control of that browser, so unless
   lookup (which DNS could answer differently).
 */
 
-export type HostKind =
+type HostKind =
 	| {kind: 'ip'; address: string; loopback: boolean}
 	| {kind: 'name'; name: string}
 	| {kind: 'invalid'; reason: string};
@@ -26,7 +26,7 @@ export type HostKind =
 /** A resolver: every address a name resolves to (`dns.lookup` with `all: true`). */
 export type Resolve = (name: string) => Promise<string[]>;
 
-export const systemResolve: Resolve = async name => {
+const systemResolve: Resolve = async name => {
 	const addresses = await dnsLookup(name, {all: true, verbatim: true});
 	return addresses.map(item => item.address);
 };
@@ -74,7 +74,7 @@ export function classifyHost(host: string): HostKind {
 }
 
 /** Where to connect, after the rule: an address (an IP, or the name itself for a remote host the user allowed), or why not. */
-export type Checked = {ok: true; address: string} | {ok: false; reason: string; fatal: boolean};
+type Checked = {ok: true; address: string} | {ok: false; reason: string; fatal: boolean};
 
 const remoteAdvice = 'CDP is full control of that browser; add --allow-remote-cdp if you mean it';
 

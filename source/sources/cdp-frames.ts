@@ -32,7 +32,7 @@ export type CdpFrameOutput =
 	/** Milliseconds from the server's ping arriving to the page's pong leaving. */
 	| {kind: 'latency'; requestId: string; ms: number};
 
-export type CdpFramesOptions = {
+type CdpFramesOptions = {
 	/** Whether a WebSocket URL is the game's; default: `isGameSocketUrl` with the rugs.fun backend. */
 	isGameSocket?: (url: string) => boolean;
 	/** Clock for envelope `ts` (epoch ms). */
@@ -50,7 +50,7 @@ export type CdpFramesOptions = {
 	maxSockets?: number;
 };
 
-export const defaultMaxSockets = 64;
+const defaultMaxSockets = 64;
 
 export const defaultBackendHost = 'backend.rugs.fun';
 

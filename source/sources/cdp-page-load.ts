@@ -52,7 +52,7 @@ export function describeFailedLoad(url: string, errorCode: string | undefined): 
 }
 
 /** Evaluated in Chrome's error page: the code it shows (`.error-code`), or the one in its load-time data. */
-export const errorCodeExpression = 'document.querySelector(\'.error-code\')?.textContent ?? globalThis.loadTimeData?.data_?.errorCode ?? \'\'';
+const errorCodeExpression = 'document.querySelector(\'.error-code\')?.textContent ?? globalThis.loadTimeData?.data_?.errorCode ?? \'\'';
 
 /** A DevTools session's command channel (./devtools-client.ts). */
 type Evaluator = {send(method: string, parameters?: Record<string, unknown>): Promise<unknown>};

@@ -2,6 +2,7 @@ import type {AppBus} from '../bus/app-bus.js';
 import type {ConnectionState} from '../bus/messages.js';
 import {asRecord} from '../protocol/read.js';
 import {cleanText} from '../protocol/untrusted-text.js';
+import {errorText} from '../protocol/error-text.js';
 import type {BackoffPolicy} from './backoff.js';
 import {checkCdpHost, urlHost, type Resolve} from './cdp-address.js';
 import {CdpFrames, defaultBackendHost, isGameSocketUrl, type CdpFrameOutput} from './cdp-frames.js';
@@ -79,13 +80,9 @@ export type CdpSource = Source & {
 };
 
 /** The browser is on this machine (or a trusted one): retry soon, and never wait long. */
-export const defaultCdpBackoff: BackoffPolicy = {minMs: 500, maxMs: 5000, jitter: 0.5};
+const defaultCdpBackoff: BackoffPolicy = {minMs: 500, maxMs: 5000, jitter: 0.5};
 const defaultAttachTimeoutMs = 5000;
 const defaultSilenceMs = 45_000;
-
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
@@ -104,7 +101,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 }
 
 /** Why attaching failed, said so that the user knows what to do. */
-export function describeAttachError(error: unknown, host: string, port: number): string {
+function describeAttachError(error: unknown, host: string, port: number): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	const address = `${host}:${port}`;
 	if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND') {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import WebSocket from 'ws';
+import {errorText} from '../protocol/error-text.js';
 import {exitSignals} from './exit-signals.js';
 
 /**
@@ -106,7 +107,7 @@ export function chromeNotFoundMessage(env: NodeJS.ProcessEnv = process.env): str
 	return 'no Chrome or Chromium found: install one (Debian/Ubuntu: apt install chromium) or set CHROME_PATH to its executable';
 }
 
-export type ChromeLaunchOptions = {
+type ChromeLaunchOptions = {
 	/** The executable; default: findChrome(). */
 	executable?: string;
 	/** Page to open; default about:blank. */
@@ -323,7 +324,7 @@ export async function launchChrome(options: ChromeLaunchOptions = {}): Promise<L
 		child = spawn(executable, args, {detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], env});
 	} catch (error) {
 		await removeProfile(profileDir);
-		throw new Error(`could not start ${executable}: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
+		throw new Error(`could not start ${executable}: ${errorText(error)}`, {cause: error});
 	}
 
 	// Drain the DevTools pipe's output end, should the browser ever write to it.

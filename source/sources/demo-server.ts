@@ -15,7 +15,7 @@ arguments (two-argument events stay two-argument). With no client connected it
 generates nothing and holds no timer; the stream resumes where it paused.
 */
 
-export type DemoServerOptions = {
+type DemoServerOptions = {
 	/** Seed of the session; a random one by default (each run plays different games). */
 	seed?: string | number;
 	/** 1 = real cadence (default), 10 = ten times faster. */

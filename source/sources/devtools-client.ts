@@ -34,7 +34,7 @@ const maxListBytes = 4 * 1024 * 1024;
 One DevTools message at most: a frame of up to 16 MiB as JSON-escaped text
 (quotes and backslashes doubled) or base64, with room to spare.
 */
-export const maxDevToolsMessageBytes = 64 * 1024 * 1024;
+const maxDevToolsMessageBytes = 64 * 1024 * 1024;
 
 function text(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : undefined;
@@ -99,7 +99,7 @@ export async function listTargets(address: string, port: number, timeoutMs: numb
 type Pending = {method: string; onReply: (error: Error | undefined, result?: unknown) => void};
 
 /** An error reply of the DevTools protocol. */
-export class ProtocolError extends Error {
+class ProtocolError extends Error {
 	constructor(method: string, readonly reply: unknown) {
 		const message = text(asRecord(reply)?.['message']);
 		super(`${method}: ${message ?? JSON.stringify(reply)?.slice(0, 200) ?? 'error'}`);

@@ -14,11 +14,11 @@ import type {Source, SourceEnd} from './source.js';
 import {tappedWebSocket, type SocketControls} from './tapped-websocket.js';
 
 /** The page rugs.fun serves its game from; the backend expects it as the Origin. */
-export const defaultOrigin = 'https://rugs.fun';
+const defaultOrigin = 'https://rugs.fun';
 /** Real frames reach ~530 KB; 16 MiB leaves room for growth and still bounds memory. */
-export const defaultMaxFrameBytes = 16 * 1024 * 1024;
-export const defaultConnectTimeoutMs = 20_000;
-export const defaultLatencyIntervalMs = 10_000;
+const defaultMaxFrameBytes = 16 * 1024 * 1024;
+const defaultConnectTimeoutMs = 20_000;
+const defaultLatencyIntervalMs = 10_000;
 /** How long `stop()` waits for a clean WebSocket close before dropping the connection. */
 const closeGraceMs = 1000;
 const sampleLength = 80;

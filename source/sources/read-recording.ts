@@ -1,5 +1,6 @@
 import {stat} from 'node:fs/promises';
 import {cleanText} from '../protocol/untrusted-text.js';
+import {errorText} from '../protocol/error-text.js';
 import {CompressedStreamError, displayName, openRecordingBytes, stdinPath, type OpenOptions} from './recording-bytes.js';
 import {defaultMaxLineBytes, LineSplitter, megabytesText, type LineItem} from './recording-lines.js';
 import {interpretLine, interpretValue, type ParsedRecord} from './recording-format.js';
@@ -170,7 +171,7 @@ async function * documentFrom(first: Buffer[], rest: AsyncGenerator<Buffer>, max
 		if (lines.some(item => item.ok)) {
 			yield * lines;
 		} else {
-			const message = cleanText(error instanceof Error ? error.message : String(error), 200);
+			const message = cleanText(errorText(error), 200);
 			yield {ok: false, reason: `invalid JSON document (${message})`, line: 1};
 		}
 

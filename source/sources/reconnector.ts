@@ -26,7 +26,7 @@ export type ReconnectorSettings = {
 };
 
 /** What only the source knows: how to make an attempt, and how to say what went wrong. */
-export type ReconnectorHooks = {
+type ReconnectorHooks = {
 	/** Make one attempt now; report how it went with `connected()` or `failed()`. */
 	connect(): void;
 	/**
@@ -39,7 +39,7 @@ export type ReconnectorHooks = {
 	gaveUp(reason: string, gaveUp: string, everConnected: boolean): string;
 };
 
-export type Failure = {
+type Failure = {
 	/** Why, in words: the status detail, and the end's `lastFailure`. */
 	reason: string;
 	/**

@@ -44,7 +44,7 @@ a wrong guess shows as bad lines, never as data made up. Checked by
 test/fuzz-recording.test.ts on every quality and window brotli offers.
 */
 
-export type Compression = 'gzip' | 'brotli' | 'none';
+type Compression = 'gzip' | 'brotli' | 'none';
 
 /** The name that stands for standard input, as for most Unix tools. */
 export const stdinPath = '-';
@@ -66,7 +66,7 @@ export class CompressedStreamError extends Error {
 	}
 }
 
-export type RecordingBytes = {
+type RecordingBytes = {
 	compression: Compression;
 	/** A compression rugs-tui recognises but does not read (its name), when that is what the input holds. */
 	unsupported?: string;
@@ -171,7 +171,7 @@ Rule 3: the bytes start (after a byte-order mark and white space) with `{` or
 `[`, and the first 64 bytes from there hold no control byte but TAB, LF, CR.
 `complete` says the bytes are the whole input, so fewer than 64 are enough.
 */
-export function looksLikeText(bytes: Uint8Array, complete: boolean): boolean {
+function looksLikeText(bytes: Uint8Array, complete: boolean): boolean {
 	let index = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? 3 : 0;
 	while (index < bytes.length && isSpace(bytes[index]!)) {
 		index++;

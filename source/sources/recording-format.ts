@@ -1,6 +1,7 @@
 import {asEnvelope, makeEnvelope, type Direction, type Envelope, type SourceKind} from '../protocol/envelope.js';
 import {isTraceObject} from '../protocol/events.js';
 import {cleanText} from '../protocol/untrusted-text.js';
+import {errorText} from '../protocol/error-text.js';
 
 /**
 Reading recordings: the project's own envelope lines, and the two formats
@@ -182,7 +183,7 @@ export function interpretLine(line: string, lineNumber: number): ParsedRecord | 
 		value = JSON.parse(line);
 	} catch (error) {
 		// JSON.parse quotes the line, which may hold escapes and control characters: cleaned.
-		const message = cleanText(error instanceof Error ? error.message : String(error), 200);
+		const message = cleanText(errorText(error), 200);
 		return {ok: false, reason: `invalid JSON (${message})`};
 	}
 

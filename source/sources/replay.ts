@@ -2,6 +2,7 @@ import {statSync} from 'node:fs';
 import {setImmediate as yieldToLoop, setTimeout as sleep} from 'node:timers/promises';
 import type {AppBus} from '../bus/app-bus.js';
 import type {Envelope} from '../protocol/envelope.js';
+import {fileErrorText} from '../protocol/error-text.js';
 import {problemText, readRecording} from './read-recording.js';
 import {maxTimerDelayMs} from './timer-delay.js';
 
@@ -47,32 +48,8 @@ async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<voi
 	await sleep(ms, undefined, {signal}).catch(() => undefined);
 }
 
-/** Why a recording could not be read, in words. */
-function readError(error: unknown): string {
-	// No code (not a system error) reads as '', which no case matches.
-	const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
-	switch (code) {
-		case 'ENOENT': {
-			return 'no such file';
-		}
-
-		case 'EISDIR': {
-			return 'is a directory, not a recording';
-		}
-
-		case 'EACCES':
-		case 'EPERM': {
-			return 'permission denied';
-		}
-
-		default: {
-			return error instanceof Error ? error.message : String(error);
-		}
-	}
-}
-
 /** Speeds `<` and `>` step through; 0 (as fast as possible) is the last step up. */
-export const replaySpeeds = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 0] as const;
+const replaySpeeds = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 0] as const;
 
 /** Where a replay stands, for the status bar. */
 export type ReplayProgress = {
@@ -477,7 +454,7 @@ export async function replay(bus: AppBus, options: ReplayOptions): Promise<Repla
 			} catch (error) {
 				// An unreadable file (missing, a directory, permissions) ends that file, not the replay.
 				result.unreadableFiles++;
-				bus.publish('problem', {kind: 'source', source: 'replay', ts: Date.now(), message: `cannot read ${file}: ${readError(error)}`});
+				bus.publish('problem', {kind: 'source', source: 'replay', ts: Date.now(), message: `cannot read ${file}: ${fileErrorText(error)}`});
 			}
 		}
 	} while (options.loop === true && !signal?.aborted && result.events > 0);

@@ -78,7 +78,7 @@ A copy of `value` with every binary part (Buffer, ArrayBuffer, typed array)
 replaced by `{$binary: base64}` — the lossless, JSON-safe form the frame
 decoder gives CDP frames.
 */
-export function withBinaryAsBase64(value: unknown, depth = 0): unknown {
+function withBinaryAsBase64(value: unknown, depth = 0): unknown {
 	if (isBinary(value)) {
 		return {$binary: base64(value)} satisfies BinaryAttachment;
 	}

@@ -24,13 +24,13 @@ twice still comes out twice. Events the new source saw while on standby, and
 the old one never delivered, are published at the switch.
 */
 
-export type ManagedCandidate = {
+type ManagedCandidate = {
 	kind: SourceKind;
 	/** Create the source, publishing on the bus it is given. */
 	create: (bus: AppBus) => Source;
 };
 
-export type SourceManagerOptions = {
+type SourceManagerOptions = {
 	/** Most preferred first. */
 	candidates: readonly ManagedCandidate[];
 	/** How long a better source may take to connect at startup before the next one is started too. */

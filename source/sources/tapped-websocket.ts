@@ -1,7 +1,7 @@
 import {NodeWebSocket} from 'socket.io-client';
 
 /** What the direct source learns from the transport, below socket.io-client. */
-export type TransportTap = {
+type TransportTap = {
 	/** The WebSocket is open. */
 	opened(controls: SocketControls): void;
 	/** The WebSocket has closed (for whatever reason). */

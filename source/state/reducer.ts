@@ -3,6 +3,7 @@ import {isTraceObject} from '../protocol/events.js';
 import {cleanText} from '../protocol/untrusted-text.js';
 import {checkPayload, describeIssue} from '../protocol/validate.js';
 import {asRecord, list, str, type Rec} from '../protocol/read.js';
+import {errorText} from '../protocol/error-text.js';
 import {applyFrame, newGame} from './game.js';
 import {absorbGameHistory, finishedFromLive, upsertFinished} from './history.js';
 import {correctLastGame, describesLastGame, emptySession, findPlayer, leadersFrom, positionFrom, startGame} from './position.js';
@@ -257,7 +258,7 @@ export function reduce(state: GameState, envelope: Envelope): GameState {
 		return handler(counted, envelope.data, envelope);
 	} catch (error) {
 		// Last line of defence: a bug must not take the monitor down. Counted, so tests and users see it.
-		const message = error instanceof Error ? error.message : String(error);
+		const message = errorText(error);
 		return {...counted, stats: {...counted.stats, internalErrors: counted.stats.internalErrors + 1, lastProblem: `internal error on ${envelope.event}: ${message}`}};
 	}
 }

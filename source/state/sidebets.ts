@@ -12,12 +12,12 @@ export const sidebetPayout = 5;
 The rule, from real payouts (PROTOCOL.md): a bet WINS iff the rug tick is ≤ its
 end tick. Some written specs say `<`; 9 real bets won with the rug exactly on endTick.
 */
-export function sidebetWins(rugTick: number, endTick: number): boolean {
+function sidebetWins(rugTick: number, endTick: number): boolean {
 	return rugTick <= endTick;
 }
 
 /** Outcome of a bet given what is known of its game so far. */
-export function outcomeFor(bet: Pick<SidebetRow, 'endTick'>, game: Pick<CurrentGame, 'tick' | 'rugTick'>): SidebetOutcome {
+function outcomeFor(bet: Pick<SidebetRow, 'endTick'>, game: Pick<CurrentGame, 'tick' | 'rugTick'>): SidebetOutcome {
 	if (game.rugTick !== undefined) {
 		return sidebetWins(game.rugTick, bet.endTick) ? 'won' : 'lost';
 	}
@@ -27,7 +27,7 @@ export function outcomeFor(bet: Pick<SidebetRow, 'endTick'>, game: Pick<CurrentG
 
 type BetFields = {gameId: string; owner: string; mine: boolean; startTick: number; endTick?: number; betAmount?: number; xPayout?: number};
 
-export function makeBet(fields: BetFields): SidebetRow {
+function makeBet(fields: BetFields): SidebetRow {
 	const endTick = fields.endTick ?? fields.startTick + sidebetWindow;
 	return {
 		key: `${fields.gameId}:${fields.owner}:${fields.startTick}`,

@@ -26,11 +26,6 @@ const glyphs: Record<string, readonly [string, string, string]> = {
 	s: ['   ', '┌─╴', '╶─┘'],
 };
 
-/** True when every character of `text` has a glyph. */
-export function hasGlyphs(text: string): boolean {
-	return [...text].every(character => Object.hasOwn(glyphs, character));
-}
-
 /** The three rows of `text` in the big font (characters without a glyph are left out). */
 export function bigText(text: string): [string, string, string] {
 	const rows: [string, string, string] = ['', '', ''];

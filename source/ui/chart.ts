@@ -16,7 +16,7 @@ the same prices and size always give the same lines, each at most `width`
 cells wide.
 */
 
-export type Downsampled = {
+type Downsampled = {
 	values: number[];
 	/** Column of the highest price (the peak survives any downsampling). */
 	peakColumn: number;
@@ -103,7 +103,7 @@ Fewer ticks than columns: spread them over all `columns`, each tick's own
 price at its column and straight lines between, so the path uses the whole
 plot (a maximised pane included) whatever the game's length.
 */
-export function stretch(values: readonly number[], columns: number, firstTick = 0): Downsampled {
+function stretch(values: readonly number[], columns: number, firstTick = 0): Downsampled {
 	const n = values.length;
 	if (n === 0 || columns <= n) {
 		return downsample(values, columns, firstTick);
@@ -162,14 +162,14 @@ function labelDecimals(step: number): number {
 export type Axis = {min: number; max: number; step: number; rows: number; decimals: number};
 
 /** The smallest range the y-axis shows: a game's first ticks still read as small moves. */
-export const minimumSpan = 0.4;
+const minimumSpan = 0.4;
 
 /**
 A y-axis over [low, high] (1.00x always in it) with `rows` rows, each row a
 round multiple of `step`, leaving at least one row above the highest price
 (for the peak's mark) and centring the path in what is spare.
 */
-export function chooseAxis(low: number, high: number, rows: number): Axis | undefined {
+function chooseAxis(low: number, high: number, rows: number): Axis | undefined {
 	let lo = Math.min(low, 1);
 	let hi = Math.max(high, 1);
 	if (hi - lo < minimumSpan) {
@@ -199,7 +199,7 @@ export function chooseAxis(low: number, high: number, rows: number): Axis | unde
 	return undefined;
 }
 
-export type ChartOptions = {
+type ChartOptions = {
 	width: number;
 	/** Rows for the plot and the tick numbers under it. */
 	height: number;

@@ -77,7 +77,7 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 }
 
 /** 1234567 → "1,234,567" (toLocaleString is far slower, and this runs for every number of every frame). */
-export function thousands(value: number): string {
+function thousands(value: number): string {
 	const whole = Math.round(Math.abs(value)).toString();
 	let grouped = '';
 	for (let end = whole.length; end > 0; end -= 3) {
@@ -95,7 +95,7 @@ column line up when right-aligned; tiny values follow one rule per kind
 instead of growing digits. Undefined or not finite reads '–'.
 */
 
-export const missing = '–';
+const missing = '–';
 
 function finite(value: number | undefined): value is number {
 	return value !== undefined && Number.isFinite(value);

@@ -73,7 +73,7 @@ function percentileOf(values: readonly number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-export type FrameMetricsOptions = {
+type FrameMetricsOptions = {
 	/** Monotonic clock, ms. */
 	now?: () => number;
 	/** Replay speed, to measure lag against the recorded schedule (0 or undefined: not measured). */

@@ -27,7 +27,7 @@ export type KeyInfo = {
 /** What the replay keys ask of a replay (the App passes them to its controller). */
 export type ReplayAction = 'pause' | 'faster' | 'slower' | 'next-game' | 'previous-game';
 
-export type KeyCommand = UiAction | {type: 'quit'; reason: 'q' | 'ctrl-c'} | {type: 'replay'; action: ReplayAction};
+type KeyCommand = UiAction | {type: 'quit'; reason: 'q' | 'ctrl-c'} | {type: 'replay'; action: ReplayAction};
 
 /**
 Normal keys; the keys that act while the tape filter is being typed; and
@@ -35,7 +35,7 @@ those of the problem log (e), where every other key acts as a normal one.
 */
 export type KeyMode = 'normal' | 'filter' | 'log';
 
-export type KeyBinding = {
+type KeyBinding = {
 	mode: KeyMode;
 	/** How the keys are written in the help and the README. */
 	keys: string;
@@ -248,7 +248,7 @@ export const keymap: readonly KeyBinding[] = [
 ];
 
 /** Problems a page of the log scrolls by. */
-export const logPage = 10;
+const logPage = 10;
 
 function matchIn(mode: KeyMode, input: string, key: KeyInfo): KeyCommand | undefined {
 	for (const binding of keymap) {
@@ -270,7 +270,7 @@ export function commandFor(mode: KeyMode, input: string, key: KeyInfo): KeyComma
 	return matchIn(mode, input, key) ?? (mode === 'log' ? matchIn('normal', input, key) : undefined);
 }
 
-export const modeTitles: Record<KeyMode, string> = {
+const modeTitles: Record<KeyMode, string> = {
 	normal: 'Keys',
 	log: 'In the problem log (after e)',
 	filter: 'While typing a filter (after /)',

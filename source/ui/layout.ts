@@ -33,7 +33,7 @@ export function paneKey(pane: PaneId): string {
 export type Size = {columns: number; rows: number};
 
 export const minimumSize: Size = {columns: 60, rows: 16};
-export const fullSize: Size = {columns: 120, rows: 40};
+const fullSize: Size = {columns: 120, rows: 40};
 
 /** Lines under the panes: the history strip and the status bar. */
 export const footerRows = 2;
@@ -78,7 +78,7 @@ function pair(left: readonly PaneId[], right: readonly PaneId[], leftWidth: numb
 }
 
 /** The Stats pane's width beside the tape: its lines need about 54 columns inside the frame; the tape keeps the rest (its columns need about 56). */
-export function statsWidth(columns: number): number {
+function statsWidth(columns: number): number {
 	return clamp(Math.round(columns * 0.48), 58, 76);
 }
 

@@ -46,7 +46,7 @@ export type StoreSnapshot = {
 	liveStats: LiveStatsReport | undefined;
 };
 
-export type StoreOptions = {
+type StoreOptions = {
 	config?: Partial<StateConfig>;
 	/** Wall clock, milliseconds (tests replace it). */
 	now?: () => number;
@@ -63,13 +63,13 @@ export type StoreOptions = {
 };
 
 /** Problems kept for the problem log (key e); the count covers all of them. */
-export const recentProblems = 200;
+const recentProblems = 200;
 
 /** How long an alert stays in the status bar. */
-export const alertShownMs = 10_000;
+const alertShownMs = 10_000;
 
 /** Problems that mean input could not be read: shown as "decode errors". */
-export const decodeKinds: readonly ProblemKind[] = ['decode', 'line'];
+const decodeKinds: readonly ProblemKind[] = ['decode', 'line'];
 
 export class MonitorStore {
 	#state: GameState;

@@ -30,7 +30,7 @@ export function tradeColour(type: string): Colour | undefined {
 	return Object.hasOwn(tradeColours, type) ? tradeColours[type] : undefined;
 }
 
-export type Mark = {mark: string; colour: Colour; words: string};
+type Mark = {mark: string; colour: Colour; words: string};
 
 /** ✓ verified, ✗ a check failed, ? nothing could be checked, · not verified yet (no gameHistory entry seen). */
 export function verificationMark(verification: Verification | undefined): Mark {

@@ -45,7 +45,7 @@ export type UiAction =
 /** Frame-rate caps `+` and `-` step through (an odd --fps joins in between). */
 export const fpsSteps = [1, 2, 5, 10, 15, 20, 30, 60].filter(step => step >= minFps && step <= maxFps);
 
-export const maxFilterLength = 32;
+const maxFilterLength = 32;
 
 export function initialUiState(fps: number): UiState {
 	return {focus: 'tick', maximised: false, overlay: undefined, frozen: false, filter: '', editingFilter: false, fps, logScroll: 0};

@@ -22,7 +22,7 @@ const bigMoveMax = 0.25;
 const driftMin = -0.02;
 const driftMax = 0.03;
 
-export type GameVersion = 'v1' | 'v2' | 'v3';
+type GameVersion = 'v1' | 'v2' | 'v3';
 
 export function parseVersion(value: unknown): GameVersion {
 	return value === 'v1' || value === 'v2' ? value : 'v3';

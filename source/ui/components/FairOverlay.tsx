@@ -27,7 +27,7 @@ source/verify — sha256(serverSeed) = the announced hash, the recomputed price
 path = the recorded prices, the live ticks seen = the path, sidebet payouts
 follow the rug tick — and the first note explaining a ✗ or ?.
 */
-export function fairLines(history: readonly FinishedGame[], width: number): SegmentLine[] {
+function fairLines(history: readonly FinishedGame[], width: number): SegmentLine[] {
 	const games = recentGames(history);
 	const idWidth = Math.min(26, Math.max(10, width - 60));
 	const head = `${fit('game', idWidth)} ${fit('peak', 8)}${fit('rug', 6)} all  ${checks.map(([, name]) => fit(name, 5)).join('')}note`;

@@ -5,7 +5,7 @@ import {segment, type Segment, type SegmentLine} from '../segments.js';
 import {verificationMark} from '../theme.js';
 import {Lines} from './Lines.js';
 
-export const historyLength = 10;
+const historyLength = 10;
 
 /** The last finished games, newest first, each game once (the feed repeats every game in ~10 frames). */
 export function recentGames(history: readonly FinishedGame[], limit = historyLength): FinishedGame[] {
@@ -26,12 +26,12 @@ export function recentGames(history: readonly FinishedGame[], limit = historyLen
 	return games;
 }
 
-export function historyItem(game: FinishedGame): string {
+function historyItem(game: FinishedGame): string {
 	return `${multiplier(game.peak)} t${game.rugTick ?? '?'}`;
 }
 
 /** One line: peak and rug tick of the last 10 games with their provably-fair mark (v shows the details). */
-export function historyLine(history: readonly FinishedGame[], width: number): SegmentLine {
+function historyLine(history: readonly FinishedGame[], width: number): SegmentLine {
 	const label = 'last games ';
 	const games = recentGames(history);
 	if (games.length === 0) {

@@ -33,7 +33,7 @@ function paint(part: Segment): string {
 }
 
 /** One line of segments as terminal text (with escape sequences for its styles). */
-export function renderLine(line: SegmentLine): string {
+function renderLine(line: SegmentLine): string {
 	let text = '';
 	for (const part of line) {
 		text += paint(part);

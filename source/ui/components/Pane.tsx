@@ -25,8 +25,8 @@ export type PaneFrame = {
 };
 
 /** Columns and rows of a pane that its frame takes: a border each side, a column of padding inside it. */
-export const frameColumns = 4;
-export const frameRows = 2;
+const frameColumns = 4;
+const frameRows = 2;
 
 /** The room inside a pane's frame. */
 export function innerSize(width: number, height: number): {width: number; height: number} {
@@ -43,7 +43,7 @@ The frame's top row with the pane's number and title in it, then its note,
 then (at the right) the panes hidden in the same cell: `╭─ 3 Position ─ … ─ 4 Sidebets ─╮`.
 Focus shows in colour and, for terminals without it, as brackets round the title.
 */
-export function titleLine(id: PaneId, note: Note | undefined, width: number, focused: boolean, hidden: readonly PaneId[] = []): SegmentLine {
+function titleLine(id: PaneId, note: Note | undefined, width: number, focused: boolean, hidden: readonly PaneId[] = []): SegmentLine {
 	const border = frameStyle(focused);
 	const line = (text: string): Segment => segment(text, border);
 	const name = `${paneKey(id)} ${paneTitles[id]}`;

@@ -7,7 +7,7 @@ import {segment, wrapWords, type SegmentLine} from '../segments.js';
 import {pnlColour} from '../theme.js';
 import {innerSize, Pane, type PaneFrame} from './Pane.js';
 
-export type PositionData = {
+type PositionData = {
 	position: Position | undefined;
 	session: SessionPnl;
 	/** The price now, for what the position is worth. */
@@ -59,7 +59,7 @@ useful rows stay (rank), in this order.
 The leaderboard's top rows (name, PnL, its share), while the pane has no
 position of its own to show: on the public feed that is what there is.
 */
-export function leaderLines(leaders: Leaders, gameId: string | undefined, width: number, rows: number): SegmentLine[] {
+function leaderLines(leaders: Leaders, gameId: string | undefined, width: number, rows: number): SegmentLine[] {
 	if (leaders.rows.length === 0 || rows < 2) {
 		return [];
 	}

@@ -6,7 +6,7 @@ import {multiplier} from '../format.js';
 import {segment, type SegmentLine} from '../segments.js';
 import {innerSize, Pane, type PaneFrame} from './Pane.js';
 
-export type PriceData = {
+type PriceData = {
 	/** The game whose path is shown (the current one, or the last one during cooldown). */
 	game: CurrentGame | undefined;
 	/** The average cost of the position held in that game, if any: drawn on the chart. */
@@ -19,7 +19,7 @@ export function chartedGame(game: CurrentGame | undefined, previous: CurrentGame
 	return waiting && previous !== undefined ? {game: previous, isLastGame: true} : {game, isLastGame: false};
 }
 
-export function peakTick(prices: readonly number[]): number | undefined {
+function peakTick(prices: readonly number[]): number | undefined {
 	let best: number | undefined;
 	for (const [tick, price] of prices.entries()) {
 		if (Number.isFinite(price) && (best === undefined || price > prices[best]!)) {
@@ -31,7 +31,7 @@ export function peakTick(prices: readonly number[]): number | undefined {
 }
 
 /** The line under the chart: the rug (or the price now and its tick), the peak and its tick, the cost line. */
-export function summaryLine(game: CurrentGame, peakAt: number | undefined, avgCost: number | undefined, width: number): SegmentLine {
+function summaryLine(game: CurrentGame, peakAt: number | undefined, avgCost: number | undefined, width: number): SegmentLine {
 	const rugged = game.rugTick !== undefined;
 	const parts: Part[] = rugged
 		? [{text: `${chartMarks.rug} rugged at tick ${game.rugTick} → ${multiplier(game.rugPrice ?? game.price)}`, style: {colour: 'red', bold: true}, priority: 10}]
@@ -49,7 +49,7 @@ export function summaryLine(game: CurrentGame, peakAt: number | undefined, avgCo
 }
 
 /** The chart of the path and the summary line under it. */
-export function priceLines(game: CurrentGame | undefined, chart: PriceChart | undefined, peakAt: number | undefined, width: number, avgCost?: number): SegmentLine[] {
+function priceLines(game: CurrentGame | undefined, chart: PriceChart | undefined, peakAt: number | undefined, width: number, avgCost?: number): SegmentLine[] {
 	if (game === undefined || chart === undefined || chart.lines.length === 0) {
 		return [[segment(game === undefined ? 'no price yet' : 'no price path yet: the game has not started', {dim: true})]];
 	}

@@ -27,7 +27,7 @@ The problem log (key e): the last problems kept (up to 200), newest first,
 each with its time, source, kind and message (cleaned as on stderr), from
 `scroll` problems down; the title says which ones are in view.
 */
-export function problemLogLines(problems: ProblemCounts, scroll: number, width: number, height: number): SegmentLine[] {
+function problemLogLines(problems: ProblemCounts, scroll: number, width: number, height: number): SegmentLine[] {
 	const {recent} = problems;
 	const first = Math.max(0, Math.min(scroll, recent.length - 1));
 	const body: SegmentLine[] = [];

@@ -7,7 +7,7 @@ import {segment, type SegmentLine} from '../segments.js';
 import {innerSize, Pane, type PaneFrame} from './Pane.js';
 
 /** Share of a bet's window that has passed at `tick`, 0–1. */
-export function windowProgress(bet: Pick<SidebetRow, 'startTick' | 'endTick' | 'outcome'>, tick: number): number {
+function windowProgress(bet: Pick<SidebetRow, 'startTick' | 'endTick' | 'outcome'>, tick: number): number {
 	if (bet.outcome !== 'pending') {
 		return 1;
 	}
@@ -16,7 +16,7 @@ export function windowProgress(bet: Pick<SidebetRow, 'startTick' | 'endTick' | '
 	return Math.min(1, Math.max(0, (tick - bet.startTick) / span));
 }
 
-export function progressBar(fraction: number, width: number): string {
+function progressBar(fraction: number, width: number): string {
 	const cells = Math.max(1, width);
 	const filled = Math.round(fraction * cells);
 	return '█'.repeat(filled) + '░'.repeat(cells - filled);
@@ -41,13 +41,13 @@ const minBar = 4;
 const maxBar = 40;
 
 /** Widths of the columns; 0 for the bar or the payout when the pane has no room for them. */
-export type BetColumns = {name: number; bar: number; pays: number};
+type BetColumns = {name: number; bar: number; pays: number};
 
 /**
 Names as wide as the longest one (a did:privy id whole when the pane is wide
 enough), then the payout if it fits, then the bar takes the rest (up to 40).
 */
-export function betColumns(rows: readonly SidebetRow[], width: number): BetColumns {
+function betColumns(rows: readonly SidebetRow[], width: number): BetColumns {
 	const longest = Math.max(4, ...rows.map(bet => widthOf(ownerName(bet))));
 	// Name, then " stake " and the status: what every row shows.
 	const room = width - (1 + stakeWidth + 1 + statusWidth);
@@ -87,7 +87,7 @@ function outcomeText(counts: BetCounts): string {
 	return parts.join(', ');
 }
 
-export type SidebetsData = {
+type SidebetsData = {
 	sidebets: readonly SidebetRow[];
 	game: CurrentGame | undefined;
 	previousGame: CurrentGame | undefined;

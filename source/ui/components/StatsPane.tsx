@@ -18,7 +18,7 @@ the model's, fields dropped from the least useful up when the pane is narrow
 and lines from the least useful up when it is short, never a digit cut.
 */
 
-export type StatsData = {
+type StatsData = {
 	/** Undefined when the monitor keeps no statistics. */
 	report: LiveStatsReport | undefined;
 };

@@ -8,7 +8,7 @@ import type {Colour} from '../theme.js';
 import {segment as styled, type SegmentLine} from '../segments.js';
 import {Lines} from './Lines.js';
 
-export type StatusBarProps = {
+type StatusBarProps = {
 	status: SourceStatus | undefined;
 	problems: ProblemCounts;
 	stats: StateStats;
@@ -25,7 +25,7 @@ export type StatusBarProps = {
 	width: number;
 };
 
-export type Segment = {
+type Segment = {
 	text: string;
 	colour?: Colour;
 	bold?: boolean;
@@ -53,7 +53,7 @@ where, and the one count of tries (attempt n of this outage, as the sources
 publish it), with the time to the next; once up again, how many times it
 came back (reconnects), only when it did.
 */
-export function connection(status: SourceStatus | undefined): string {
+function connection(status: SourceStatus | undefined): string {
 	if (status === undefined) {
 		return 'no source yet';
 	}
@@ -110,7 +110,7 @@ function replaySegments(replay: ReplayProgress): Segment[] {
 }
 
 /** The status line's parts in display order; when the line is too narrow the lowest priorities go first. */
-export function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] {
+function statusSegments(props: Omit<StatusBarProps, 'width'>): Segment[] {
 	const {status, problems, stats, eventsPerSecond, fpsCap, fps, frozen, recording, replay, alert} = props;
 	const segments: Segment[] = [];
 	if (frozen) {
@@ -172,7 +172,7 @@ Until the line fits `width`: take the lowest-priority part; cut it (down to a
 few cells) if it may be cut, else drop it. So a problem's message (high in
 priority) keeps its room while rates and counters of lower priority go.
 */
-export function fitSegments(segments: readonly Segment[], width: number): Segment[] {
+function fitSegments(segments: readonly Segment[], width: number): Segment[] {
 	const kept = [...segments];
 	const total = () => kept.reduce((sum, segment, index) => sum + widthOf(segment.text) + (index === 0 ? 0 : separator.length), 0);
 	for (let over = total() - width; over > 0 && kept.length > 0; over = total() - width) {

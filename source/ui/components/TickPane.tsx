@@ -8,17 +8,17 @@ import {phaseColours, type Colour} from '../theme.js';
 import {innerSize, Pane, type PaneFrame} from './Pane.js';
 
 /** How the pane tells when the last event came: its age on a live feed, its recorded time in a replay. */
-export type LastEvent =
+type LastEvent =
 	| {kind: 'live'; arrival: number | undefined; now: number}
 	| {kind: 'replay'; ts: number | undefined; finished: boolean};
 
-export type TickData = {
+type TickData = {
 	game: CurrentGame | undefined;
 	lastEvent: LastEvent;
 };
 
 /** Seconds until the next game starts (cooldown and presale); the feed counts it down in cooldownTimer. */
-export function countdown(game: CurrentGame): string {
+function countdown(game: CurrentGame): string {
 	if (game.phase !== 'COOLDOWN' && game.phase !== 'PRESALE') {
 		return '–';
 	}
@@ -31,7 +31,7 @@ export function countdown(game: CurrentGame): string {
 }
 
 /** Beside the badge: the tick while a game runs, the countdown while the next one waits. */
-export function headline(game: CurrentGame): string {
+function headline(game: CurrentGame): string {
 	if (game.phase === 'COOLDOWN' || game.phase === 'PRESALE') {
 		const left = countdown(game);
 		return left === 'paused' ? ' countdown paused' : ` starts in ${left}`;
@@ -40,7 +40,7 @@ export function headline(game: CurrentGame): string {
 	return game.tick >= 0 ? ` tick ${game.tick}` : '';
 }
 
-export function phaseBadge(game: CurrentGame | undefined): Segment {
+function phaseBadge(game: CurrentGame | undefined): Segment {
 	if (game?.phase === undefined) {
 		return segment(game === undefined ? ' WAITING ' : ' UNKNOWN ', {inverse: true, colour: 'gray'});
 	}
@@ -49,7 +49,7 @@ export function phaseBadge(game: CurrentGame | undefined): Segment {
 }
 
 /** Which way the price moved at the current tick: green up, red down (and red once rugged). */
-export function direction(game: CurrentGame): Colour | undefined {
+function direction(game: CurrentGame): Colour | undefined {
 	if (game.rugTick !== undefined) {
 		return 'red';
 	}
@@ -64,7 +64,7 @@ export function direction(game: CurrentGame): Colour | undefined {
 }
 
 /** What the big digits show: the multiplier while a game runs, the seconds left while the next one waits. */
-export function bigValue(game: CurrentGame): {text: string; colour: Colour | undefined} | undefined {
+function bigValue(game: CurrentGame): {text: string; colour: Colour | undefined} | undefined {
 	if (game.phase === 'COOLDOWN' || game.phase === 'PRESALE') {
 		const left = game.cooldownPaused || game.cooldownTimer === undefined ? undefined : countdownSeconds(game.cooldownTimer);
 		return left === undefined ? undefined : {text: left, colour: phaseColours[game.phase]};
@@ -90,7 +90,7 @@ Phase and tick (or countdown), the multiplier in big digits coloured by its
 direction, then the game, peak, players, trades, last event, rug, seed hash
 and version, the most useful first: a short pane keeps the top lines.
 */
-export function tickLines({game, lastEvent}: TickData, width: number, height = Number.POSITIVE_INFINITY): SegmentLine[] {
+function tickLines({game, lastEvent}: TickData, width: number, height = Number.POSITIVE_INFINITY): SegmentLine[] {
 	const field = (label: string, parts: Part[]) => fieldLine(label, parts, width, labelWidth);
 	if (game === undefined) {
 		return [[phaseBadge(undefined)], [segment('waiting for game state', {dim: true})], field('last event', lastEventParts(lastEvent))];

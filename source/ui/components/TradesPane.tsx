@@ -6,13 +6,13 @@ import {segment, type SegmentLine} from '../segments.js';
 import {tradeColour} from '../theme.js';
 import {innerSize, Pane, type PaneFrame} from './Pane.js';
 
-export type TradesData = {
+type TradesData = {
 	trades: readonly TradeRow[];
 	filter: string;
 };
 
 /** Trades whose username or type contains the filter (case-insensitive); all when the filter is empty. */
-export function filterTrades(trades: readonly TradeRow[], filter: string): readonly TradeRow[] {
+function filterTrades(trades: readonly TradeRow[], filter: string): readonly TradeRow[] {
 	const wanted = filter.trim().toLowerCase();
 	if (wanted === '') {
 		return trades;
@@ -22,7 +22,7 @@ export function filterTrades(trades: readonly TradeRow[], filter: string): reado
 }
 
 /** Short trades carry no quantity (the feed sends 0): their amount is the SOL staked (open) or paid back (close). */
-export function isShort(type: string): boolean {
+function isShort(type: string): boolean {
 	return type === 'short_open' || type === 'short_close';
 }
 
@@ -33,7 +33,7 @@ const maxUserWidth = 36;
 /** Tapes at least this wide show amounts to the millionth (a 0.001 SOL trade's qty keeps its digits). */
 const wideTape = 90;
 
-export type TapeColumns = {
+type TapeColumns = {
 	tick: number;
 	/** 0 for a column left out for want of room. */
 	time: number;
@@ -60,7 +60,7 @@ marked in the header); the user column as wide as the longest name shown
 (a whole player id when it fits); then what is left spread over the columns
 so that the table spans the pane.
 */
-export function tapeColumns(trades: readonly TradeRow[], width: number): TapeColumns {
+function tapeColumns(trades: readonly TradeRow[], width: number): TapeColumns {
 	const decimals = width >= wideTape ? 6 : 4;
 	const number = decimals + 6;
 	const longest = Math.max(6, ...trades.map(trade => widthOf(safe(trade.username, 64))));
@@ -86,11 +86,6 @@ export function tapeColumns(trades: readonly TradeRow[], width: number): TapeCol
 	}
 
 	return columns;
-}
-
-/** The user column's width on a tape of `width` cells with no trades yet. */
-export function userColumnWidth(width: number): number {
-	return tapeColumns([], width).user;
 }
 
 /** The header; its » (a column left out) only where it fits, so the SOL column's name is never cut. */

@@ -4,14 +4,14 @@ import type {FrameMetrics} from '../frame-metrics.js';
 import {RateMeter} from '../rate-meter.js';
 import type {MonitorStore, StoreSnapshot} from '../store.js';
 
-export type Frame = {
+type Frame = {
 	snapshot: StoreSnapshot;
 	/** Frames actually drawn in the last whole second (≤ the cap). */
 	drawnPerSecond: number;
 };
 
 /** With no new data, still look again this often so ages and rates keep moving. */
-export const idleRefreshMs = 1000;
+const idleRefreshMs = 1000;
 
 /**
 The throttle between the feed and React: a timer at 1000/fps takes ONE

@@ -56,11 +56,11 @@ import {lineDrawing, patchesWanted} from './switch.js';
 
 export {inkPatchesVariable, patchesWanted, patchesWantedBy} from './switch.js';
 // For the tests: the pieces each patch is made of, checked against Ink on their own.
-export {assembleRows, frameStats} from './output-cache.js';
+export {frameStats} from './output-cache.js';
 export {correctedStdout, correctRepaint, inkSeesCi, probeIncrementalOffset, ProbeStdin, ProbeStdout} from './cursor-fix.js';
 
 /** What is active, and the stdout to hand Ink. */
-export type InkPatches = {
+type InkPatches = {
 	/** False when RUGS_TUI_INK_PATCHES=0 (or the caller) switched every patch off. */
 	enabled: boolean;
 	/** The Ink found in node_modules. */

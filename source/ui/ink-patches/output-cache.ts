@@ -88,7 +88,7 @@ Rows of the frame from its write operations, or undefined when the frame
 needs Ink's own path (a clip, overlapping writes, a position Ink would treat
 specially).
 */
-export function assembleRows(output: OutputInstance, piece: (line: string) => Piece): string[] | undefined {
+function assembleRows(output: OutputInstance, piece: (line: string) => Piece): string[] | undefined {
 	const rows: Array<Span[] | undefined> = Array.from({length: output.height});
 	for (const operation of output.operations) {
 		if (operation.type !== 'write') {
