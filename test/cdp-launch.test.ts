@@ -160,6 +160,8 @@ describe('a program that does not handle the signal itself', () => {
 		child.kill(signal);
 		expect(await exited).toEqual({code: null, signal});
 		expect(processesInGroup(pid)).toEqual([]);
+		// Chromium's crash handlers run in their own session and exit a moment after the browser they watch.
+		await waitFor(() => processesMentioning(profileDir).length === 0, 'the crash handlers to exit', 5000).catch(() => undefined);
 		expect(processesMentioning(profileDir)).toEqual([]);
 		expect(existsSync(profileDir)).toBe(false);
 	});

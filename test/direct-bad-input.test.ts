@@ -57,7 +57,7 @@ describe('direct source on bad input', () => {
 		expect(reported).toMatchObject({kind: 'decode', source: 'direct'});
 		expect(reported!.message).toMatch(problem);
 		// Feed text reaches the terminal only cleaned.
-		// eslint-disable-next-line no-control-regex
+		// eslint-disable-next-line no-control-regex -- control characters are what the check looks for
 		expect(reported!.message).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/);
 		const lost = recorder.statuses.find(status => status.state === 'disconnected');
 		expect(reported!.message.startsWith(lost!.detail!)).toBe(true);

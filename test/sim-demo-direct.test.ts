@@ -4,19 +4,12 @@ import type {Envelope} from '../source/protocol/envelope.js';
 import {createDirectSource} from '../source/sources/direct.js';
 import {startDemoServer} from '../source/sources/demo-server.js';
 import {createState, reduce} from '../source/state/reducer.js';
+import {waitFor as waitUntil} from './helpers/wait.js';
 
 /** Wait for a condition, polling; fails with `what` after `timeout` ms. */
-async function waitFor(what: string, condition: () => boolean, timeout = 30_000): Promise<void> {
-	const deadline = performance.now() + timeout;
-	while (!condition()) {
-		if (performance.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
+/** The shared helper, with this file's timeout and its words for what is awaited. */
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+	await waitUntil(() => condition() || undefined, {timeoutMs, what});
 }
 
 // What `--demo` will be: the direct source, labelled 'demo', reading the embedded server.

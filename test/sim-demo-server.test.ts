@@ -7,6 +7,7 @@ import {io, type Socket} from 'socket.io-client';
 import {afterEach, describe, expect, test} from 'vitest';
 import {startDemoServer, type DemoServer} from '../source/sources/demo-server.js';
 import {projectRoot} from './helpers/project.js';
+import {waitFor as waitUntil} from './helpers/wait.js';
 
 type Received = {at: number; event: string; args: unknown[]};
 
@@ -38,17 +39,9 @@ function connect(url: string): {socket: Socket; received: Received[]} {
 }
 
 /** Wait for a condition, polling; fails with `what` after `timeout` ms. */
-async function waitFor(what: string, condition: () => boolean, timeout = 20_000): Promise<void> {
-	const deadline = performance.now() + timeout;
-	while (!condition()) {
-		if (performance.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 20);
-		});
-	}
+/** The shared helper, with this file's timeout and its words for what is awaited. */
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+	await waitUntil(() => condition() || undefined, {timeoutMs, what});
 }
 
 function frames(received: readonly Received[]): Array<Record<string, unknown>> {

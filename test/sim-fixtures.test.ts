@@ -222,7 +222,7 @@ describe('hostile-names.jsonl', () => {
 		const chat = session.filter(envelope => envelope.event === 'newChatMessage').map(envelope => (envelope.data as Frame)['message'] as string);
 		expect(chat.some(message => hostileMessages.includes(message))).toBe(true);
 		for (const value of [...names, ...chat]) {
-			// eslint-disable-next-line no-control-regex
+			// eslint-disable-next-line no-control-regex -- control characters are what the check looks for
 			expect(cleanText(value)).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E]/);
 		}
 	});

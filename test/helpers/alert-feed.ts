@@ -20,7 +20,7 @@ export function seedPeakingAbove(gameId: string, peak: number, min = 60, max = 2
 	}
 }
 
-export type AlertFeed = {feed: FeedBuilder; games: Array<PlayedGame & {id: string}>};
+type AlertFeed = {feed: FeedBuilder; games: Array<PlayedGame & {id: string}>};
 
 export const fairId = '20251212-aaaaaaaaaaaaaaa1';
 export const tamperedId = '20251212-aaaaaaaaaaaaaaa2';

@@ -14,7 +14,7 @@ left behind — without being confused by another file running in parallel.
 
 export const chromePath = findChrome();
 
-export type BrowserLab = {
+type BrowserLab = {
 	/** Folder holding this file's temporary profiles. */
 	readonly profileParent: string;
 	launch(): Promise<LaunchedChrome>;

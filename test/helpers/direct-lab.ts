@@ -6,7 +6,7 @@ import {startSocketServer, type TestServer, type TestServerOptions} from './sock
 /** Quick retries, so tests spend no time waiting; the schedule itself is tested in direct-backoff. */
 export const quickRetries = {backoff: {minMs: 20, maxMs: 100}} satisfies Partial<DirectSourceOptions>;
 
-export type DirectLab = {
+type DirectLab = {
 	/** Run `cleanup` after the current test (last registered, first run). */
 	defer(cleanup: () => Promise<unknown>): void;
 	/** A real socket.io server on 127.0.0.1, closed after the test. */

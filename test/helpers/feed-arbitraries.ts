@@ -98,7 +98,7 @@ export const hugeHistoryFrame: fc.Arbitrary<Step> = fc.tuple(
 ).map(([history, hostile, gameId]) => ({event: 'gameStateUpdate', args: [{gameId, active: true, tickCount: 1, price: 1, gameHistory: [...hostile, ...history]}], direction: 'received' as const}));
 
 /** One Chrome DevTools `Network.webSocket*` event, as the CDP source receives it. */
-export type SocketEvent = {method: string; params: unknown};
+type SocketEvent = {method: string; params: unknown};
 
 const gameSocketUrl = (id: string) => `wss://backend.rugs.fun/socket.io/?EIO=4&transport=websocket&n=${id.length}`;
 

@@ -15,11 +15,11 @@ Property-based fuzzing, two ways from the same tests:
 property that runs past it fails, so a slow (superlinear) path shows up as a
 failure rather than a CI job that never ends.
 */
-export const longFuzz = process.env['FUZZ'] === 'long';
+const longFuzz = process.env['FUZZ'] === 'long';
 
 const fixedSeed = 20_251_212;
 
-export function fuzzSeed(): number {
+function fuzzSeed(): number {
 	const given = process.env['FUZZ_SEED'];
 	if (given !== undefined && given !== '') {
 		return Number(given);
@@ -29,7 +29,7 @@ export function fuzzSeed(): number {
 }
 
 /** Runs in the normal suite; `npm run fuzz` multiplies them. */
-export function runs(normal: number): number {
+function runs(normal: number): number {
 	return longFuzz ? normal * 25 : normal;
 }
 
@@ -174,7 +174,7 @@ up to 64 MB under `npm run fuzz`. Materialise it with `longLineChunks`, which
 never holds it whole, so a reader can be fed a line far longer than memory
 should ever hold.
 */
-export type LongLine = {prefix: string; fill: string; length: number; newline: boolean};
+type LongLine = {prefix: string; fill: string; length: number; newline: boolean};
 
 export const longLine: fc.Arbitrary<LongLine> = fc.record({
 	prefix: fc.constantFrom('', '{"seq":1,"ts":1,"event":"x","data":"', '42["x","', '{', '['),

@@ -13,10 +13,10 @@ path of a seed, so the verification marks come out ✓, or ✗ when a game is
 tampered with), between which a test may push frames of its own.
 */
 
-export type Bet = {username: string; startTick: number; betAmount: number};
-export type Trade = ScriptedTrade;
+type Bet = {username: string; startTick: number; betAmount: number};
+type Trade = ScriptedTrade;
 
-export type GameScript = {
+type GameScript = {
 	gameId: string;
 	seed: string;
 	/** Stop the active phase after this many ticks (the path may rug earlier). */

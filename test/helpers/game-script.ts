@@ -10,7 +10,7 @@ game), then the next game's cooldown (its 15000 frame repeating the history),
 presale and first ticks (tick 0 repeating it once more). Enough for the state
 to have trades, a price path, a finished game and history to double-count.
 */
-export type ScriptEvent = {event: string; args: unknown[]};
+type ScriptEvent = {event: string; args: unknown[]};
 
 const olderId = '20251212-0000000000000001';
 const firstId = '20251212-00000000000000a1';

@@ -6,7 +6,7 @@ texts around given bounds: for the tests of source/protocol/json-bounds.ts
 and for the fuzzing of every reader of feed JSON (frames, recording lines).
 */
 
-export type Shape = {
+type Shape = {
 	/** Levels of nesting: a scalar is 0, `[]` is 1, `[[1]]` is 2. */
 	depth: number;
 	/** Arrays and objects, the value itself included. */

@@ -9,7 +9,7 @@ broken network, a truncated file or a hostile server would produce them.
 Positions are fractions of the length, so a mutation applies to any text and
 shrinks to a readable counterexample.
 */
-export type Mutation =
+type Mutation =
 	| {kind: 'truncate'; at: number}
 	| {kind: 'delete'; at: number; length: number}
 	| {kind: 'insert'; at: number; text: string}
@@ -26,7 +26,7 @@ const numberTokens = ['1e999', '-1e999', '-0', '1e-400', '9999999999999999999999
 
 const fraction = fc.double({min: 0, max: 1, noNaN: true, maxExcluded: true});
 
-export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 	fc.record({kind: fc.constant('truncate' as const), at: fraction}),
 	fc.record({kind: fc.constant('delete' as const), at: fraction, length: fc.integer({min: 1, max: 64})}),
 	fc.record({kind: fc.constant('insert' as const), at: fraction, text: fc.oneof(nastyString, fc.constantFrom('"', '{', '}', '[', ']', ',', ':', '\\', '\n'))}),

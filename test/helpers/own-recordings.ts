@@ -20,7 +20,7 @@ export function recordingText(envelopes: readonly Envelope[]): string {
 	return envelopes.map(envelope => `${JSON.stringify(envelope)}\n`).join('');
 }
 
-export type TemporaryFolder = {
+type TemporaryFolder = {
 	dir: string;
 	/** Write a file in the folder and return its path. */
 	write(name: string, content: string | Buffer): string;

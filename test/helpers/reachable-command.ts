@@ -14,7 +14,7 @@ that user can traverse. When even that is impossible (node itself is out of
 reach, the temp folder is private), the test is skipped with the reason:
 it never fails because of where the clone lives.
 */
-export type ReachableCommand =
+type ReachableCommand =
 	| {ok: true; bin: string; remove: () => void}
 	| {ok: false; reason: string};
 

@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {binPath, projectRoot} from './project.js';
 
-export type CliResult = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
+type CliResult = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
 
 /** The built command must exist: `npm test` builds first; alone, run `npm run build`. */
 export function assertBuilt(): void {

@@ -25,7 +25,7 @@ function cells(screen: string): string[][] {
 	});
 }
 
-export type Frame = {top: number; left: number; bottom: number; right: number; title: string};
+type Frame = {top: number; left: number; bottom: number; right: number; title: string};
 
 /** The top left of a pane's frame: ╭─ then the pane's number and title, focused ([1 Tick]) or not ( 1 Tick ). */
 const frameStart = /╭─(?:\[\d [A-Z][a-z]+]| \d [A-Z][a-z]+ )/g;

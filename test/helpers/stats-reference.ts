@@ -33,16 +33,16 @@ export function cdfBySum(t: number, probability = p): number {
 	return sum;
 }
 
-export function sortedTicks(games: readonly ReferenceGame[]): number[] {
+function sortedTicks(games: readonly ReferenceGame[]): number[] {
 	return games.map(game => game.rugTick).toSorted((a, b) => a - b);
 }
 
 /** Nearest rank: the ⌈q·n⌉-th smallest. */
-export function percentile(sorted: readonly number[], q: number): number {
+function percentile(sorted: readonly number[], q: number): number {
 	return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
 }
 
-export function median(sorted: readonly number[]): number {
+function median(sorted: readonly number[]): number {
 	const n = sorted.length;
 	return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[(n / 2) - 1]! + sorted[n / 2]!) / 2;
 }
