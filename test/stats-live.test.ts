@@ -11,6 +11,7 @@ import {generateSession} from '../source/sim/generate-session.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import type {FinishedGame, GameState} from '../source/state/types.js';
 import {MonitorStore} from '../source/ui/store.js';
+import {followSession} from './helpers/live-stats.js';
 import {makeTempDir, writeRecording} from './helpers/recordings.js';
 
 function finished(id: string, rugTick: number, fromHistory: boolean, extra: Partial<FinishedGame> = {}): FinishedGame {
@@ -31,13 +32,7 @@ describe('the live statistics follow the monitor’s state', () => {
 	const file = writeRecording(path.join(temporary.dir, 'session.jsonl'), envelopes);
 
 	test('after a session, the same games and figures as rugs-tui stats on its recording', async () => {
-		const live = new LiveStats();
-		let state = createState();
-		for (const envelope of envelopes) {
-			state = reduce(state, envelope);
-			live.observe(state);
-		}
-
+		const {live, state} = followSession(envelopes);
 		const offline = await statsOfFiles([file], {stderr: new PassThrough()}, 'test');
 		const report = live.report(state);
 		expect(report.games).toBe(offline.report.games);

@@ -6,10 +6,12 @@ import {cleanup} from 'ink-testing-library';
 import {LiveStats} from '../source/analyze/live-stats.js';
 import {statsOfFiles} from '../source/app/run-stats.js';
 import {generateSession} from '../source/sim/generate-session.js';
-import {createState, reduce} from '../source/state/reducer.js';
+import type {Envelope} from '../source/protocol/envelope.js';
+import {createState} from '../source/state/reducer.js';
 import {statsPaneLines} from '../source/ui/components/StatsPane.js';
 import {count, utcMinute} from '../source/ui/format.js';
 import {plainText} from '../source/ui/segments.js';
+import {followSession} from './helpers/live-stats.js';
 import {linesWith, mountApp} from './helpers/ui.js';
 import {makeTempDir, writeRecording} from './helpers/recordings.js';
 
@@ -18,14 +20,8 @@ function paneText(report: ReturnType<LiveStats['report']>, width: number, height
 	return plainText(statsPaneLines({report}, width, height));
 }
 
-function liveReportOf(envelopes: Array<Parameters<typeof reduce>[1]>) {
-	const live = new LiveStats();
-	let state = createState();
-	for (const envelope of envelopes) {
-		state = reduce(state, envelope);
-		live.observe(state);
-	}
-
+function liveReportOf(envelopes: Iterable<Envelope>) {
+	const {live, state} = followSession(envelopes);
 	return live.report(state);
 }
 
