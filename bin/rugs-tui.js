@@ -9,4 +9,4 @@ if ('NO_COLOR' in process.env || process.argv.includes('--no-color')) {
 // development builds (extra checks on every render, several times the CPU).
 process.env.NODE_ENV ??= 'production';
 
-await import('../dist/cli.js');
+await import('../dist/rugs-tui.js');

@@ -2,6 +2,7 @@ import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, test} from 'vitest';
 import {shellQuote} from './helpers/tmux.js';
 import {binPath, fixturesDir, projectRoot} from './helpers/project.js';
@@ -11,7 +12,9 @@ import {assertBuilt} from './helpers/run-cli.js';
 Each mode loads only the code it needs (issue 12, a fast start): the real
 command runs with a preload (helpers/log-modules.mjs) that writes down every
 module the loader loads, and the test checks the packages each mode must
-not load. This is what makes `--version` cost about what node itself does;
+not load. bin/ runs the startup bundle (scripts/bundle.js): a chunk loaded
+counts as every module it holds, read from the `// node_modules/…` and
+`// dist/…` line rolldown writes before each module's code. This is what makes `--version` cost about what node itself does;
 the times are measured by `npm run bench -- startup`, not here.
 */
 
@@ -32,15 +35,49 @@ function environment(log: string): NodeJS.ProcessEnv {
 	return env;
 }
 
+/** The package (or dist/ file) a module path names, or undefined for anything else (node: builtins, test helpers). */
+function packageOf(file: string): string | undefined {
+	const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
+	if (match !== null) {
+		return match[1]!;
+	}
+
+	const at = file.startsWith('dist/') ? 0 : file.lastIndexOf('/dist/') + 1;
+	return at === 0 && !file.startsWith('dist/') ? undefined : file.slice(at);
+}
+
+const bundled = new Map<string, string[]>();
+
+/** The modules a file of the startup bundle holds (rolldown's marker lines), or undefined for a file outside it. */
+function modulesInBundle(file: string): string[] | undefined {
+	const relative = path.relative(projectRoot, file);
+	if (relative !== 'dist/rugs-tui.js' && !(relative.startsWith('dist/chunks/') && relative.endsWith('.js'))) {
+		return undefined;
+	}
+
+	let modules = bundled.get(relative);
+	if (modules === undefined) {
+		modules = [...readFileSync(file, 'utf8').matchAll(/^\/\/ ((?:node_modules|dist)\/\S+)$/gm)].map(match => match[1]!);
+		bundled.set(relative, modules);
+	}
+
+	return modules;
+}
+
 function packagesIn(log: string): Set<string> {
 	const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
 	const packages = new Set<string>();
 	for (const line of lines) {
-		const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
-		if (match !== null) {
-			packages.add(match[1]!);
-		} else if (line.includes('/dist/')) {
-			packages.add(`dist/${line.slice(line.lastIndexOf('/dist/') + 6)}`);
+		if (!line.startsWith('file://')) {
+			continue;
+		}
+
+		const file = fileURLToPath(line);
+		for (const module of modulesInBundle(file) ?? [file]) {
+			const name = packageOf(module);
+			if (name !== undefined) {
+				packages.add(name);
+			}
 		}
 	}
 
@@ -109,9 +146,10 @@ function expectNone(packages: Set<string>, names: readonly string[]): void {
 }
 
 describe('each mode loads only what it needs', () => {
-	test('the log sees the modules a run loads', async () => {
+	test('the log sees the modules a run loads, through the bundle', async () => {
 		const packages = await loaded(['--replay', recording, '--json', '--speed', '0'], {untilFirstLine: true});
 		expect(packages).toContain('dist/cli.js');
+		expect(bundled.has('dist/rugs-tui.js')).toBe(true);
 		expect(packages).toContain('dist/sources/replay.js');
 	}, 30_000);
 

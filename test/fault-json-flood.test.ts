@@ -12,7 +12,8 @@ dropped and counted, and the process holds that limit's worth, not four to six
 times it. The text waiting used to sit in the stdout socket as one JS string
 and one write request per line, written out in a writev that copied it all
 again (RSS 360–430 MB here, 280–590 MB in the report); now it waits in the
-writer in 256 KB chunks (RSS about 150–220 MB). Real processes: a flooding
+writer in 256 KB chunks of UTF-8 bytes (RSS about 150–200 MB, flat; as joined
+strings it climbed to 300–330 MB before a full GC). Real processes: a flooding
 Socket.IO server of its own, the CLI, and a slow reader on a real pipe.
 */
 
@@ -75,8 +76,8 @@ describe.skipIf(process.platform !== 'linux')('--json under a 130,000 events/s f
 			expect(stderr).toMatch(/"stdout is not keeping up with the live feed: dropping events/);
 			expect(stderr).toMatch(/rugs-tui: \d+ events dropped from stdout, which did not keep up with the live feed\n$/);
 			expect(code).toBe(130);
-			// 64 MiB of queued text over a process of about 90 MB: generous, and well under what it was.
-			expect(peak).toBeLessThan(300);
+			// 64 MiB of queued text over a process of about 90 MB, with room for a loaded machine.
+			expect(peak).toBeLessThan(250);
 		} finally {
 			clearInterval(reader);
 		}

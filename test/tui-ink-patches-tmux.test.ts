@@ -62,12 +62,15 @@ function expectWholeRows(screen: string): void {
 	}
 }
 
-async function quit(name: string): Promise<FrameReport> {
+/** The metrics file rugs-tui writes at exit (app/run-tui.tsx): the frame report and what the Ink patches did. */
+type ExitReport = FrameReport & {inkPatches: {summary: string; outputCacheFrames: {fast: number; ink: number}}};
+
+async function quit(name: string): Promise<ExitReport> {
 	tmux.keys(name, 'q');
 	const screen = await tmux.waitFor(name, text => text.includes('EXIT='), `${name} to quit`);
 	expect(screen).toContain('EXIT=0');
 	expect(tmux.format(name, 'alternate_on')).toBe('0');
-	return JSON.parse(readFileSync(path.join(directory, `${name}.json`), 'utf8')) as FrameReport;
+	return JSON.parse(readFileSync(path.join(directory, `${name}.json`), 'utf8')) as ExitReport;
 }
 
 describe.skipIf(!hasTmux())('rugs-tui in a real terminal with the Ink patches off and on', () => {
@@ -125,5 +128,11 @@ describe.skipIf(!hasTmux())('rugs-tui in a real terminal with the Ink patches of
 		const off = await quit('off');
 		expect(on.redraws).toBeGreaterThanOrEqual(40);
 		expect(off.redraws).toBeGreaterThanOrEqual(3);
+		// bin/ runs the startup bundle (scripts/bundle.js): the output cache must act on the Ink that draws, not on a
+		// second copy of Ink's Output class. On, it built most frames itself; off, none.
+		expect(on.inkPatches.summary).toMatch(/output cache on/);
+		expect(on.inkPatches.outputCacheFrames.fast).toBeGreaterThanOrEqual(on.redraws / 2);
+		expect(off.inkPatches.summary).toMatch(/patches off/);
+		expect(off.inkPatches.outputCacheFrames).toEqual({fast: 0, ink: 0});
 	}, 90_000);
 });

@@ -3,7 +3,7 @@ import {render, type Instance} from 'ink';
 import {createAppBus, type AppBus} from '../bus/app-bus.js';
 import {App, type QuitReason} from '../ui/app.js';
 import {FrameMetrics} from '../ui/frame-metrics.js';
-import {installInkPatches} from '../ui/ink-patches/index.js';
+import {frameStats, installInkPatches} from '../ui/ink-patches/index.js';
 import {MonitorStore, type ProblemCounts} from '../ui/store.js';
 import {problemMessage} from '../ui/format.js';
 import {replay, ReplayController} from '../sources/replay.js';
@@ -233,7 +233,10 @@ export async function runTui(options: Options, io: TuiIo, bus: AppBus = createAp
 	}
 
 	if (metrics !== undefined && metricsFile !== undefined) {
-		writeFileSync(metricsFile, `${JSON.stringify(metrics.report())}\n`);
+		// With which Ink patches, and how many frames the output cache built itself (fast) or left to Ink: the
+		// tests read it to see the patch act on the Ink that draws (the bundled one, when run from bin/).
+		const report = {...metrics.report(), inkPatches: {summary: patches.summary, outputCacheFrames: {...frameStats}}};
+		writeFileSync(metricsFile, `${JSON.stringify(report)}\n`);
 	}
 
 	return exitCodeFor(end);

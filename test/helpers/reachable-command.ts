@@ -19,7 +19,7 @@ type ReachableCommand =
 	| {ok: false; reason: string};
 
 function canRun(uid: number, gid: number, bin: string): boolean {
-	// The shim imports dist/cli.js, which imports every runtime dependency: --version loads them all.
+	// The shim imports the bundle (dist/rugs-tui.js); --version runs it, reading package.json beside dist/.
 	const probe = spawnSync(process.execPath, [bin, '--version'], {uid, gid, cwd: '/', stdio: 'ignore', timeout: 30_000});
 	return probe.status === 0;
 }

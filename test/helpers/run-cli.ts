@@ -7,8 +7,8 @@ type CliResult = {code: number | null; signal: NodeJS.Signals | null; stdout: st
 
 /** The built command must exist: `npm test` builds first; alone, run `npm run build`. */
 export function assertBuilt(): void {
-	if (!existsSync(path.join(projectRoot, 'dist/cli.js'))) {
-		throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+	if (!existsSync(path.join(projectRoot, 'dist/rugs-tui.js'))) {
+		throw new Error('dist/rugs-tui.js (the bundle bin/ runs) is missing: run `npm run build` first (npm test does)');
 	}
 }
 

@@ -47,10 +47,10 @@ process starts): Ink then runs exactly as it comes.
    given size instead of measuring it.
 */
 
-import {readFileSync} from 'node:fs';
 import type {ReactElement} from 'react';
 import {blankMeasured, inkMeasured, transformWritesLines} from './blank-measure.js';
 import {correctedStdout, probeIncrementalOffset} from './cursor-fix.js';
+import {inkVersion} from './ink-output.js';
 import {setOutputCache} from './output-cache.js';
 import {lineDrawing, patchesWanted} from './switch.js';
 
@@ -74,15 +74,6 @@ type InkPatches = {
 	/** One line saying the above, for logs and the bench. */
 	summary: string;
 };
-
-function inkVersion(): string {
-	try {
-		const manifest = new URL('../package.json', import.meta.resolve('ink'));
-		return String((JSON.parse(readFileSync(manifest, 'utf8')) as {version?: unknown}).version);
-	} catch {
-		return 'unknown';
-	}
-}
 
 let offset: Promise<number> | undefined;
 

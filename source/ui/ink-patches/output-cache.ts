@@ -25,6 +25,7 @@ this can go.
 */
 
 import {singleCellCharacters} from '../format.js';
+import {inkOutputModule} from './ink-output.js';
 
 type Caches = {
 	getStyledChars(line: string): unknown[];
@@ -161,8 +162,7 @@ let installedOver: Ink | undefined;
 /** Ink's Output class and the methods this replaces, or undefined when Ink is not shaped as 6.8 is. */
 async function loadInk(): Promise<Ink | undefined> {
 	try {
-		const outputUrl = new URL('output.js', import.meta.resolve('ink'));
-		const {default: Output} = await import(outputUrl.href) as {default: OutputClass};
+		const {default: Output} = await inkOutputModule() as {default: OutputClass};
 		const probe = new Output({width: 1, height: 1});
 		const caches = probe.caches === undefined ? undefined : Object.getPrototypeOf(probe.caches) as Caches | undefined;
 		const inkGet = Output.prototype.get;
