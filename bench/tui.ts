@@ -188,7 +188,7 @@ class Runner {
 				throw new Error(`rugs-tui ended before its replay did; its screen:\n${screen}`);
 			}
 
-			return screen.includes('replay ended') ? true : undefined;
+			return screen.includes('replay finished') ? true : undefined;
 		});
 		sampler.stop();
 		this.tmux('send-keys', '-t', name, 'q');
@@ -397,7 +397,13 @@ async function run(context: BenchContext): Promise<BenchRow[]> {
 		}
 	} finally {
 		runner.close();
-		rmSync(directory, {recursive: true, force: true});
+		// A --json run still finishing when another failed may write its stat file meanwhile: retry, and never let
+		// the clean-up hide the error that ended the run.
+		try {
+			rmSync(directory, {recursive: true, force: true, maxRetries: 10, retryDelay: 300});
+		} catch (error) {
+			context.log(`tui: could not remove ${directory}: ${String(error)}`);
+		}
 	}
 
 	return rows;

@@ -4,7 +4,7 @@ import {ruleHelp} from '../source/analyze/alert-rules.js';
 import {alertFeed, fairId, tamperedId} from './helpers/alert-feed.js';
 import {FeedBuilder} from './helpers/game-feed.js';
 import {makeTempDir} from './helpers/recordings.js';
-import {linesOf, runCli} from './helpers/run-cli.js';
+import {linesOf, runCli} from './helpers/cli.js';
 
 type AlertLine = {type: string; rule: string; gameId: string | null; tick: number | null; ts: number; detail: string};
 

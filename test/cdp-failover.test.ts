@@ -1,8 +1,8 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {createBrowserLab, openTab, processesInGroup, waitFor} from './helpers/browser.js';
 import {startGamePageServer, type GamePageServer} from './helpers/game-page-server.js';
-import {binPath, projectRoot} from './helpers/project.js';
+import {spawnCli} from './helpers/cli.js';
 
 /**
 `--source auto` end to end: the real CLI, a real headless Chromium and a real
@@ -44,8 +44,7 @@ test('auto: direct while there is no tab, CDP once the tab appears, direct again
 		server.io.to(tag).emit('tick', {i: ++sent});
 	}, 50);
 	try {
-		const {CI: _ci, ...env} = process.env;
-		const child = spawn(process.execPath, [binPath, '--json', '--cdp', `127.0.0.1:${chrome.port}`, '--target', `tag=${tag}`, '--url', `${server.origin}/?tag=${tag}`], {cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawnCli(['--json', '--cdp', `127.0.0.1:${chrome.port}`, '--target', `tag=${tag}`, '--url', `${server.origin}/?tag=${tag}`]);
 		cli = child;
 		let stdout = '';
 		let stderr = '';

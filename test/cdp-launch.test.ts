@@ -7,7 +7,8 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {chromeCandidates, findChrome, launchChrome} from '../source/sources/chrome-launch.js';
 import {chromePath, createBrowserLab, leftoverProfiles, processesInGroup, processesMentioning, waitFor} from './helpers/browser.js';
 import {startGamePageServer, type GamePageServer} from './helpers/game-page-server.js';
-import {binPath, projectRoot} from './helpers/project.js';
+import {spawnCli} from './helpers/cli.js';
+import {projectRoot} from './helpers/project.js';
 
 /**
 `--launch` and the launcher under it: the browser starts with a fresh profile,
@@ -39,12 +40,8 @@ afterAll(async () => {
 type Run = {child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>};
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-	const {DISPLAY: _display, WAYLAND_DISPLAY: _wayland, CI: _ci, ...inherited} = process.env;
-	const child = spawn(process.execPath, [binPath, ...args], {
-		cwd: projectRoot,
-		env: {...inherited, CHROME_PATH: chromePath, TMPDIR: lab.profileParent, ...env},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	// No display: Chromium must be the headless one whatever the machine has.
+	const child = spawnCli(args, {env: {DISPLAY: undefined, WAYLAND_DISPLAY: undefined, CHROME_PATH: chromePath, TMPDIR: lab.profileParent, ...env}});
 	children.push(child);
 	let stdout = '';
 	let stderr = '';

@@ -10,7 +10,7 @@ import {createBusLog} from './helpers/bus-log.js';
 import {startFakeDevTools, type FakeDevTools, type FakeDevToolsOptions} from './helpers/fake-devtools.js';
 import {tempFolder} from './helpers/own-recordings.js';
 import {binPath} from './helpers/project.js';
-import {linesOf} from './helpers/run-cli.js';
+import {linesOf} from './helpers/cli.js';
 
 /**
 The loopback rule holds for every socket the CDP source opens, not just for

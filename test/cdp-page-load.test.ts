@@ -1,12 +1,11 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {createServer} from 'node:net';
 import CDP from 'chrome-remote-interface';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {describeFailedLoad, errorCodeIn, failedLoad} from '../source/sources/cdp-page-load.js';
 import {chromePath, createBrowserLab, waitFor} from './helpers/browser.js';
 import {startGamePageServer, type GamePageServer} from './helpers/game-page-server.js';
-import {binPath, projectRoot} from './helpers/project.js';
-import {linesOf} from './helpers/run-cli.js';
+import {linesOf, spawnCli} from './helpers/cli.js';
 
 /**
 A tab whose page did not load (offline, here: a closed port on 127.0.0.1)
@@ -54,12 +53,8 @@ async function closedPort(): Promise<number> {
 type Line = {type?: string; kind?: string; state?: string; message?: string; detail?: string};
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}) {
-	const {DISPLAY: _display, WAYLAND_DISPLAY: _wayland, CI: _ci, ...inherited} = process.env;
-	const child = spawn(process.execPath, [binPath, ...args], {
-		cwd: projectRoot,
-		env: {...inherited, CHROME_PATH: chromePath, TMPDIR: lab.profileParent, RUGS_TUI_HEADLESS: '1', ...env},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	// No display: Chromium must be the headless one whatever the machine has.
+	const child = spawnCli(args, {env: {DISPLAY: undefined, WAYLAND_DISPLAY: undefined, CHROME_PATH: chromePath, TMPDIR: lab.profileParent, RUGS_TUI_HEADLESS: '1', ...env}});
 	children.push(child);
 	let stderr = '';
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {

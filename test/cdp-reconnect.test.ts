@@ -6,7 +6,7 @@ import {createCdpSource, type CdpSource, type CdpSourceOptions} from '../source/
 import type {SourceEnd} from '../source/sources/source.js';
 import {waitFor} from './helpers/browser.js';
 import {createBusLog, type BusLog} from './helpers/bus-log.js';
-import {linesOf, runCli} from './helpers/run-cli.js';
+import {linesOf, runCli} from './helpers/cli.js';
 
 /**
 `--max-reconnects` means the same for CDP as for direct: give up after N

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
 import {flagTable} from '../source/app/cli-flags.js';
 import {binPath, fixturesDir, projectRoot} from './helpers/project.js';
-import {assertBuilt} from './helpers/run-cli.js';
+import {assertBuilt} from './helpers/cli.js';
 
 /**
 Empty is not absent (issue 14): `--replay "$FILE"` with FILE unset used to

@@ -7,7 +7,7 @@ import {eventNameWarnings, feedEventNames} from '../source/app/event-names.js';
 import {parseCdpAddress} from '../source/app/options.js';
 import {closest, editDistance} from '../source/app/suggest.js';
 import {fixturesDir, projectRoot} from './helpers/project.js';
-import {linesOf, runCli} from './helpers/run-cli.js';
+import {linesOf, runCli} from './helpers/cli.js';
 
 /**
 Command-line errors all speak one way (issue 12): one line on stderr that

@@ -6,8 +6,7 @@ import {WebSocketServer} from 'ws';
 import {afterAll, afterEach, describe, expect, test} from 'vitest';
 import {fixturesDir} from './helpers/project.js';
 import {recordingText, tempFolder, testEnvelope} from './helpers/own-recordings.js';
-import {startCli, stopCli, type CliRun} from './helpers/cli.js';
-import {linesOf} from './helpers/run-cli.js';
+import {linesOf, startCli, stopCli, type CliRun} from './helpers/cli.js';
 
 /**
 `--json` keeps its channels' formats, and a failure is never reported as

@@ -6,7 +6,7 @@ import {capturePath, hasCaptures, publicFeedCapture} from './helpers/captures.js
 import {trace} from './helpers/frames.js';
 import {binPath} from './helpers/project.js';
 import {recordingText, tempFolder, testEnvelope} from './helpers/own-recordings.js';
-import {assertBuilt, linesOf, runCli, startCli} from './helpers/run-cli.js';
+import {assertBuilt, linesOf, runCli, spawnCli} from './helpers/cli.js';
 
 /*
 The built command, end to end: `rugs-tui --replay FILE --json` as a script
@@ -14,7 +14,7 @@ would run it. Needs `npm run build` (npm test runs it first).
 */
 
 const folder = tempFolder();
-const children: Array<ReturnType<typeof startCli>> = [];
+const children: Array<ReturnType<typeof spawnCli>> = [];
 beforeAll(() => {
 	assertBuilt();
 });
@@ -158,7 +158,7 @@ describe('a reader that goes away or stalls', () => {
 
 	test('closing the pipe after the first chunk: exit code 0, nothing on stderr but diagnostics', async () => {
 		const file = folder.write('many.jsonl', recordingText(Array.from({length: 5000}, (_, index) => testEnvelope(index + 1, 1000 + index))));
-		const child = startCli(['--replay', file, '--json', '--speed', '0']);
+		const child = spawnCli(['--replay', file, '--json', '--speed', '0']);
 		children.push(child);
 		let stderr = '';
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -209,7 +209,7 @@ describe('a reader that goes away or stalls', () => {
 	const loopFile = () => folder.write('loop.jsonl', recordingText(Array.from({length: 200}, (_, index) => testEnvelope(index + 1, 1000 + index, 'gameStateUpdate', [{gameId: 'g', tickCount: index, leaderboard: Array.from({length: 10}, (_, rank) => ({id: `player-${rank}`, pnl: rank / 3}))}]))));
 
 	test.runIf(process.platform === 'linux')('back-pressure: an endless replay into a reader that stopped reading waits (no growing buffer); resumed, every line arrives in order', async () => {
-		const child = startCli(['--replay', loopFile(), '--loop', '--json', '--speed', '0']);
+		const child = spawnCli(['--replay', loopFile(), '--loop', '--json', '--speed', '0']);
 		children.push(child);
 		child.stdout.pause();
 		expect(await untilIdle(child.pid!, 20_000)).toBe(true);
@@ -239,7 +239,7 @@ describe('a reader that goes away or stalls', () => {
 	});
 
 	test.runIf(process.platform === 'linux')('Ctrl-C still ends a run whose reader stalled (exit 130)', async () => {
-		const child = startCli(['--replay', loopFile(), '--loop', '--json', '--speed', '0']);
+		const child = spawnCli(['--replay', loopFile(), '--loop', '--json', '--speed', '0']);
 		children.push(child);
 		child.stdout.pause();
 		expect(await untilIdle(child.pid!, 20_000)).toBe(true);
@@ -251,7 +251,7 @@ describe('a reader that goes away or stalls', () => {
 	});
 
 	test('Ctrl-C with a reader that keeps reading: exit 130 and the output ends on a whole line', async () => {
-		const child = startCli(['--replay', loopFile(), '--loop', '--json', '--speed', '0']);
+		const child = spawnCli(['--replay', loopFile(), '--loop', '--json', '--speed', '0']);
 		children.push(child);
 		let text = '';
 		let signalled = false;

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, test} from 'vitest';
 import {shellQuote} from './helpers/tmux.js';
 import {binPath, fixturesDir, projectRoot} from './helpers/project.js';
-import {assertBuilt} from './helpers/run-cli.js';
+import {assertBuilt} from './helpers/cli.js';
 
 /**
 Each mode loads only the code it needs (issue 12, a fast start): the real

@@ -4,7 +4,7 @@ import {afterAll, beforeEach, describe, expect, test} from 'vitest';
 import {camel, defaultConfigPath, flagsGiven, kebab, readConfig, type FlagSpecs} from '../source/app/config-file.js';
 import {fixturesDir} from './helpers/project.js';
 import {makeTempDir} from './helpers/recordings.js';
-import {linesOf, runCli} from './helpers/run-cli.js';
+import {linesOf, runCli} from './helpers/cli.js';
 
 const specs: FlagSpecs = {
 	fps: {type: 'number'},

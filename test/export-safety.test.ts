@@ -8,7 +8,7 @@ import {csvRow, parseCsv} from '../source/analyze/csv.js';
 import {ticksFileName} from '../source/analyze/export.js';
 import type {Envelope} from '../source/protocol/envelope.js';
 import {gameCycle, seedForLength} from '../source/sim/game-cycle.js';
-import {runCli} from './helpers/cli.js';
+import {runCli, spawnCli} from './helpers/cli.js';
 import {binPath} from './helpers/project.js';
 import {makeTempDir, writeRecording} from './helpers/recordings.js';
 
@@ -201,7 +201,7 @@ describe('a full disk is a failure, said in one line', () => {
 	});
 
 	test('summarize | head -1 is still a success (the reader went away)', async () => {
-		const child = spawn(process.execPath, [binPath, 'summarize', many], {stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawnCli(['summarize', many]);
 		child.stdout.once('data', () => {
 			child.stdout.destroy();
 		});

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, test} from 'vitest';
-import {binPath} from './helpers/project.js';
+import {spawnCli} from './helpers/cli.js';
 
 /**
 `--json` from a live source flooding at 130,000 events a second, piped to a
@@ -42,7 +42,7 @@ describe.skipIf(process.platform !== 'linux')('--json under a 130,000 events/s f
 				resolve(chunk.trim());
 			});
 		});
-		const cli = spawn(process.execPath, [binPath, '--source', 'direct', '--url', `http://127.0.0.1:${port}`, '--json'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: undefined}});
+		const cli = spawnCli(['--source', 'direct', '--url', `http://127.0.0.1:${port}`, '--json']);
 		children.push(cli);
 		let stderr = '';
 		cli.stderr.setEncoding('utf8').on('data', (chunk: string) => {

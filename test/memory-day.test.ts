@@ -2,7 +2,7 @@ import path from 'node:path';
 import {expect, test} from 'vitest';
 import {defaultDayOptions} from '../bench/day-options.js';
 import {runDay} from '../bench/day.js';
-import {assertBuilt} from './helpers/run-cli.js';
+import {assertBuilt} from './helpers/cli.js';
 import {projectRoot} from './helpers/project.js';
 
 /**

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {expect, test} from 'vitest';
 import {projectRoot} from './helpers/project.js';
-import {runCli} from './helpers/run-cli.js';
+import {runCli} from './helpers/cli.js';
 
 const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {authEvents} from '../source/protocol/redact.js';
 import {fixturesDir} from './helpers/project.js';
-import {runCli} from './helpers/run-cli.js';
+import {runCli} from './helpers/cli.js';
 
 /**
 `--redact` through the real CLI: the logged-in fixture session replayed to

@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -10,9 +9,9 @@ import type {Envelope} from '../source/protocol/envelope.js';
 import {readRecording, type ReadRecordingOptions, type RecordingItem} from '../source/sources/read-recording.js';
 import {createState, reduce} from '../source/state/reducer.js';
 import {capturePath, hasCaptures, publicFeedCapture} from './helpers/captures.js';
-import {runCli, startCli} from './helpers/cli.js';
+import {runCli, spawnCli, startCli} from './helpers/cli.js';
 import {checkAsync, testTimeout} from './helpers/fuzz.js';
-import {binPath, fixturesDir} from './helpers/project.js';
+import {fixturesDir} from './helpers/project.js';
 import {tempFolder} from './helpers/own-recordings.js';
 import {waitFor} from './helpers/wait.js';
 
@@ -269,7 +268,7 @@ describe('a line longer than the bound is reported and streamed past; the lines 
 
 /** Run the built command with `input` on its standard input. */
 async function withStdin(args: readonly string[], input: Buffer): Promise<{code: number | null; stdout: string; stderr: string}> {
-	const child = spawn(process.execPath, [binPath, ...args], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, CI: undefined}});
+	const child = spawnCli(args);
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

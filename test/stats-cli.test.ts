@@ -10,7 +10,7 @@ import {generateSession} from '../source/sim/generate-session.js';
 import {pricePath} from '../source/verify/price-path.js';
 import {captureFiles, hasCaptures} from './helpers/captures.js';
 import {makeTempDir, writeRecording} from './helpers/recordings.js';
-import {linesOf, runCli} from './helpers/run-cli.js';
+import {linesOf, runCli} from './helpers/cli.js';
 import {referenceStats, type ReferenceGame} from './helpers/stats-reference.js';
 
 /** The games of `summarize` output as the statistics count them: rugged, with a rug tick. */

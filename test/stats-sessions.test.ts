@@ -7,7 +7,7 @@ import {summarizeAll} from '../source/analyze/summarize.js';
 import {makeEnvelope} from '../source/protocol/envelope.js';
 import {generateSession} from '../source/sim/generate-session.js';
 import {makeTempDir, writeRecording} from './helpers/recordings.js';
-import {runCli} from './helpers/run-cli.js';
+import {runCli} from './helpers/cli.js';
 import {chiSquareTailByIntegration, geometricTicks, referenceChiSquare, referenceStats, type ReferenceGame} from './helpers/stats-reference.js';
 
 type Entry = {id: string; prices: number[]; peakMultiplier: number; globalSidebets: Array<{type: string; payout?: number}>};
