@@ -1,25 +1,10 @@
 import {existsSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {availableParallelism} from 'node:os';
+import {formatFigure as format} from './format.js';
 import {benchmarks} from './registry.js';
 import type {BenchContext, BenchRow} from './types.js';
-
-function format(value: number | undefined): string {
-	if (value === undefined || !Number.isFinite(value)) {
-		return '–';
-	}
-
-	const abs = Math.abs(value);
-	if (abs >= 1e6) {
-		return `${(value / 1e6).toFixed(2)}M`;
-	}
-
-	if (abs >= 1e4) {
-		return `${(value / 1e3).toFixed(1)}k`;
-	}
-
-	return abs >= 100 ? value.toFixed(0) : value.toPrecision(3);
-}
 
 function table(rows: readonly BenchRow[]): string {
 	const header = ['figure', 'value', 'unit', 'baseline', 'baseline value', 'ratio', 'target', 'met'];
@@ -77,5 +62,5 @@ await mkdir('bench', {recursive: true});
 const output = only.length === 0 && !context.quick ? 'results.json' : 'results.partial.json';
 await writeFile(
 	path.join('bench', output),
-	`${JSON.stringify({date: new Date().toISOString(), node: process.version, quick: context.quick, only, seconds, timings, rows}, undefined, '\t')}\n`,
+	`${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: availableParallelism(), quick: context.quick, only, seconds, timings, rows}, undefined, '\t')}\n`,
 );
