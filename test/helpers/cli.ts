@@ -17,6 +17,8 @@ Tests that need a pty, a network namespace or a tmpfs spawn their own.
 type CliOptions = SpawnOptions & {
 	/** stdout to /dev/null (startCli, runCli): for runs that write more than a test should hold. */
 	stdoutToNull?: boolean;
+	/** Another copy of the command's shim (the packed one) instead of the project's bin/rugs-tui.js. */
+	bin?: string;
 };
 
 export type CliRun = {
@@ -38,7 +40,7 @@ export function assertBuilt(): void {
 }
 
 function spawnOptions(options: CliOptions): SpawnOptions {
-	const {stdoutToNull, ...rest} = options;
+	const {stdoutToNull, bin: _bin, ...rest} = options;
 	const env: NodeJS.ProcessEnv = {...process.env, FORCE_COLOR: '0', ...rest.env};
 	if (rest.env?.['CI'] === undefined) {
 		delete env['CI'];
@@ -50,13 +52,13 @@ function spawnOptions(options: CliOptions): SpawnOptions {
 /** The bare child: stdin, stdout and stderr are pipes nobody writes or reads yet. */
 export function spawnCli(args: readonly string[], options: Omit<CliOptions, 'stdio' | 'stdoutToNull'> = {}): ChildProcessWithoutNullStreams {
 	assertBuilt();
-	return spawn(process.execPath, [binPath, ...args], {...spawnOptions(options), stdio: 'pipe'});
+	return spawn(process.execPath, [options.bin ?? binPath, ...args], {...spawnOptions(options), stdio: 'pipe'});
 }
 
 /** Start the command with its output collected. Callers let it exit or stop it (stopCli, in a finally or afterEach). */
 export function startCli(args: readonly string[], options: CliOptions = {}): CliRun {
 	assertBuilt();
-	const child = spawn(process.execPath, [binPath, ...args], spawnOptions(options));
+	const child = spawn(process.execPath, [options.bin ?? binPath, ...args], spawnOptions(options));
 	let out = '';
 	let error = '';
 	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

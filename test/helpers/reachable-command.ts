@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {chmodSync, cpSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {binPath, projectRoot} from './project.js';
@@ -8,9 +8,9 @@ import {binPath, projectRoot} from './project.js';
 The built command as another user can run it. A test that drops root (to get
 a real EACCES) runs the CLI as uid 65534, which cannot reach a checkout under
 a private folder (a clone inside `mktemp -d`, or /root, mode 700). Then a copy
-of what the command needs — bin/, dist/, package.json and the runtime
-dependencies — goes into a fresh folder under the system temp folder, which
-that user can traverse. When even that is impossible (node itself is out of
+of what the command needs — bin/, dist/ (the bundle holds every package it
+runs: test/package-standalone.test.ts) and package.json — goes into a fresh
+folder under the system temp folder, which that user can traverse. When even that is impossible (node itself is out of
 reach, the temp folder is private), the test is skipped with the reason:
 it never fails because of where the clone lives.
 */
@@ -22,40 +22,6 @@ function canRun(uid: number, gid: number, bin: string): boolean {
 	// The shim imports the bundle (dist/rugs-tui.js); --version runs it, reading package.json beside dist/.
 	const probe = spawnSync(process.execPath, [bin, '--version'], {uid, gid, cwd: '/', stdio: 'ignore', timeout: 30_000});
 	return probe.status === 0;
-}
-
-/** Runtime dependencies of the package in `dir`, resolved as Node would from there: their folders, each once. */
-function runtimeDependencies(root: string): string[] {
-	const found = new Set<string>();
-	const visit = (fromDir: string) => {
-		const manifest = JSON.parse(readFileSync(path.join(fromDir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-		for (const name of Object.keys({...manifest['dependencies'], ...manifest['optionalDependencies'], ...manifest['peerDependencies']})) {
-			// Node looks in node_modules of the folder, then of each parent up to the root.
-			let at = fromDir;
-			let folder: string | undefined;
-			for (;;) {
-				const candidate = path.join(at, 'node_modules', name);
-				if (existsSync(path.join(candidate, 'package.json'))) {
-					folder = candidate;
-					break;
-				}
-
-				if (at === root || path.dirname(at) === at) {
-					break;
-				}
-
-				at = path.dirname(at);
-			}
-
-			if (folder !== undefined && !found.has(folder)) {
-				found.add(folder);
-				visit(folder);
-			}
-		}
-	};
-
-	visit(root);
-	return [...found];
 }
 
 export function reachableCommand(uid: number, gid: number): ReachableCommand {
@@ -76,14 +42,6 @@ export function reachableCommand(uid: number, gid: number): ReachableCommand {
 		chmodSync(copy, 0o755);
 		for (const part of ['bin', 'dist', 'package.json']) {
 			cpSync(path.join(projectRoot, part), path.join(copy, part), {recursive: true});
-		}
-
-		// Folders inside node_modules (nested ones come along with their package).
-		for (const folder of runtimeDependencies(projectRoot)) {
-			const relative = path.relative(projectRoot, folder);
-			if (relative.split(path.sep).filter(part => part === 'node_modules').length === 1) {
-				cpSync(folder, path.join(copy, relative), {recursive: true, dereference: true});
-			}
 		}
 	} catch (error) {
 		remove();
