@@ -53,11 +53,14 @@ describe('CSV cells', () => {
 					expect(Number(row![index])).toBe(cell === 0 ? 0 : cell);
 				} else {
 					expect(row![index]).toBe(safeCellText(cell));
-					expect(row![index]!.replace(/^'(?=[=+\-@\t\r])/, '')).toBe(cell.replaceAll('\0', '\uFFFD'));
+					expect(row![index]!.replace(/^'(?='*[=+\-@\t\r])/, '')).toBe(cell.replaceAll('\0', '\uFFFD'));
 				}
 			}
 		}), {numRuns: 300});
 		expect(csvCell(0.1 + 0.2)).toBe('0.30000000000000004');
+		// Found by the property above (seed -1138654769): text that already starts with an apostrophe before a
+		// formula character gets one more, or `'@` and a neutralised `@` would be written alike.
+		expect([safeCellText('\'@'), safeCellText('@'), safeCellText('\'\'=1'), safeCellText('\'x')]).toEqual(['\'\'@', '\'@', '\'\'\'=1', '\'x']);
 	});
 });
 

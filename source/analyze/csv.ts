@@ -7,7 +7,10 @@ doubled. Numbers are written with JavaScript's shortest round-trip form, so
 
 Safe to open in a spreadsheet (OWASP's CSV-injection advice): a text cell that
 starts with `=`, `+`, `-`, `@`, TAB or CR would be taken for a formula, so it
-gets a leading `'` (and is quoted). Only text is neutralised: a number cell is
+gets a leading `'` (and is quoted). So does text that already starts with
+apostrophes before such a character (`'@x`): a spreadsheet takes the first
+`'` away, so one more keeps the text as it was, and dropping exactly one
+leading `'` gives back the original in every case. Only text is neutralised: a number cell is
 a number we wrote (`-0.5`, a falling price, stays `-0.5`; the game's own text
 never reaches a cell as a number). Text comes from the feed (game ids are
 untrusted), so every text cell is treated this way; the cells rugs-tui writes
@@ -18,7 +21,8 @@ replacement character, as a text decoder would show an unreadable byte.
 
 export type Cell = string | number | boolean | null | undefined;
 
-const formulaStart = /^[=+\-@\t\r]/;
+/** A formula's first character, after any apostrophes (which a spreadsheet would eat). */
+const formulaStart = /^'*[=+\-@\t\r]/;
 
 /** The text as it is written into a cell (before quoting): neutralised, NUL replaced. */
 export function safeCellText(text: string): string {
