@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {availableParallelism} from 'node:os';
-import {formatFigure as format} from './format.js';
+import {formatFigure as format, type BenchResults} from './format.js';
 import {benchmarks} from './registry.js';
 import type {BenchContext, BenchRow} from './types.js';
 
@@ -62,5 +62,5 @@ await mkdir('bench', {recursive: true});
 const output = only.length === 0 && !context.quick ? 'results.json' : 'results.partial.json';
 await writeFile(
 	path.join('bench', output),
-	`${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: availableParallelism(), quick: context.quick, only, seconds, timings, rows}, undefined, '\t')}\n`,
+	`${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: availableParallelism(), quick: context.quick, only, seconds, timings, rows} satisfies BenchResults & {timings: Record<string, number>}, undefined, '\t')}\n`,
 );

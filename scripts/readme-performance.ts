@@ -11,8 +11,9 @@ full `npm run bench`. test/readme-performance.test.ts fails when they differ.
 const readmePath = path.resolve(process.argv[2] ?? 'README.md');
 const results = JSON.parse(await readFile(path.resolve('bench/results.json'), 'utf8')) as BenchResults;
 const readme = await readFile(readmePath, 'utf8');
-const updated = results.quick || results.only.length > 0 ? undefined : withPerformanceBlock(readme, results);
-if (results.quick || results.only.length > 0) {
+const partial = results.quick || results.only.length > 0;
+const updated = partial ? undefined : withPerformanceBlock(readme, results);
+if (partial) {
 	process.stderr.write('bench/results.json is not from a full run (quick or a subset): run `npm run bench` first\n');
 	process.exitCode = 1;
 } else if (updated === undefined) {
